@@ -1,0 +1,1 @@
+"""Prefect flows that compose the tasks, their schedules and deployments, and the CLI."""

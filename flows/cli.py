@@ -1,0 +1,247 @@
+"""The `township` command (DESIGN §6). Domain errors become a message and an exit code here, at the edge."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.prefect_env import configure_prefect
+from tasks.home import HomeError, init_home, open_home, resolve_home
+
+app = typer.Typer(help="乡镇月报表流水线：收表、校验、入库、回执、催报、汇总，年底生成法治政府建设情况报告草稿。",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+console = Console()
+err = Console(stderr=True)
+
+HomeOpt = Annotated[Optional[Path], typer.Option("--home", help="实例目录（默认 $TOWNSHIP_HOME，再默认当前目录）")]
+DEMO_MARKER = ".township-demo"
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示 Prefect 日志")] = False) -> None:
+    configure_prefect(verbose)
+
+
+def _home(home: Optional[Path]):
+    try:
+        return open_home(resolve_home(home))
+    except HomeError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def init(directory: Annotated[Path, typer.Argument(help="新实例目录")]) -> None:
+    """Create a home: township.toml, units.yaml, indicators.yaml and one inbox folder per unit.
+
+    Example: township init ./xiatang
+    """
+    home = init_home(directory.resolve())
+    console.print(f"已创建实例 {home.root}（{len(home.registry.units)} 个报送单位）；编辑 units.yaml 登记本镇单位。")
+
+
+@app.command()
+def template(home: HomeOpt = None,
+             unit: Annotated[Optional[str], typer.Option(help="单位代码，预填单位名称和代码")] = None,
+             period: Annotated[Optional[str], typer.Option(help="报告期，如 2024-03")] = None,
+             out: Annotated[Optional[Path], typer.Option(help="输出文件")] = None,
+             all_units: Annotated[bool, typer.Option("--all", help="为每个单位在其文件夹中放一份")] = False) -> None:
+    """Write a blank return (DESIGN §3) for a unit and period.
+
+    Example: township template --home ./xiatang --unit 410423105201 --period 2024-03 --out 下汤村-2024-03.xlsx
+    """
+    from tasks.periods import parse_period
+    from tasks.template import ReturnContent, write_return
+
+    h = _home(home)
+    units = h.registry.by_code()
+    if period and parse_period(period).period is None:
+        err.print(f"[red]报告期“{period}”无法识别，请写成 2024-03[/red]")
+        raise typer.Exit(2)
+    key = parse_period(period).period if period else ""
+    if all_units:
+        for u in h.registry.units:
+            path = write_return(h.unit_inbox(u.code) / f"{key or '空白'}月报表模板.xlsx", h.catalog,
+                                ReturnContent(h.registry.township.name, u, key or ""))
+            console.print(str(path))
+        return
+    if unit and unit not in units:
+        err.print(f"[red]单位代码 {unit} 不在 units.yaml 中[/red]")
+        raise typer.Exit(2)
+    target = out or Path(f"{unit or '空白'}-{key or '月报表'}.xlsx")
+    path = write_return(target, h.catalog, ReturnContent(h.registry.township.name, units.get(unit) if unit else None,
+                                                         key or ""))
+    console.print(str(path.resolve()))
+
+
+@app.command()
+def ingest(home: HomeOpt = None) -> None:
+    """Run one ingest now: every settled file in inbox/<unit>/ is validated, stored, answered and archived.
+
+    Exits 0 when the run happened, whatever files it refused. Example: township ingest --home ./xiatang
+    """
+    from tasks.lock import LockBusy
+
+    h = _home(home)
+    from flows.ingest import ingest_returns
+    try:
+        summary = ingest_returns(home=str(h.root))
+    except LockBusy as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        raise typer.Exit(3) from exc
+    console.print(summary.line())
+
+
+@app.command()
+def status(home: HomeOpt = None,
+           as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+           period: Annotated[Optional[str], typer.Option(help="2024-03、2024-Q1 或 2024")] = None) -> None:
+    """Show every submission with its findings, and which units have not reported.
+
+    Example: township status --home ./xiatang --json --period 2024-03
+    """
+    from tasks.db import make_engine, migrate
+    from tasks.periods import months_of
+    from tasks.status import status_report
+
+    h = _home(home)
+    engine = make_engine(h.database_url)
+    migrate(engine)
+    report = status_report(h, engine, months_of(period) if period else None)
+    engine.dispose()
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    _status_table(report)
+
+
+def _status_table(report) -> None:
+    table = Table(title="报送情况")
+    for col in ("单位", "报告期", "文件", "状态", "问题"):
+        table.add_column(col)
+    labels = {"accepted": "[green]已接收[/green]", "accepted_with_warnings": "[yellow]已接收（有提示）[/yellow]",
+              "rejected": "[red]已退回[/red]", "duplicate": "重复", "superseded": "[dim]已被更正[/dim]"}
+    for s in report.submissions:
+        table.add_row(s["unit_name"] or s["unit"], s["period"] or "—", s["file"], labels.get(s["status"], s["status"]),
+                      "\n".join(f"{i['place']} {i['message']}" for i in s["issues"][:3])
+                      + (f"\n…另 {len(s['issues']) - 3} 条" if len(s["issues"]) > 3 else ""))
+    console.print(table)
+    for m in report.missing:
+        if m["units"]:
+            console.print(f"[bold]{m['period']}[/bold] 未报送：" + "、".join(u["name"] for u in m["units"]))
+    if report.unregistered:
+        console.print("[yellow]不在已登记单位文件夹中的文件：[/yellow]" + "、".join(report.unregistered))
+
+
+@app.command()
+def report(home: HomeOpt = None,
+           year: Annotated[int, typer.Option(help="年度")] = dt.date.today().year,
+           out: Annotated[Optional[Path], typer.Option(help="输出 .docx 路径（默认 outbox/ 下带日期的文件名）")] = None) -> None:
+    """Render the annual report draft (.docx) from stored returns; prints its path.
+
+    Example: township report --home ./xiatang --year 2024
+    """
+    h = _home(home)
+    from flows.report import annual_report
+    path = annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None)
+    console.print(path, soft_wrap=True)
+
+
+@app.command()
+def check(file: Annotated[Path, typer.Argument(help="要检查的报表文件")],
+          unit: Annotated[Optional[str], typer.Option(help="按哪个单位的文件夹检查（默认取文件所在文件夹名）")] = None,
+          home: HomeOpt = None) -> None:
+    """Validate one file without storing anything (a dry run before the deadline).
+
+    Example: township check 2024-03月报表.xlsx --unit 410423105201 --home ./xiatang
+    """
+    from tasks.read import read_return
+    from tasks.validate import Context, validate
+
+    h = _home(home)
+    data = file.read_bytes()
+    result = read_return(data)
+    folder = unit or file.resolve().parent.name
+    ctx = Context(folder, h.registry, h.catalog, dt.date.today(), h.settings.max_count)
+    checked = validate(result.ret, ctx) if result.ret else None
+    found = list(result.findings) + list(checked.findings if checked else ())
+    table = Table(title=f"{file.name}：" + ("可以接收" if not any(f.level == "error" for f in found) else "将被退回"))
+    for col in ("位置", "级别", "问题", "怎么办"):
+        table.add_column(col)
+    for f in found:
+        table.add_row(f.place, {"error": "[red]错误[/red]", "warning": "[yellow]提示[/yellow]"}.get(f.level, "说明"),
+                      f.message, f.hint)
+    console.print(table if found else f"{file.name}：未发现问题")
+    raise typer.Exit(1 if any(f.level == "error" for f in found) else 0)
+
+
+@app.command()
+def demo(directory: Annotated[Path, typer.Argument(help="演示实例目录")] = Path("township-demo"),
+         year: Annotated[int, typer.Option(help="演示数据年度")] = 2024) -> None:
+    """Build a demo home with a year of sample returns (the reference report's totals), ingest them
+    through the real flow, render the draft; prints the draft's path as the last line.
+
+    Example: township demo ./demo-home
+    """
+    from tasks.demo import make_demo
+
+    root = directory.resolve()
+    if root.exists() and any(root.iterdir()):
+        if not (root / DEMO_MARKER).exists():
+            err.print(f"[red]{root} 已存在且不是演示目录，请换一个目录[/red]")
+            raise typer.Exit(2)
+        shutil.rmtree(root)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / DEMO_MARKER).write_text("township demo home; `township demo` may delete and rebuild it\n")
+    with console.status("生成演示报表…"):
+        home, count = make_demo(root, year)
+    console.print(f"已在 {home.inbox} 放入 {count} 份月报表（{len(home.registry.units)} 个单位 × 12 个月）")
+    from flows.ingest import ingest_returns
+    from flows.report import annual_report
+    with console.status("入库（Prefect 流程 ingest-returns）…"):
+        summary = ingest_returns(home=str(root), batch_size=home.settings.batch_size)
+    console.print(summary.line())
+    with console.status("生成年度报告草稿（Prefect 流程 annual-report）…"):
+        path = annual_report(home=str(root), year=year)
+    console.print(path, soft_wrap=True)
+
+
+def _not_yet(what: str, issue: int) -> None:
+    err.print(f"[yellow]{what}尚未实现（见 issue {issue}）[/yellow]")
+    raise typer.Exit(2)
+
+
+@app.command()
+def summary(home: HomeOpt = None, period: Annotated[str, typer.Option(help="2024-03、2024-Q1 或 2024")] = "") -> None:
+    """The period workbook (汇总、分单位、报送情况、问题清单、催报名单); prints its path."""
+    _not_yet("期间汇总工作簿", 5)
+
+
+@app.command()
+def serve(home: HomeOpt = None, port: Annotated[int, typer.Option(help="Prefect UI 端口")] = 4200) -> None:
+    """Start or reuse a Prefect server and serve the scheduled flows until stopped."""
+    _not_yet("township serve", 4)
+
+
+@app.command()
+def deploy(home: HomeOpt = None, pool: Annotated[str, typer.Option(help="Prefect 工作池名称")] = "township") -> None:
+    """Register the deployments to a Prefect work pool (several machines)."""
+    _not_yet("township deploy", 4)
+
+
+@app.command()
+def bench(files: Annotated[int, typer.Option(help="生成的报表份数")] = 1000,
+          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The benchmark: floor, township and naive side by side on the same files."""
+    _not_yet("township bench", 7)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,82 @@
+"""The indicator catalog (DESIGN §2): what clerks report and how the draft states it."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Style = Literal["exact", "approx"]
+Operator = Literal["<=", "<", ">=", ">", "==", "!="]
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    name: str
+    unit: str
+    section: str = ""
+    style: Style = "exact"
+    aliases: tuple[str, ...] = ()
+
+
+class Rule(BaseModel):
+    """A cross-field rule like DHIS2's validation rules: left <op> right over indicator codes."""
+    model_config = ConfigDict(frozen=True)
+    code: str
+    left: str
+    op: Operator
+    right: str
+    level: Literal["error", "warning"] = "warning"
+    message: str
+
+    def terms(self, side: str) -> list[str]:
+        return [t.strip() for t in getattr(self, side).split("+") if t.strip()]
+
+
+def label_key(text: str) -> str:
+    """Normalise a label for matching: NFKC, no whitespace or punctuation clerks add (（）:：*)."""
+    text = unicodedata.normalize("NFKC", str(text))
+    return re.sub(r"[\s:：*（）()\[\]【】]", "", text)
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    version: int = 1
+    indicators: tuple[Indicator, ...]
+    rules: tuple[Rule, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique(self) -> Catalog:
+        seen: dict[str, str] = {}
+        for ind in self.indicators:
+            for key in (ind.code, label_key(ind.name), *map(label_key, ind.aliases)):
+                if seen.setdefault(key, ind.code) != ind.code:
+                    raise ValueError(f"catalog: '{key}' names both {seen[key]} and {ind.code}")
+        codes = {i.code for i in self.indicators}
+        for rule in self.rules:
+            for term in rule.terms("left") + rule.terms("right"):
+                if term not in codes:
+                    raise ValueError(f"rule {rule.code}: unknown indicator {term}")
+        return self
+
+    def by_code(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.indicators}
+
+    def lookup(self) -> dict[str, str]:
+        """label key (code, name or alias) → indicator code."""
+        table: dict[str, str] = {}
+        for ind in self.indicators:
+            table[ind.code] = ind.code
+            table[label_key(ind.code)] = ind.code
+            table[label_key(ind.name)] = ind.code
+            for alias in ind.aliases:
+                table[label_key(alias)] = ind.code
+        return table
+
+
+def load_catalog(path: Path) -> Catalog:
+    return Catalog(**yaml.safe_load(path.read_text(encoding="utf-8")))

@@ -1,0 +1,78 @@
+"""A batch of dropped files through the ingest steps: the unit of work one Prefect task runs.
+
+Per-file Prefect tasks cost ~8–10 ms each (MEASURED.md), so a task takes a batch of files.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tasks.db import make_engine, migrate
+from tasks.discover import Discovery, Dropped, discover
+from tasks.home import open_home
+from tasks.ingest import FileOutcome, ingest_file, reconcile
+from tasks.store import mark_done
+
+
+def prepare(root: Path) -> int:
+    """Bring the database to the current schema and finish what an interrupted run left. Returns the
+    number of ledger rows completed."""
+    home = open_home(root)
+    engine = make_engine(home.database_url)
+    try:
+        migrate(engine)
+        finished = reconcile(home, engine)
+        mark_done(engine, finished)
+        return len(finished)
+    finally:
+        engine.dispose()
+
+
+def find_new(root: Path, now: dt.datetime) -> Discovery:
+    home = open_home(root)
+    return discover(home.inbox, {u.code for u in home.registry.units}, now.timestamp(),
+                    home.settings.settle_seconds)
+
+
+def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime) -> list[FileOutcome]:
+    home = open_home(root)
+    engine = make_engine(home.database_url)
+    outcomes: list[FileOutcome] = []
+    try:
+        for dropped in batch:
+            outcome = ingest_file(dropped, home, engine, now)
+            if outcome is not None:
+                outcomes.append(outcome)
+        mark_done(engine, [o.submission_id for o in outcomes])
+    finally:
+        engine.dispose()
+    return outcomes
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    received: int
+    by_status: dict[str, int]
+    by_unit: dict[str, dict[str, int]]
+    settling: int
+    strays: tuple[str, ...]
+    outcomes: tuple[FileOutcome, ...] = field(default=(), repr=False)
+
+    def line(self) -> str:
+        parts = [f"{k} {v}" for k, v in sorted(self.by_status.items())]
+        return (f"收到 {self.received} 个文件：" + ("，".join(parts) if parts else "无")
+                + (f"；{self.settling} 个仍在写入，下次处理" if self.settling else "")
+                + (f"；{len(self.strays)} 个不在已登记单位文件夹中" if self.strays else ""))
+
+
+def summarize(outcomes: list[FileOutcome], discovery: Discovery) -> IngestSummary:
+    by_unit: dict[str, Counter] = {}
+    for o in outcomes:
+        by_unit.setdefault(o.unit, Counter())[o.status] += 1
+        if o.late:
+            by_unit[o.unit]["late"] += 1
+    return IngestSummary(len(outcomes), dict(Counter(o.status for o in outcomes)),
+                         {u: dict(c) for u, c in by_unit.items()}, len(discovery.settling),
+                         discovery.strays, tuple(outcomes))

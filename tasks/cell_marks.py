@@ -1,0 +1,126 @@
+"""What the value reader cannot see: which cells hold an Excel error (#DIV/0!) or a formula.
+
+python-calamine returns an error cell as "" — indistinguishable from a blank (MEASURED.md;
+dimastbk/python-calamine#105, tafia/calamine#720) — so the sheet's XML is scanned for them. Only the
+return's sheet is scanned, and only when the XML mentions errors or formulas at all.
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.etree import ElementTree as ET
+
+from openpyxl.utils import get_column_letter as column_letter
+
+CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+ATTR_R = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+ATTR_T_ERROR = re.compile(rb'\bt="e"')
+VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+@dataclass(frozen=True)
+class CellMarks:
+    errors: dict[str, str] = field(default_factory=dict)   # "E9" → "#DIV/0!"
+    formulas: frozenset[str] = frozenset()                 # {"E9", …}
+
+
+NONE = CellMarks()
+
+
+def xlsx_marks(data: bytes, sheet_name: str) -> CellMarks:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            part = _sheet_part(zf, sheet_name)
+            if part is None:
+                return NONE
+            xml = zf.read(part)
+    except (KeyError, zipfile.BadZipFile, ET.ParseError, OSError):
+        return NONE
+    if b't="e"' not in xml and b"<f" not in xml and b":f" not in xml:
+        return NONE
+    errors: dict[str, str] = {}
+    formulas: set[str] = set()
+    for m in CELL.finditer(xml):
+        attrs, body = m.group(1), m.group(2) or b""
+        ref = ATTR_R.search(attrs)
+        if not ref:
+            continue
+        where = ref.group(1).decode()
+        if ATTR_T_ERROR.search(attrs):
+            v = VALUE.search(body)
+            errors[where] = v.group(1).decode("utf-8", "replace") if v else "#ERROR"
+        if FORMULA.search(body):
+            formulas.add(where)
+    return CellMarks(errors, frozenset(formulas))
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    names = {n.lower(): n for n in zf.namelist()}
+    workbook = ET.fromstring(zf.read(names["xl/workbook.xml"]))
+    rid = None
+    for el in workbook.iter():
+        if el.tag.endswith("}sheet") and el.get("name") == sheet_name:
+            rid = el.get(NS_REL)
+            break
+    if rid is None:
+        return None
+    rels = ET.fromstring(zf.read(names["xl/_rels/workbook.xml.rels"]))
+    for el in rels:
+        if el.get("Id") == rid:
+            target = el.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            return names.get(path.lower())
+    return None
+
+
+ODS_TABLE = re.compile(rb'<table:table\b[^>]*table:name="([^"]*)"')
+
+
+def ods_marks(data: bytes, sheet_name: str) -> CellMarks:
+    """LibreOffice writes an error cell as an empty string marked calcext:value-type="error"."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            xml = zf.read("content.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return NONE
+    if b'calcext:value-type="error"' not in xml and b"table:formula=" not in xml:
+        return NONE
+    return _ods_walk(xml, sheet_name)
+
+
+def _ods_walk(xml: bytes, sheet_name: str) -> CellMarks:
+    ns = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+          "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
+          "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+    t = "{%s}" % ns["table"]
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError:
+        return NONE
+    errors: dict[str, str] = {}
+    formulas: set[str] = set()
+    for table in root.iter(f"{t}table"):
+        if table.get(f"{t}name") != sheet_name:
+            continue
+        row = 0
+        for tr in table.iter(f"{t}table-row"):
+            rep_rows = min(int(tr.get(f"{t}number-rows-repeated", "1")), 1_048_576)
+            col = 0
+            for tc in tr:
+                if not tc.tag.endswith(("}table-cell", "}covered-table-cell")):
+                    continue
+                rep = min(int(tc.get(f"{t}number-columns-repeated", "1")), 16_384)
+                ref = f"{column_letter(col + 1)}{row + 1}"
+                if tc.get("{%s}value-type" % ns["calcext"]) == "error":
+                    errors[ref] = "".join(tc.itertext()).strip() or "#ERROR"
+                if tc.get(f"{t}formula"):
+                    formulas.add(ref)
+                col += rep
+            row += rep_rows
+        break
+    return CellMarks(errors, frozenset(formulas))

@@ -1,0 +1,128 @@
+"""The database: tables (SQLAlchemy Core), engine set-up and migrations (alembic).
+
+SQLite by default, in WAL with synchronous=FULL so a committed return survives power loss
+(MEASURED.md: one transaction per file costs ~0.1 ms in WAL); PostgreSQL for the scale-out path.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
+                        String, Table, Text, create_engine, event, text)
+from sqlalchemy.engine import Connection, Engine
+
+metadata = MetaData()
+
+submissions = Table(
+    "submissions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(40), nullable=False),          # the folder's unit: identity comes from the folder
+    Column("declared_unit", String(64)),                 # what the file said
+    Column("period", String(7)),                         # 2024-03; null when unreadable
+    Column("version", Integer),                          # 1, 2, … for stored returns of (unit, period)
+    Column("sha256", String(64), nullable=False),
+    Column("original_name", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("format", String(16)),
+    Column("received_at", DateTime, nullable=False),     # UTC, when this run took the file
+    Column("submitted_at", DateTime, nullable=False),    # UTC, when the file was last written (its mtime)
+    Column("status", String(24), nullable=False),
+    Column("late", Boolean),
+    Column("due_date", Date),
+    Column("archive_path", Text),
+    Column("receipt_path", Text),
+    Column("stage", String(12), nullable=False),         # stored → receipted → done (inbox emptied)
+    Column("duplicate_of", Integer, ForeignKey("submissions.id")),
+    Column("superseded_by", Integer, ForeignKey("submissions.id")),
+)
+# The last line of defence against processing one file twice, whatever the locks did.
+Index("uq_submissions_unit_sha", submissions.c.unit, submissions.c.sha256, unique=True,
+      sqlite_where=text("status != 'duplicate'"), postgresql_where=text("status != 'duplicate'"))
+Index("uq_submissions_version", submissions.c.unit, submissions.c.period, submissions.c.version, unique=True)
+Index("ix_submissions_period", submissions.c.period)
+
+findings = Table(
+    "findings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("level", String(10), nullable=False),
+    Column("place", String(80), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("hint", Text, nullable=False, default=""),
+    Column("value", Text, nullable=False, default=""),
+)
+
+return_values = Table(
+    "return_values", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("unit", String(40), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("indicator", String(64), nullable=False),
+    Column("value", BigInteger, nullable=False),
+    Column("raw", Text, nullable=False, default=""),
+    Column("place", String(80), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+)
+Index("ix_values_period_indicator", return_values.c.period, return_values.c.indicator)
+
+STORED = ("accepted", "accepted_with_warnings")  # statuses whose values count
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")   # the ledger must survive power loss
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # pysqlite's own transaction handling is off (isolation_level=None); writers take the lock up front
+    # so a read-then-write transaction never fails half-way with "database is locked".
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction that will write: all of it commits, or none of it."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(write=True)
+        with conn.begin():
+            yield conn
+
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` through alembic, so an upgrade keeps a township's data."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    target = ScriptDirectory.from_config(cfg).get_current_head() if revision == "head" else revision
+    if current == target:
+        return
+    with write_transaction(engine) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)

@@ -1,0 +1,89 @@
+"""Finding new files in the inbox: inbox/<unit code>/…, left alone until they settle (DESIGN §4)."""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasks.home import RECEIPT_DIR
+
+IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "readme.md"}
+TEMP_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", ".swp", ".bak~", "~")
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    unit: str          # the folder's name: identity comes from where the file was dropped
+    path: Path
+    name: str          # the name as dropped, relative to the unit's folder
+    size: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class Discovery:
+    ready: tuple[Dropped, ...]      # settled files in registered units' folders, oldest first
+    settling: tuple[Dropped, ...]   # changed within the settle time: next run
+    strays: tuple[str, ...]         # files outside registered units' folders, symlinks: never ingested
+
+
+def is_ignored(name: str) -> bool:
+    """Office/WPS/LibreOffice lock files, hidden and temporary files are not returns."""
+    low = name.lower()
+    return (low.startswith(("~$", ".~lock.", ".", "~wrl")) or low in IGNORED_NAMES
+            or low.endswith(TEMP_SUFFIXES) or (low.startswith("~") and low.endswith(".tmp")))
+
+
+def discover(inbox: Path, unit_codes: set[str], now: float, settle_seconds: float) -> Discovery:
+    ready: list[Dropped] = []
+    settling: list[Dropped] = []
+    strays: list[str] = []
+    if not inbox.is_dir():
+        return Discovery((), (), ())
+    for entry in _scan(inbox):
+        if entry.is_symlink():
+            strays.append(entry.name)
+        elif entry.is_dir(follow_symlinks=False):
+            if entry.name in unit_codes:
+                _walk_unit(Path(entry.path), entry.name, now, settle_seconds, ready, settling, strays)
+            elif not is_ignored(entry.name):
+                strays.extend(f"{entry.name}/{p.name}" for p in _files_below(Path(entry.path)))
+        elif entry.is_file(follow_symlinks=False) and not is_ignored(entry.name):
+            strays.append(entry.name)
+    ready.sort(key=lambda d: (d.mtime, d.unit, d.name))
+    return Discovery(tuple(ready), tuple(settling), tuple(sorted(strays)))
+
+
+def _scan(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return []
+
+
+def _walk_unit(folder: Path, unit: str, now: float, settle: float, ready: list[Dropped],
+               settling: list[Dropped], strays: list[str], prefix: str = "") -> None:
+    for entry in _scan(folder):
+        rel = f"{prefix}{entry.name}"
+        if is_ignored(entry.name) or (not prefix and entry.name == RECEIPT_DIR):
+            continue
+        if entry.is_symlink():
+            strays.append(f"{unit}/{rel}")  # never followed: it could point out of the inbox
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _walk_unit(Path(entry.path), unit, now, settle, ready, settling, strays, prefix=f"{rel}/")
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except FileNotFoundError:
+            continue  # vanished between listing and looking
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        dropped = Dropped(unit, Path(entry.path), rel, st.st_size, st.st_mtime)
+        (settling if now - st.st_mtime < settle else ready).append(dropped)
+
+
+def _files_below(folder: Path) -> list[Path]:
+    return [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink() and not is_ignored(p.name)]

@@ -1,0 +1,145 @@
+"""The submissions ledger: one transaction per file decides duplicate / correction / rejection and
+writes the ledger row, its findings and its values together — all of a file, or nothing of it."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from schemas.findings import Finding, finding, worst_level
+from tasks.db import STORED, findings as findings_t, return_values, submissions
+from tasks.validate import Value
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A file taken from the inbox, with everything the ledger needs to know about it."""
+    unit: str
+    original_name: str
+    sha256: str
+    size: int
+    format: str
+    received_at: dt.datetime      # UTC
+    submitted_at: dt.datetime     # UTC (the file's mtime)
+    archive_path: str
+    receipt_path: str
+    declared_unit: str = ""
+    period: str | None = None
+    late: bool | None = None
+    due_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    submission_id: int
+    status: str                    # accepted | accepted_with_warnings | rejected | duplicate
+    version: int | None
+    findings: tuple[Finding, ...]
+    receipt_path: str
+    corrected: bool = False        # this version superseded an earlier one
+    resumed: bool = False          # the ledger already had this very drop (a crash left it half done)
+
+
+def find_existing(conn: Connection, unit: str, sha256: str):
+    return conn.execute(select(submissions).where(
+        submissions.c.unit == unit, submissions.c.sha256 == sha256,
+        submissions.c.status != "duplicate")).first()
+
+
+def record(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
+           found: tuple[Finding, ...]) -> Recorded:
+    """Within the caller's write transaction. values is None when the file was refused outright."""
+    existing = find_existing(conn, arrival.unit, arrival.sha256)
+    if existing is not None:
+        if existing.stage != "done" and existing.original_name == arrival.original_name:
+            return Recorded(existing.id, existing.status, existing.version, _findings_of(conn, existing.id),
+                            existing.receipt_path, resumed=True)
+        note = finding("I_DUPLICATE", expected=f"{existing.received_at:%Y-%m-%d %H:%M}（{existing.original_name}）")
+        sid = _insert(conn, arrival, "duplicate", None, (note,), duplicate_of=existing.id)
+        return Recorded(sid, "duplicate", None, (note,), arrival.receipt_path)
+    ok = values is not None and arrival.period is not None and worst_level(list(found)) != "error"
+    if not ok:
+        sid = _insert(conn, arrival, "rejected", None, found)
+        return Recorded(sid, "rejected", None, found, arrival.receipt_path)
+    previous = conn.execute(select(submissions.c.id, submissions.c.received_at).where(
+        submissions.c.unit == arrival.unit, submissions.c.period == arrival.period,
+        submissions.c.status.in_(STORED))).first()
+    version = (conn.execute(select(func.max(submissions.c.version)).where(
+        submissions.c.unit == arrival.unit, submissions.c.period == arrival.period)).scalar() or 0) + 1
+    all_findings = found
+    if previous is not None:
+        all_findings = (*found, finding("I_CORRECTION", value=arrival.period, parsed=version,
+                                        expected=f"{previous.received_at:%Y-%m-%d %H:%M}"))
+    status = "accepted_with_warnings" if worst_level(list(found)) == "warning" else "accepted"
+    sid = _insert(conn, arrival, status, version, all_findings)
+    if previous is not None:
+        conn.execute(update(submissions).where(submissions.c.id == previous.id)
+                     .values(status="superseded", superseded_by=sid))
+    if values:
+        conn.execute(insert(return_values), [
+            {"submission_id": sid, "unit": arrival.unit, "period": arrival.period, "indicator": v.indicator,
+             "value": v.value, "raw": v.raw, "place": v.place, "note": v.note} for v in values])
+    return Recorded(sid, status, version, all_findings, arrival.receipt_path, corrected=previous is not None)
+
+
+def _insert(conn: Connection, a: Arrival, status: str, version: int | None, found: tuple[Finding, ...],
+            duplicate_of: int | None = None) -> int:
+    sid = conn.execute(insert(submissions).values(
+        unit=a.unit, declared_unit=a.declared_unit, period=a.period, version=version, sha256=a.sha256,
+        original_name=a.original_name, size=a.size, format=a.format, received_at=a.received_at,
+        submitted_at=a.submitted_at, status=status, late=a.late, due_date=a.due_date,
+        archive_path=a.archive_path, receipt_path=a.receipt_path, stage="stored",
+        duplicate_of=duplicate_of).returning(submissions.c.id)).scalar_one()
+    if found:
+        conn.execute(insert(findings_t), [
+            {"submission_id": sid, "seq": i, "code": f.code, "level": f.level, "place": f.place,
+             "message": f.message, "hint": f.hint, "value": f.value} for i, f in enumerate(found)])
+    return sid
+
+
+def _findings_of(conn: Connection, sid: int) -> tuple[Finding, ...]:
+    rows = conn.execute(select(findings_t).where(findings_t.c.submission_id == sid)
+                        .order_by(findings_t.c.seq)).all()
+    return tuple(Finding(r.code, r.level, r.place, r.message, r.hint, r.value) for r in rows)
+
+
+def history(conn: Connection, unit: str, before_period: str) -> dict[str, list[int]]:
+    """The unit's stored values of earlier periods, per indicator (for outlier warnings)."""
+    rows = conn.execute(select(return_values.c.indicator, return_values.c.value)
+                        .join(submissions, submissions.c.id == return_values.c.submission_id)
+                        .where(submissions.c.unit == unit, submissions.c.status.in_(STORED),
+                               submissions.c.period < before_period)).all()
+    out: dict[str, list[int]] = {}
+    for indicator, value in rows:
+        out.setdefault(indicator, []).append(value)
+    return out
+
+
+def mark_done(engine: Engine, ids: list[int]) -> None:
+    if not ids:
+        return
+    from tasks.db import write_transaction
+    with write_transaction(engine) as conn:
+        conn.execute(update(submissions).where(submissions.c.id.in_(ids)).values(stage="done"))
+
+
+def unfinished(engine: Engine):
+    """Ledger rows whose receipt or inbox removal may not have happened (a crash came between)."""
+    with engine.connect() as conn:
+        return conn.execute(select(submissions).where(submissions.c.stage != "done")
+                            .order_by(submissions.c.id)).all()
+
+
+def findings_of(engine: Engine, sid: int) -> tuple[Finding, ...]:
+    with engine.connect() as conn:
+        return _findings_of(conn, sid)
+
+
+def is_corrected(engine: Engine, row) -> bool:
+    if not row.version or row.version < 2:
+        return False
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(submissions).where(and_(
+            submissions.c.superseded_by == row.id))).scalar_one() > 0
