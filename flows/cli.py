@@ -70,7 +70,7 @@ def template(home: HomeOpt = None,
         for u in h.registry.units:
             path = write_return(h.unit_inbox(u.code) / f"{key or '空白'}月报表模板.xlsx", h.catalog,
                                 ReturnContent(h.registry.township.name, u, key or ""))
-            console.print(str(path))
+            typer.echo(str(path))
         return
     if unit and unit not in units:
         err.print(f"[red]单位代码 {unit} 不在 units.yaml 中[/red]")
@@ -78,7 +78,7 @@ def template(home: HomeOpt = None,
     target = out or Path(f"{unit or '空白'}-{key or '月报表'}.xlsx")
     path = write_return(target, h.catalog, ReturnContent(h.registry.township.name, units.get(unit) if unit else None,
                                                          key or ""))
-    console.print(str(path.resolve()))
+    typer.echo(str(path.resolve()))
 
 
 @app.command()
@@ -151,7 +151,7 @@ def report(home: HomeOpt = None,
     h = _home(home)
     from flows.report import annual_report
     path = annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None)
-    console.print(path, soft_wrap=True)
+    typer.echo(path)
 
 
 @app.command()
@@ -210,7 +210,7 @@ def demo(directory: Annotated[Path, typer.Argument(help="演示实例目录")] =
     console.print(summary.line())
     with console.status("生成年度报告草稿（Prefect 流程 annual-report）…"):
         path = annual_report(home=str(root), year=year)
-    console.print(path, soft_wrap=True)
+    typer.echo(path)
 
 
 def _not_yet(what: str, issue: int) -> None:

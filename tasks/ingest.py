@@ -62,7 +62,9 @@ def ingest_file(dropped: Dropped, home: Home, engine: Engine, now: dt.datetime) 
     found = list(result.findings) + list(checked.findings if checked else ())
     period = checked.period if checked else None
     submitted = dt.datetime.fromtimestamp(min(dropped.mtime, now.timestamp()), dt.UTC)
-    due = due_date(period, home.settings.due_working_days, home.settings.calendar) if period else None
+    # Timeliness matters only for a return that will be stored: a refused file is not "late", it is refused.
+    due = (due_date(period, home.settings.due_working_days, home.settings.calendar)
+           if period and checked and checked.ok else None)
     late = is_late(submitted.astimezone(tz), due) if due else None
     if late:
         found.append(finding("W_LATE", expected=f"{due.due:%Y-%m-%d}"))

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from schemas.registry import Registry, Township, Unit
 from tasks.home import Home, init_home, open_home
+from tasks.periods import parse_period, period_end
 from tasks.template import ReturnContent, write_return
 
 REGISTRY = Registry(
@@ -48,9 +49,18 @@ def return_file(path: Path, home: Home, unit: str | None = VILLAGE, period: str 
         for ref, value in edits.items():
             ws[ref] = value
         wb.save(path)
-    moment = (filed or NOW - dt.timedelta(days=200)).timestamp()
+    moment = (filed or _on_time(period)).timestamp()
     os.utime(path, (moment, moment))
     return path
+
+
+def _on_time(period: str) -> dt.datetime:
+    """Two days after the period ends: well before any due date."""
+    parsed = parse_period(period).period
+    if parsed is None:
+        return NOW - dt.timedelta(days=200)
+    end = period_end(parsed)
+    return dt.datetime(end.year, end.month, end.day, 2, 0, tzinfo=dt.UTC) + dt.timedelta(days=2)
 
 
 def drop(home: Home, name: str = "2024-03月报表.xlsx", unit: str = VILLAGE, **kwargs) -> Path:

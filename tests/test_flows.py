@@ -1,0 +1,74 @@
+"""Real Prefect flow runs: a year of generated returns through ingest-returns, then annual-report,
+the draft read back with python-docx."""
+import datetime as dt
+from pathlib import Path
+
+import docx
+import pytest
+from sqlalchemy import func, select
+
+from flows.ingest import ingest_returns
+from flows.report import annual_report
+from tasks.aggregate import figures_for
+from tasks.db import make_engine
+from tasks.demo import REFERENCE_TOTALS, make_demo
+from tasks.periods import months_of
+
+ELEVEN = ("组织开展法律专题培训12次", "调处各类矛盾纠纷70余起", "无偿法律援助20余人次", "防溺亡现场会1场",
+          "警示标识牌200余处", "普法宣传活动100余次", "普法宣传版面128块", "宣传彩页7000余份", "法治书籍4000余本",
+          "宣传册600余份", "规范性文件整理3件")
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory, prefect_server):
+    home, dropped = make_demo(tmp_path_factory.mktemp("demo") / "home", 2024)
+    summary = ingest_returns(home=str(home.root))
+    return home, dropped, summary
+
+
+def test_every_dropped_file_is_answered_once(demo_home):
+    home, dropped, summary = demo_home
+    assert summary.received == dropped
+    assert summary.by_status.get("duplicate") == 1 and summary.by_status.get("rejected") == 1
+    assert not [p for p in home.inbox.rglob("*.xlsx") if "回执" not in p.parts]
+    assert len(list(home.inbox.glob("*/回执/*.回执.xlsx"))) == dropped
+
+
+def test_yearly_totals_are_the_reference_reports(demo_home):
+    home, _, _ = demo_home
+    engine = make_engine(home.database_url)
+    figures = figures_for(engine, months_of("2024"))
+    engine.dispose()
+    assert figures.totals == REFERENCE_TOTALS
+
+
+def test_the_draft_holds_the_eleven_phrases(demo_home, tmp_path):
+    home, _, _ = demo_home
+    path = annual_report(home=str(home.root), year=2024, on=dt.date(2024, 12, 20))
+    text = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    for phrase in ELEVEN:
+        assert phrase in text, phrase
+    assert "每月一次组织班子成员" in text
+    assert text.splitlines()[:2] == ["鲁山县下汤镇人民政府", "关于2024年法治政府建设情况的报告"]
+    assert "2024年12月20日" in text and "{{" not in text
+
+
+def test_a_second_run_changes_nothing(demo_home):
+    home, _, _ = demo_home
+    engine = make_engine(home.database_url)
+    from tasks.db import submissions
+    with engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(submissions)).scalar_one()
+    summary = ingest_returns(home=str(home.root))
+    with engine.connect() as conn:
+        after = conn.execute(select(func.count()).select_from(submissions)).scalar_one()
+    engine.dispose()
+    assert summary.received == 0 and before == after
+
+
+def test_drafts_never_overwrite_each_other(demo_home):
+    home, _, _ = demo_home
+    on = dt.date(2024, 12, 21)
+    first = annual_report(home=str(home.root), year=2024, on=on)
+    second = annual_report(home=str(home.root), year=2024, on=on)
+    assert first != second and Path(first).exists() and Path(second).exists()
