@@ -96,7 +96,7 @@ def ingest(home: HomeOpt = None) -> None:
     except LockBusy as exc:
         err.print(f"[yellow]{exc}[/yellow]")
         raise typer.Exit(3) from exc
-    console.print(summary.line())
+    console.print(summary.line(), soft_wrap=True)
 
 
 @app.command()
@@ -207,7 +207,7 @@ def demo(directory: Annotated[Path, typer.Argument(help="演示实例目录")] =
     from flows.report import annual_report
     with console.status("入库（Prefect 流程 ingest-returns）…"):
         summary = ingest_returns(home=str(root), batch_size=home.settings.batch_size)
-    console.print(summary.line())
+    console.print(summary.line(), soft_wrap=True)
     with console.status("生成年度报告草稿（Prefect 流程 annual-report）…"):
         path = annual_report(home=str(root), year=year)
     typer.echo(path)

@@ -51,6 +51,10 @@ def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime) -> list[Fil
     return outcomes
 
 
+STATUS_WORDS = {"accepted": "已接收", "accepted_with_warnings": "已接收（有提示）", "rejected": "已退回",
+                "duplicate": "重复报送"}
+
+
 @dataclass(frozen=True)
 class IngestSummary:
     received: int
@@ -61,7 +65,7 @@ class IngestSummary:
     outcomes: tuple[FileOutcome, ...] = field(default=(), repr=False)
 
     def line(self) -> str:
-        parts = [f"{k} {v}" for k, v in sorted(self.by_status.items())]
+        parts = [f"{STATUS_WORDS.get(k, k)} {v}" for k, v in sorted(self.by_status.items())]
         return (f"收到 {self.received} 个文件：" + ("，".join(parts) if parts else "无")
                 + (f"；{self.settling} 个仍在写入，下次处理" if self.settling else "")
                 + (f"；{len(self.strays)} 个不在已登记单位文件夹中" if self.strays else ""))
