@@ -78,6 +78,25 @@ def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     return None
 
 
+def xls_marks(data: bytes, sheet_name: str) -> CellMarks:
+    """Excel 97-2003: xlrd reports error cells with their code (calamine reads them as "")."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        sheet = book.sheet_by_name(sheet_name)
+    except Exception:  # noqa: BLE001 — calamine already read the values; marks are a best effort
+        return NONE
+    errors: dict[str, str] = {}
+    for r in range(sheet.nrows):
+        for c, ctype in enumerate(sheet.row_types(r)):
+            if ctype == xlrd.XL_CELL_ERROR:
+                code = sheet.cell_value(r, c)
+                errors[f"{column_letter(c + 1)}{r + 1}"] = xlrd.error_text_from_code.get(code, "#ERROR")
+    book.release_resources()
+    return CellMarks(errors, frozenset())
+
+
 ODS_TABLE = re.compile(rb'<table:table\b[^>]*table:name="([^"]*)"')
 
 

@@ -6,7 +6,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from tasks.home import RECEIPT_DIR
+from tasks.home import RECEIPT_DIR, TEMPLATE_DIR
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "readme.md"}
 TEMP_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", ".swp", ".bak~", "~")
@@ -67,7 +67,7 @@ def _walk_unit(folder: Path, unit: str, now: float, settle: float, ready: list[D
                settling: list[Dropped], strays: list[str], prefix: str = "") -> None:
     for entry in _scan(folder):
         rel = f"{prefix}{entry.name}"
-        if is_ignored(entry.name) or (not prefix and entry.name == RECEIPT_DIR):
+        if is_ignored(entry.name) or (not prefix and entry.name in (RECEIPT_DIR, TEMPLATE_DIR)):
             continue
         if entry.is_symlink():
             strays.append(f"{unit}/{rel}")  # never followed: it could point out of the inbox

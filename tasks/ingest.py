@@ -13,16 +13,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from schemas.findings import Finding, finding
+from tasks.check import check_bytes
 from tasks.archive import archive_path, sha256_of, store_original
 from tasks.db import write_transaction
 from tasks.discover import Dropped
 from tasks.home import Home
 from tasks.periods import period_year
 from tasks.read import read_return
-from tasks.receipt import ReceiptInfo, receipt_name, write_receipt
+from tasks.receipt import ReceiptInfo, free_receipt_path, write_receipt
 from tasks.store import Arrival, Recorded, find_existing, findings_of, history, record, unfinished
 from tasks.timeliness import due_date, is_late
-from tasks.validate import Checked, Context, outlier_findings, validate
+from tasks.validate import Context, outlier_findings
 
 
 class TransientError(Exception):
@@ -56,15 +57,13 @@ def ingest_file(dropped: Dropped, home: Home, engine: Engine, now: dt.datetime) 
     tz = ZoneInfo(home.settings.schedules.timezone)
     today = now.astimezone(tz).date()
     sha = sha256_of(data)
-    result = read_return(data)
-    ctx = Context(dropped.unit, home.registry, home.catalog, today, home.settings.max_count)
-    checked: Checked | None = validate(result.ret, ctx) if result.ret else None
-    found = list(result.findings) + list(checked.findings if checked else ())
+    verdict = check_bytes(data, Context(dropped.unit, home.registry, home.catalog, today, home.settings.max_count))
+    result, checked = verdict.read, verdict.checked
+    found = list(verdict.findings)
     period = checked.period if checked else None
     submitted = dt.datetime.fromtimestamp(min(dropped.mtime, now.timestamp()), dt.UTC)
     # Timeliness matters only for a return that will be stored: a refused file is not "late", it is refused.
-    due = (due_date(period, home.settings.due_working_days, home.settings.calendar)
-           if period and checked and checked.ok else None)
+    due = due_date(period, home.settings.due_working_days, home.settings.calendar) if verdict.ok else None
     late = is_late(submitted.astimezone(tz), due) if due else None
     if late:
         found.append(finding("W_LATE", expected=f"{due.due:%Y-%m-%d}"))
@@ -75,15 +74,15 @@ def ingest_file(dropped: Dropped, home: Home, engine: Engine, now: dt.datetime) 
         unit=dropped.unit, original_name=dropped.name, sha256=sha, size=len(data),
         format=result.sniffed.kind, received_at=_naive_utc(now), submitted_at=_naive_utc(submitted),
         archive_path=str(dest.relative_to(home.root)),
-        receipt_path=str((home.receipt_dir(dropped.unit) / receipt_name(dropped.name, now.astimezone(tz)))
+        receipt_path=str(free_receipt_path(home.receipt_dir(dropped.unit), dropped.name, now.astimezone(tz))
                          .relative_to(home.root)),
         declared_unit=checked.declared_unit if checked else "", period=period, late=late,
         due_date=due.due if due else None)
     with write_transaction(engine) as conn:
-        if checked and checked.ok and period and find_existing(conn, dropped.unit, sha) is None:
+        if verdict.ok and find_existing(conn, dropped.unit, sha) is None:
             found += outlier_findings(checked.values, history(conn, dropped.unit, period),
                                       home.settings.outlier_factor, home.settings.outlier_floor)
-        rec = record(conn, arrival, checked.values if checked and checked.ok else None, tuple(found))
+        rec = record(conn, arrival, checked.values if verdict.ok else None, tuple(found))
     _receipt(home, rec, arrival, result.ret, tz)
     _remove(dropped.path)
     return FileOutcome(dropped.unit, dropped.name, rec.status, period, rec.submission_id, rec.receipt_path,

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from schemas.catalog import label_key
 from schemas.findings import Finding, finding
 from schemas.layout import ReturnLayout, return_layout
-from tasks.cell_marks import NONE, CellMarks, ods_marks, xlsx_marks
+from tasks.cell_marks import NONE, CellMarks, ods_marks, xls_marks, xlsx_marks
 from tasks.sniff import Sniffed, sniff
 
 HEADER_SCAN_ROWS = 60  # the header block sits near the top; inserted rows and logos push it down a little
@@ -122,6 +122,8 @@ def _marks(kind: str, data: bytes, sheet: str) -> CellMarks:
         return xlsx_marks(data, sheet)
     if kind == "ods":
         return ods_marks(data, sheet)
+    if kind == "xls":
+        return xls_marks(data, sheet)
     return NONE
 
 

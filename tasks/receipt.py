@@ -56,6 +56,16 @@ def receipt_name(original_name: str, received_at: dt.datetime) -> str:
     return f"{safe_name(original_name)}.{received_at:%Y%m%d-%H%M%S}.回执.xlsx"
 
 
+def free_receipt_path(folder: Path, original_name: str, received_at: dt.datetime) -> Path:
+    """The receipt's path, never one an older receipt already holds (two files of one name in one second)."""
+    path = folder / receipt_name(original_name, received_at)
+    n = 2
+    while path.exists():
+        path = folder / receipt_name(original_name, received_at).replace(".回执.xlsx", f"-{n}.回执.xlsx")
+        n += 1
+    return path
+
+
 def safe_name(name: str, limit: int = 60) -> str:
     """A clerk's file name made harmless as a file name: no folders, controls or odd Unicode forms."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
