@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemas.findings import Finding, worst_level
+from schemas.findings import Finding, finding, worst_level
 from tasks.read import ReadResult, read_return
+from tasks.sniff import Sniffed
 from tasks.validate import Checked, Context, validate
 
 
@@ -24,6 +25,12 @@ class Verdict:
         if not self.ok:
             return "rejected"
         return "accepted_with_warnings" if worst_level(list(self.findings)) == "warning" else "accepted"
+
+
+def refused(sniffed: Sniffed, why: str) -> Verdict:
+    """A file no reader may touch (or that killed one): refused as 文件异常，无法读取."""
+    bad = finding("E_UNREADABLE", detail=why)
+    return Verdict(ReadResult(sniffed, None, (bad,)), None, (bad,))
 
 
 def check_bytes(data: bytes, ctx: Context) -> Verdict:
