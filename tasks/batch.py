@@ -44,7 +44,7 @@ def find_new(root: Path, now: dt.datetime, wall: float | None = None) -> Discove
                     home.settings.settle_seconds)
 
 
-def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime) -> list[FileOutcome]:
+def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float | None = None) -> list[FileOutcome]:
     """Read and validate the batch in limited child processes, then store, answer and archive each
     file in order. Files still arriving are left for the next run."""
     home = open_home(root)
@@ -56,7 +56,7 @@ def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime) -> list[Fil
     outcomes: list[FileOutcome] = []
     try:
         for t, verdict in zip(taken, verdicts):
-            if is_incomplete(t, verdict, time.time(), home.settings.settle_seconds):
+            if is_incomplete(t, verdict, time.time() if wall is None else wall, home.settings.settle_seconds):
                 continue
             outcomes.append(commit(t, verdict, home, engine, now))
         mark_done(engine, [o.submission_id for o in outcomes])
