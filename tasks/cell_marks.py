@@ -19,7 +19,11 @@ CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 ATTR_R = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 ATTR_T_ERROR = re.compile(rb'\bt="e"')
 VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # <f>, not <formula1> of a data validation
+
+
+def has_marks(xml: bytes) -> bool:
+    return b't="e"' in xml or FORMULA.search(xml) is not None
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -35,13 +39,16 @@ NONE = CellMarks()
 def xlsx_marks(data: bytes, sheet_name: str) -> CellMarks:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            sheets = [n for n in zf.namelist() if n.lower().startswith("xl/worksheets/") and n.endswith(".xml")]
+            if not any(has_marks(zf.read(n)) for n in sheets):
+                return NONE  # the common case: no formula or error anywhere, no need to map sheet names
             part = _sheet_part(zf, sheet_name)
             if part is None:
                 return NONE
             xml = zf.read(part)
     except (KeyError, zipfile.BadZipFile, ET.ParseError, OSError):
         return NONE
-    if b't="e"' not in xml and b"<f" not in xml and b":f" not in xml:
+    if not has_marks(xml):
         return NONE
     errors: dict[str, str] = {}
     formulas: set[str] = set()

@@ -72,8 +72,10 @@ def take(dropped: Dropped) -> Taken | None:
 def judge(data: bytes, ctx: Context, limits) -> Verdict:
     """Runs in the reading child: pre-checks, then read and validate."""
     kind = sniff(data)
-    why = precheck(data, kind.kind, limits) if kind.readable else None
-    return refused(kind, why) if why else check_bytes(data, ctx)
+    if not kind.readable:
+        return check_bytes(data, ctx)  # refused with its own reason by the reader
+    pre = precheck(data, kind.kind, limits)
+    return refused(kind, pre.problem) if pre.problem else check_bytes(data, ctx, pre.marks)
 
 
 def judge_all(taken: list[Taken], home: Home, today: dt.date, pool: Isolated) -> list[Verdict]:
