@@ -236,9 +236,27 @@ def deploy(home: HomeOpt = None, pool: Annotated[str, typer.Option(help="Prefect
 
 @app.command()
 def bench(files: Annotated[int, typer.Option(help="生成的报表份数")] = 1000,
-          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """The benchmark: floor, township and naive side by side on the same files."""
-    _not_yet("township bench", 7)
+          repeat: Annotated[int, typer.Option(help="重复次数，取中位数")] = 1,
+          naive: Annotated[bool, typer.Option("--naive/--no-naive", help="是否运行朴素对照")] = True,
+          county_units: Annotated[int, typer.Option(help="年度报告基准的单位数（×12 个月）")] = 400,
+          as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
+    """The benchmark: floor, township and naive side by side on the same files, then the annual draft.
+
+    Example: township bench --files 1000 --repeat 3 --json
+    """
+    from flows.bench import run_bench
+
+    result = run_bench(files, repeat=repeat, naive=naive, county_units=county_units)
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"基准测试：{files} 份报表（{repeat} 次中位数）")
+    table.add_column("指标")
+    table.add_column("值", justify="right")
+    for key, value in result.items():
+        if key != "rounds":
+            table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    console.print(table)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks import batch as steps
 from tasks.discover import Discovery, Dropped
-from tasks.ingest import FileOutcome, TransientError
+from tasks.errors import is_transient
+from tasks.ingest import FileOutcome
 from tasks.lock import home_lock
 
 
@@ -17,10 +18,8 @@ def transient_only(_task, _run, state) -> bool:
     """Retry only faults a retry can mend (a locked file, a busy database), never a bad file."""
     try:
         state.result()
-    except TransientError:
-        return True
-    except Exception:  # noqa: BLE001
-        return False
+    except Exception as exc:  # noqa: BLE001
+        return is_transient(exc)
     return False
 
 

@@ -19,14 +19,9 @@ def archive_path(archive: Path, year: int, unit: str, sha256: str, fmt: str) -> 
     return archive / f"{year:04d}" / unit / f"{sha256}.{ext}"
 
 
-def store_original(dest: Path, data: bytes) -> Path:
-    if dest.exists() and dest.stat().st_size == len(data):
-        return dest  # already archived by an earlier (perhaps interrupted) run
-    write_durably(dest, data)
-    return dest
-
-
-def write_durably(dest: Path, data: bytes) -> None:
+def write_durably(dest: Path, data: bytes, sync_folder: bool = True) -> None:
+    """The bytes are on disk before the name appears; the folder entry is durable once the folder is
+    fsynced (here, or by the caller once for many files)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
@@ -34,7 +29,8 @@ def write_durably(dest: Path, data: bytes) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, dest)
-    fsync_dir(dest.parent)
+    if sync_folder:
+        fsync_dir(dest.parent)
 
 
 def fsync_dir(folder: Path) -> None:

@@ -15,8 +15,15 @@ from zoneinfo import ZoneInfo
 from tasks.db import make_engine, migrate
 from tasks.discover import Discovery, Dropped, discover
 from tasks.home import open_home
-from tasks.ingest import FileOutcome, commit, is_incomplete, judge_all, reconcile, take
-from tasks.isolate import Isolated
+from tasks.archive import archive_path, fsync_dir, sha256_of, write_durably
+from tasks.check import refused
+from tasks.home import Home
+from tasks.ingest import Arrived, FileOutcome, arrive, store
+from tasks.isolate import Failed, Isolated
+from tasks.receipt import write_receipt
+from tasks.reconcile import reconcile, remove
+from tasks.sniff import sniff
+from tasks.validate import Context
 from tasks.store import mark_done
 
 
@@ -45,24 +52,47 @@ def find_new(root: Path, now: dt.datetime, wall: float | None = None) -> Discove
 
 
 def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float | None = None) -> list[FileOutcome]:
-    """Read and validate the batch in limited child processes, then store, answer and archive each
-    file in order. Files still arriving are left for the next run."""
+    """Judge and archive the batch in limited child processes, store each file in its own transaction,
+    write the receipts in the children again, then empty the inbox. Files still arriving wait."""
     home = open_home(root)
     today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
-    taken = [t for t in map(take, batch) if t is not None]
+    wall = time.time() if wall is None else wall
+    settle = home.settings.settle_seconds
     with Isolated(home.settings.limits, workers=READ_WORKERS) as pool:
-        verdicts = judge_all(taken, home, today, pool)
-    engine = make_engine(home.database_url)
-    outcomes: list[FileOutcome] = []
+        jobs = [(d, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
+                 home.settings.limits, home.archive, wall, settle) for d in batch]
+        results = pool.map(arrive, jobs)
+        arrived = [refuse_unreadable(d, r, home, today) if isinstance(r, Failed) else r
+                   for d, r in zip(batch, results)]
+        arrived = [a for a in arrived if a is not None]
+        for folder in {a.archive.parent for a in arrived}:
+            fsync_dir(folder)  # every archive copy of the batch is durable before its transaction
+        engine = make_engine(home.database_url)
+        try:
+            stored = [store(a, home, engine, now) for a in arrived]
+            written = pool.map(write_receipt, [(info,) for _, info in stored])
+            done = [o for (o, _), w in zip(stored, written) if not isinstance(w, Failed)]
+            for a, (o, _) in zip(arrived, stored):
+                if o in done:
+                    remove(a.dropped.path)
+            mark_done(engine, [o.submission_id for o in done])  # the rest: reconcile, next run
+        finally:
+            engine.dispose()
+    return [o for o, _ in stored]
+
+
+def refuse_unreadable(dropped: Dropped, failed: Failed, home: Home, today: dt.date) -> Arrived | None:
+    """A file that killed or hung its reader: archived as it is, refused with 文件异常，无法读取."""
     try:
-        for t, verdict in zip(taken, verdicts):
-            if is_incomplete(t, verdict, time.time() if wall is None else wall, home.settings.settle_seconds):
-                continue
-            outcomes.append(commit(t, verdict, home, engine, now))
-        mark_done(engine, [o.submission_id for o in outcomes])
-    finally:
-        engine.dispose()
-    return outcomes
+        data = dropped.path.read_bytes()
+    except OSError:
+        return None
+    verdict = refused(sniff(data), failed.reason)
+    sha = sha256_of(data)
+    dest = archive_path(home.archive, today.year, dropped.unit, sha, verdict.read.sniffed.kind)
+    if not dest.exists():
+        write_durably(dest, data, sync_folder=False)
+    return Arrived(dropped, sha, len(data), verdict, dest)
 
 
 STATUS_WORDS = {"accepted": "已接收", "accepted_with_warnings": "已接收（有提示）", "rejected": "已退回",

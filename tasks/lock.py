@@ -7,8 +7,10 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from tasks.errors import TerminalError
 
-class LockBusy(Exception):
+
+class LockBusy(TerminalError):
     """Another run holds the home's lock; terminal for this run (the next scheduled run goes on)."""
 
 

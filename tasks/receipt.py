@@ -45,6 +45,7 @@ class ReceiptInfo:
     version: int | None = None
     late: bool = False
     due: str = ""
+    path: str = ""              # where it goes: inbox/<unit>/回执/…
 
 
 def receipt_name(original_name: str, received_at: dt.datetime) -> str:
@@ -69,12 +70,13 @@ def safe_name(name: str, limit: int = 60) -> str:
     return (name or "文件")[:limit]
 
 
-def write_receipt(path: Path, info: ReceiptInfo) -> Path:
+def write_receipt(info: ReceiptInfo) -> Path:
     """Atomic (temp file + rename): a reader, or a crash, never sees half a receipt. xlsxwriter, at about a
     quarter of openpyxl's cost per receipt (MEASURED.md; issue 7)."""
+    path = Path(info.path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
+    wb = xlsxwriter.Workbook(str(tmp), {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
                                         "strings_to_urls": False})
     styles = _Styles(wb)
     _summary(wb.add_worksheet(SUMMARY_SHEET), info, styles)

@@ -67,8 +67,8 @@ def test_receipt_names_are_safe_and_unique(tmp_path):
 
 def test_receipts_are_written_atomically(tmp_path):
     info = ReceiptInfo("rejected", VILLAGE, "下汤村", "2024-03", "a.xlsx", "2024-04-02 09:30:05",
-                       (finding("E_EMPTY_FILE"),))
-    path = write_receipt(tmp_path / "回执" / "a.回执.xlsx", info)
+                       (finding("E_EMPTY_FILE"),), path=str(tmp_path / "回执" / "a.回执.xlsx"))
+    path = write_receipt(info)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left behind
     assert load_workbook(path)["校验结果"]["B2"].value == "已退回"
 
