@@ -90,7 +90,7 @@ def test_a_file_that_vanishes_or_changes_after_listing_is_skipped(home, vanish):
 def test_odd_file_names_are_answered_with_safe_receipt_names(home):
     folder = os.fsencode(home.unit_inbox(VILLAGE))
     names = [b"\xff\xfe-not-utf8.xlsx", b"a" * 240 + b".xlsx", "\u202excod.exe".encode(), b"new\nline.xlsx",
-             "..\u2215..\u2215etc.xlsx".encode()]
+             "下汤村..\u2215..\u2215etc.xlsx".encode()]
     for i, name in enumerate(names):
         with open(folder + b"/" + name, "wb") as fh:
             fh.write(f.edited(home, {}, period=f"2024-0{i + 1}"))
