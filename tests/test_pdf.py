@@ -29,3 +29,17 @@ def test_the_draft_converts_with_22_lines_on_a_full_page(demo_draft, tmp_path):
     lines = [line for line in pdf_text(pdf, "-f", "2", "-l", "2", "-layout").splitlines() if line.strip()]
     body = [line for line in lines if line.strip() != "草稿" and not re.fullmatch(r"—\s*2\s*—", line.strip())]
     assert len(body) == 22, "\n".join(body)
+
+
+@needs_soffice
+def test_the_period_workbook_converts(demo_ledger, tmp_path):
+    import datetime as dt
+
+    from tasks.summary import period_summary
+
+    files = period_summary(demo_ledger.root, "2024", dt.date(2025, 1, 20))
+    pdf = convert(files.workbook, "pdf", SOFFICE, out=tmp_path / "summary.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = pdf_text(pdf).replace(" ", "")
+        assert "2024年报送情况" in text and "各月普法宣传活动" in text
