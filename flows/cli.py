@@ -157,9 +157,10 @@ def report(home: HomeOpt = None,
     from flows.report import annual_report
     path = Path(annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None, deliver=False))
     typer.echo(str(path))
-    failed = pdf and pdf_preview(path, console, err)
-    failed = (deliver and deliver_now(h.root, f"{year}年法治政府建设情况报告（草稿）", [path], err)) or failed
-    raise typer.Exit(1 if failed else 0)
+    codes = [pdf_preview(path, console, err)] if pdf else []
+    if deliver:
+        codes.append(deliver_now(h.root, f"{year}年法治政府建设情况报告（草稿）", [path], err))
+    raise typer.Exit(max(codes, default=0))
 
 
 @app.command()
@@ -250,9 +251,9 @@ def summary(home: HomeOpt = None,
     files = period_summary(home=str(h.root), period=spec, deliver=False)
     console.print(files.text, soft_wrap=True, highlight=False, markup=False)
     console.print(f"（已存为 {files.notice}）", soft_wrap=True, highlight=False, markup=False)
-    failed = deliver and deliver_now(h.root, files.title, [files.workbook], err)
+    code = deliver_now(h.root, files.title, [files.workbook], err) if deliver else 0
     typer.echo(str(files.workbook))
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(code)
 
 
 @app.command()

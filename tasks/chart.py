@@ -54,10 +54,10 @@ def monthly_chart(title: str, months: list[str], values: list[int], unit: str, f
         try:
             labels = [f"{int(m[5:])}月" for m in months]
             bars = ax.bar(labels, values, color="#c0392b", width=0.6)
-            ax.bar_label(bars, labels=[str(v) for v in values], fontsize=8, padding=2)
+            ax.bar_label(bars, labels=[str(v) for v in values], fontsize=9, padding=2)
             ax.set_title(title, fontsize=11)
-            ax.set_ylabel(unit, fontsize=9, rotation=0, labelpad=12)
-            ax.tick_params(labelsize=8)
+            ax.set_ylabel(unit, fontsize=10, rotation=0, labelpad=12)
+            ax.tick_params(labelsize=9)
             ax.set_ylim(0, max([*values, 1]) * 1.18)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
