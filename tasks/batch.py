@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 from tasks.db import make_engine, migrate
 from tasks.discover import Discovery, Dropped, discover
 from tasks.home import open_home
-from tasks.archive import archive_path, fsync_dir, sha256_of, write_durably
+from tasks.archive import archive_path, sha256_of, sync_filesystem, write_durably
 from tasks.check import refused
 from tasks.home import Home
 from tasks.ingest import Arrived, FileOutcome, arrive, store
-from tasks.isolate import Failed, Isolated
+from tasks.isolate import Failed, Isolated, outcome
 from tasks.receipt import write_receipt
 from tasks.reconcile import reconcile, remove
 from tasks.sniff import sniff
@@ -52,33 +52,58 @@ def find_new(root: Path, now: dt.datetime, wall: float | None = None) -> Discove
 
 
 def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float | None = None) -> list[FileOutcome]:
-    """Judge and archive the batch in limited child processes, store each file in its own transaction,
-    write the receipts in the children again, then empty the inbox. Files still arriving wait."""
+    """Children judge and archive the files while this process stores them, one transaction per file,
+    in groups whose archive copies were made durable first; each receipt goes back to a child as soon
+    as its file is stored. A file leaves the inbox once its receipt is written. Files still arriving wait."""
     home = open_home(root)
     today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
     wall = time.time() if wall is None else wall
-    settle = home.settings.settle_seconds
+    outcomes: list[FileOutcome] = []
     with Isolated(home.settings.limits, workers=READ_WORKERS) as pool:
-        jobs = [(d, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
-                 home.settings.limits, home.archive, wall, settle) for d in batch]
-        results = pool.map(arrive, jobs)
-        arrived = [refuse_unreadable(d, r, home, today) if isinstance(r, Failed) else r
-                   for d, r in zip(batch, results)]
-        arrived = [a for a in arrived if a is not None]
-        for folder in {a.archive.parent for a in arrived}:
-            fsync_dir(folder)  # every archive copy of the batch is durable before its transaction
+        arriving = [pool.submit(arrive, d, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
+                                home.settings.limits, home.archive, wall, home.settings.settle_seconds)
+                    for d in batch]
+        answering = []
         engine = make_engine(home.database_url)
         try:
-            stored = [store(a, home, engine, now) for a in arrived]
-            written = pool.map(write_receipt, [(info,) for _, info in stored])
-            done = [o for (o, _), w in zip(stored, written) if not isinstance(w, Failed)]
-            for a, (o, _) in zip(arrived, stored):
-                if o in done:
+            with engine.connect() as conn:
+                conn = conn.execution_options(write=True)  # each file's transaction takes the write lock at once
+                for group in _groups(zip(batch, arriving), GROUP):
+                    arrived = [_arrived(d, outcome(f), home, today) for d, f in group]
+                    arrived = [a for a in arrived if a is not None]
+                    if arrived:
+                        sync_filesystem(home.archive)  # the group's archive copies are durable before its commits
+                    for a in arrived:
+                        result, info = store(a, home, conn, now)
+                        outcomes.append(result)
+                        answering.append((a, result, pool.submit(write_receipt, info)))
+            done = []
+            for a, result, future in answering:
+                if not isinstance(outcome(future), Failed):
                     remove(a.dropped.path)
-            mark_done(engine, [o.submission_id for o in done])  # the rest: reconcile, next run
+                    done.append(result.submission_id)
+            mark_done(engine, done)  # a receipt that failed: reconcile writes it next run, then empties the inbox
         finally:
             engine.dispose()
-    return [o for o, _ in stored]
+    return outcomes
+
+
+GROUP = 25  # files stored between two file-system syncs
+
+
+def _groups(items, size: int):
+    group = []
+    for item in items:
+        group.append(item)
+        if len(group) == size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _arrived(dropped: Dropped, result, home: Home, today: dt.date) -> Arrived | None:
+    return refuse_unreadable(dropped, result, home, today) if isinstance(result, Failed) else result
 
 
 def refuse_unreadable(dropped: Dropped, failed: Failed, home: Home, today: dt.date) -> Arrived | None:
@@ -91,7 +116,7 @@ def refuse_unreadable(dropped: Dropped, failed: Failed, home: Home, today: dt.da
     sha = sha256_of(data)
     dest = archive_path(home.archive, today.year, dropped.unit, sha, verdict.read.sniffed.kind)
     if not dest.exists():
-        write_durably(dest, data, sync_folder=False)
+        write_durably(dest, data, sync=False)
     return Arrived(dropped, sha, len(data), verdict, dest)
 
 

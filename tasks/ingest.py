@@ -15,22 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 
 from schemas.findings import Finding, finding
 from schemas.settings import Limits
 from tasks.archive import archive_path, sha256_of, write_durably
 from tasks.check import Verdict, check_bytes, refused
-from tasks.db import write_transaction
 from tasks.discover import Dropped
 from tasks.guard import precheck
 from tasks.home import Home
 from tasks.periods import period_year
 from tasks.receipt import ReceiptInfo, free_receipt_path
 from tasks.sniff import sniff
-from tasks.store import Arrival, Recorded, find_existing, history, record
+from tasks.store import Arrival, Recorded, record
 from tasks.timeliness import due_date, is_late
-from tasks.validate import Context, outlier_findings
+from tasks.validate import Context
 
 
 @dataclass(frozen=True)
@@ -85,12 +84,12 @@ def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: 
     dest = archive_path(archive, period_year(period) if period else ctx.today.year, dropped.unit, sha,
                         verdict.read.sniffed.kind)
     if not (dest.exists() and dest.stat().st_size == len(data)):  # never overwritten: same name, same bytes
-        write_durably(dest, data, sync_folder=False)  # the run fsyncs each archive folder once per batch
+        write_durably(dest, data, sync=False)  # made durable for the whole batch at once, before any commit
     return Arrived(dropped, sha, len(data), verdict, dest)
 
 
-def store(arrived: Arrived, home: Home, engine: Engine, now: dt.datetime) -> tuple[FileOutcome, ReceiptInfo]:
-    """One transaction for the file; returns its outcome and the receipt to write."""
+def store(arrived: Arrived, home: Home, conn: Connection, now: dt.datetime) -> tuple[FileOutcome, ReceiptInfo]:
+    """One transaction for the file, on the batch's connection; returns its outcome and its receipt."""
     dropped, verdict, checked = arrived.dropped, arrived.verdict, arrived.verdict.checked
     tz = ZoneInfo(home.settings.schedules.timezone)
     found = list(verdict.findings)
@@ -108,11 +107,9 @@ def store(arrived: Arrived, home: Home, engine: Engine, now: dt.datetime) -> tup
                          .relative_to(home.root)),
         declared_unit=checked.declared_unit if checked else "", period=period, late=late,
         due_date=due.due if due else None)
-    with write_transaction(engine) as conn:
-        if verdict.ok and find_existing(conn, dropped.unit, arrived.sha256) is None:
-            found += outlier_findings(checked.values, history(conn, dropped.unit, period),
-                                      home.settings.outlier_factor, home.settings.outlier_floor)
-        rec = record(conn, arrival, checked.values if verdict.ok else None, tuple(found))
+    with conn.begin():
+        rec = record(conn, arrival, checked.values if verdict.ok else None, tuple(found),
+                     (home.settings.outlier_factor, home.settings.outlier_floor))
     outcome = FileOutcome(dropped.unit, dropped.name, rec.status, period, rec.submission_id, rec.receipt_path,
                           late, rec.findings, rec.corrected)
     return outcome, receipt_info(home, rec, arrival, verdict.read.ret)

@@ -14,7 +14,7 @@ from pathlib import Path
 from pebble import ProcessPool
 
 from tasks.ingest import judge
-from tasks.isolate import _limit_worker, _outcome, Failed
+from tasks.isolate import Failed, _limit_worker, outcome
 from tasks.validate import Context
 from tests.helpers import VILLAGE, make_home
 
@@ -40,7 +40,7 @@ def main() -> None:
                                  timeout=home.settings.limits.read_timeout_s)) for p in files]
     rows = []
     for path, future in futures:
-        result = _outcome(future)
+        result = outcome(future)
         rel = str(path.relative_to(CORPUS))
         rows.append((rel, "E_UNREADABLE (" + result.reason + ")", None, None) if isinstance(result, Failed)
                     else (rel, *result))
