@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 from typing import Literal
 
-import yaml
+from schemas import load_yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Style = Literal["exact", "approx"]
@@ -87,4 +87,4 @@ class Catalog(BaseModel):
 
 
 def load_catalog(path: Path) -> Catalog:
-    return Catalog(**yaml.safe_load(path.read_text(encoding="utf-8")))
+    return Catalog(**load_yaml(path.read_text(encoding="utf-8")))

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-import yaml
+
 from pydantic import BaseModel, ConfigDict
 
-from schemas import default_file
+from schemas import default_file, load_yaml
 
 Level = Literal["error", "warning", "info"]
 FILE_PLACE = "文件"  # place of findings about the file as a whole
@@ -28,7 +28,7 @@ class FindingSpec(BaseModel):
 @lru_cache(maxsize=1)
 def finding_specs() -> dict[str, FindingSpec]:
     """The catalogue of finding codes; package data, read once per process."""
-    raw = yaml.safe_load(default_file("findings.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(default_file("findings.yaml").read_text(encoding="utf-8"))
     return {code: FindingSpec(**spec) for code, spec in raw["findings"].items()}
 
 

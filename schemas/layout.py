@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import yaml
+
 from pydantic import BaseModel, ConfigDict
 
-from schemas import default_file
+from schemas import default_file, load_yaml
 
 
 class FieldSpec(BaseModel):
@@ -46,5 +46,5 @@ class ReturnLayout(BaseModel):
 @lru_cache(maxsize=1)
 def return_layout() -> ReturnLayout:
     """Template v1; package data, read once per process."""
-    raw = yaml.safe_load(default_file("return_layout.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(default_file("return_layout.yaml").read_text(encoding="utf-8"))
     return ReturnLayout(**raw)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
+from schemas import load_yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 UnitKind = Literal["village", "community", "office"]
@@ -44,7 +44,7 @@ class Registry(BaseModel):
 
 
 def load_registry(path: Path) -> Registry:
-    return Registry(**yaml.safe_load(path.read_text(encoding="utf-8")))
+    return Registry(**load_yaml(path.read_text(encoding="utf-8")))
 
 
 def dump_registry(registry: Registry) -> str:

@@ -15,15 +15,12 @@ from zoneinfo import ZoneInfo
 from tasks.db import make_engine, migrate
 from tasks.discover import Discovery, Dropped, discover
 from tasks.home import open_home
-from tasks.archive import archive_path, sha256_of, sync_filesystem, write_durably
+from tasks.archive import archive_path, sha256_of, write_durably
 from tasks.check import refused
-from tasks.home import Home
-from tasks.ingest import Arrived, FileOutcome, arrive, store
+from tasks.ingest import Arrived, FileOutcome, answer, ingest_files
 from tasks.isolate import Failed, Isolated, outcome
-from tasks.receipt import write_receipt
-from tasks.reconcile import reconcile, remove
+from tasks.reconcile import reconcile
 from tasks.sniff import sniff
-from tasks.validate import Context
 from tasks.store import mark_done
 
 
@@ -52,72 +49,65 @@ def find_new(root: Path, now: dt.datetime, wall: float | None = None) -> Discove
 
 
 def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float | None = None) -> list[FileOutcome]:
-    """Children judge and archive the files while this process stores them, one transaction per file,
-    in groups whose archive copies were made durable first; each receipt goes back to a child as soon
-    as its file is stored. A file leaves the inbox once its receipt is written. Files still arriving wait."""
+    """Each unit's files go to a limited child process, in order, through every step; units run in
+    parallel. A child that dies or hangs takes only its unit's remaining files with it: those are
+    tried again one per child, and a file that kills a reader even alone is refused as unreadable."""
     home = open_home(root)
-    today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
     wall = time.time() if wall is None else wall
+    limits = home.settings.limits
+    by_unit: dict[str, list[Dropped]] = {}
+    for dropped in batch:
+        by_unit.setdefault(dropped.unit, []).append(dropped)
     outcomes: list[FileOutcome] = []
-    with Isolated(home.settings.limits, workers=READ_WORKERS) as pool:
-        arriving = [pool.submit(arrive, d, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
-                                home.settings.limits, home.archive, wall, home.settings.settle_seconds)
-                    for d in batch]
-        answering = []
-        engine = make_engine(home.database_url)
-        try:
-            with engine.connect() as conn:
-                conn = conn.execution_options(write=True)  # each file's transaction takes the write lock at once
-                for group in _groups(zip(batch, arriving), GROUP):
-                    arrived = [_arrived(d, outcome(f), home, today) for d, f in group]
-                    arrived = [a for a in arrived if a is not None]
-                    if arrived:
-                        sync_filesystem(home.archive)  # the group's archive copies are durable before its commits
-                    for a in arrived:
-                        result, info = store(a, home, conn, now)
-                        outcomes.append(result)
-                        answering.append((a, result, pool.submit(write_receipt, info)))
-            done = []
-            for a, result, future in answering:
-                if not isinstance(outcome(future), Failed):
-                    remove(a.dropped.path)
-                    done.append(result.submission_id)
-            mark_done(engine, done)  # a receipt that failed: reconcile writes it next run, then empties the inbox
-        finally:
-            engine.dispose()
+    with Isolated(limits, workers=READ_WORKERS) as pool:
+        jobs = [(files, pool.submit_with_timeout(ingest_files, _unit_timeout(limits, len(files)), home, files, now,
+                                                 wall, limits.read_timeout_s)) for files in by_unit.values()]
+        retry: list[Dropped] = []
+        for files, job in jobs:
+            result = outcome(job)
+            if isinstance(result, Failed):
+                retry.extend(files)  # those it finished are in the ledger: taking them again resumes them
+            else:
+                outcomes.extend(result)
+        singles = [(d, pool.submit(ingest_files, home, [d], now, wall, limits.read_timeout_s)) for d in retry]
+        for dropped, job in singles:
+            result = outcome(job)
+            if isinstance(result, Failed):
+                refused = refuse_unreadable(root, dropped, result.reason, now)
+                outcomes.extend([refused] if refused else [])
+            else:
+                outcomes.extend(result)
     return outcomes
 
 
-GROUP = 25  # files stored between two file-system syncs
+def _unit_timeout(limits, files: int) -> float:
+    """A backstop for a unit's whole job; a hanging reader is ended sooner by the per-file alarm."""
+    return limits.read_timeout_s * 2 + 0.5 * files
 
 
-def _groups(items, size: int):
-    group = []
-    for item in items:
-        group.append(item)
-        if len(group) == size:
-            yield group
-            group = []
-    if group:
-        yield group
-
-
-def _arrived(dropped: Dropped, result, home: Home, today: dt.date) -> Arrived | None:
-    return refuse_unreadable(dropped, result, home, today) if isinstance(result, Failed) else result
-
-
-def refuse_unreadable(dropped: Dropped, failed: Failed, home: Home, today: dt.date) -> Arrived | None:
-    """A file that killed or hung its reader: archived as it is, refused with 文件异常，无法读取."""
+def refuse_unreadable(root: Path, dropped: Dropped, reason: str, now: dt.datetime) -> FileOutcome | None:
+    """A file that killed or hung a reader even alone: archived as it is, refused with 文件异常，无法读取.
+    Runs here, in the run's process: nothing in it parses the file."""
+    home = open_home(root)
     try:
         data = dropped.path.read_bytes()
     except OSError:
         return None
-    verdict = refused(sniff(data), failed.reason)
+    today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
+    verdict = refused(sniff(data), reason)
     sha = sha256_of(data)
     dest = archive_path(home.archive, today.year, dropped.unit, sha, verdict.read.sniffed.kind)
     if not dest.exists():
-        write_durably(dest, data, sync=False)
-    return Arrived(dropped, sha, len(data), verdict, dest)
+        write_durably(dest, data)
+    engine = make_engine(home.database_url)
+    try:
+        with engine.connect() as conn:
+            result = answer(Arrived(dropped, sha, len(data), verdict, dest), home,
+                            conn.execution_options(write=True), now)
+        mark_done(engine, [result.submission_id])
+    finally:
+        engine.dispose()
+    return result
 
 
 STATUS_WORDS = {"accepted": "已接收", "accepted_with_warnings": "已接收（有提示）", "rejected": "已退回",

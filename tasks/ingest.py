@@ -1,16 +1,17 @@
 """Ingesting dropped files, each step ordered so a crash at any instant leaves a state the next run
-completes (issue 6):
+completes (issue 6). Per file, in a limited child process (one unit's files in order, so a correction
+always follows what it corrects):
 
-  in a limited child, per file: take the bytes → judge them (pre-checks, read, validate: pure)
-      → copy the original into the archive (temp + fsync + rename)
-  in the run, per file: one transaction (ledger row + findings + values), after the archive folder's fsync
-  in a child again: the receipt (temp + rename) — then the run removes the file from the inbox.
+  take the bytes → judge them (pre-checks, read, validate: pure) → copy the original into the archive
+  (temp + fsync + rename) → one transaction (ledger row + findings + values) → the receipt (temp +
+  rename) → remove the file from the inbox.
 
 `tasks.reconcile` finishes whatever a crash interrupted.
 """
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,15 +20,16 @@ from sqlalchemy.engine import Connection
 
 from schemas.findings import Finding, finding
 from schemas.settings import Limits
-from tasks.archive import archive_path, sha256_of, write_durably
+from tasks.archive import archive_path, sha256_of, sync_filesystem, write_durably
 from tasks.check import Verdict, check_bytes, refused
 from tasks.discover import Dropped
 from tasks.guard import precheck
+from tasks.db import make_engine
 from tasks.home import Home
 from tasks.periods import period_year
-from tasks.receipt import ReceiptInfo, free_receipt_path
+from tasks.receipt import ReceiptInfo, free_receipt_path, write_receipt
 from tasks.sniff import sniff
-from tasks.store import Arrival, Recorded, record
+from tasks.store import Arrival, Recorded, mark_done, record
 from tasks.timeliness import due_date, is_late
 from tasks.validate import Context
 
@@ -65,9 +67,11 @@ def judge(data: bytes, ctx: Context, limits: Limits) -> Verdict:
 
 
 def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: float,
-           settle_seconds: float) -> Arrived | None:
-    """Runs in a reading child. None: the file vanished, changed since it was listed, is locked by an
-    open Excel, or is a broken zip that may still be arriving — the next run looks again."""
+           settle_seconds: float, alarm: float | None = None, durable: bool = True) -> Arrived | None:
+    """None: the file vanished, changed since it was listed, is locked by an open Excel, or is a broken
+    zip that may still be arriving — the next run looks again. alarm: in a reading child only, seconds
+    after which SIGALRM ends the child if a reader hangs (a native call cannot be interrupted).
+    durable=False: the caller makes the archive copies durable at once, before any transaction."""
     try:
         st = dropped.path.stat()
         data = dropped.path.read_bytes()
@@ -75,7 +79,11 @@ def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: 
         return None
     if st.st_size != dropped.size or st.st_mtime != dropped.mtime or len(data) != dropped.size:
         return None
+    if alarm:
+        signal.setitimer(signal.ITIMER_REAL, alarm)  # no handler: the default action ends the process
     verdict = judge(data, ctx, limits)
+    if alarm:
+        signal.setitimer(signal.ITIMER_REAL, 0)
     young = wall - max(st.st_mtime, st.st_ctime) < max(2 * settle_seconds, 60)
     if young and any(f.code == "E_CORRUPT" for f in verdict.findings):
         return None  # "incomplete, try later" rather than "corrupt"
@@ -84,7 +92,7 @@ def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: 
     dest = archive_path(archive, period_year(period) if period else ctx.today.year, dropped.unit, sha,
                         verdict.read.sniffed.kind)
     if not (dest.exists() and dest.stat().st_size == len(data)):  # never overwritten: same name, same bytes
-        write_durably(dest, data, sync=False)  # made durable for the whole batch at once, before any commit
+        write_durably(dest, data, sync=durable)
     return Arrived(dropped, sha, len(data), verdict, dest)
 
 
@@ -133,3 +141,41 @@ def receipt_info(home: Home, rec: Recorded, arrival: Arrival, ret) -> ReceiptInf
         sheet=ret.sheet if ret else "", grid=ret.grid if ret else (), version=rec.version,
         late=bool(arrival.late), due=f"{arrival.due_date:%Y-%m-%d}" if arrival.due_date else "",
         path=str(home.root / rec.receipt_path))
+
+
+def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float,
+                 alarm: float | None = None) -> list[FileOutcome]:
+    """One unit's files, in order, each through every step; runs in a limited child process."""
+    today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
+    engine = make_engine(home.database_url)
+    outcomes: list[FileOutcome] = []
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(write=True)  # each transaction takes the write lock at once
+            arrivals = [arrive(d, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
+                               home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
+                               durable=False) for d in files]
+            arrivals = [a for a in arrivals if a is not None]
+            if arrivals:
+                sync_filesystem(home.archive)  # one flush for the unit's archive copies, before any commit
+            for arrived in arrivals:
+                outcomes.append(answer(arrived, home, conn, now))
+        mark_done(engine, [o.submission_id for o in outcomes])
+    finally:
+        engine.dispose()
+    return outcomes
+
+
+def answer(arrived: Arrived, home: Home, conn: Connection, now: dt.datetime) -> FileOutcome:
+    """Store, write the receipt, empty the inbox: in this order, so a crash between is finished later."""
+    outcome, info = store(arrived, home, conn, now)
+    write_receipt(info)
+    remove(arrived.dropped.path)
+    return outcome
+
+
+def remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass

@@ -63,7 +63,7 @@ class Isolated:
     """A pool of limited workers; `map` returns each job's result, or Failed for a job that crashed,
     ran out of memory or time."""
 
-    def __init__(self, limits: Limits, workers: int = 2, preload: tuple[str, ...] = ("tasks.check",)) -> None:
+    def __init__(self, limits: Limits, workers: int = 2, preload: tuple[str, ...] = ("tasks.ingest",)) -> None:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(list(preload))
         self.limits = limits
@@ -76,6 +76,9 @@ class Isolated:
     def submit(self, fn: Callable[..., T], *args: Any):
         """A future; `outcome(future)` gives its result or Failed."""
         return self.pool.schedule(fn, args=args, timeout=self.limits.read_timeout_s)
+
+    def submit_with_timeout(self, fn: Callable[..., T], timeout: float, *args: Any):
+        return self.pool.schedule(fn, args=args, timeout=timeout)
 
     def close(self) -> None:
         self.pool.stop()
@@ -94,6 +97,8 @@ def outcome(future) -> Any:
     except FutureTimeout:
         return Failed("读取超时")
     except ProcessExpired as exc:
+        if exc.exitcode == -signal.SIGALRM:
+            return Failed("读取超时")  # the per-file alarm ended a hanging reader
         return Failed(f"读取进程异常退出（{_signal_name(exc.exitcode)}）")
     except MemoryError:
         return Failed("读取时内存超限")

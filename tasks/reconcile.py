@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from tasks.archive import sha256_of
 from tasks.home import Home
-from tasks.ingest import receipt_info
+from tasks.ingest import receipt_info, remove
 from tasks.read import read_return
 from tasks.receipt import write_receipt
 from tasks.store import Arrival, Recorded, findings_of, unfinished
@@ -36,13 +36,6 @@ def reconcile(home: Home, engine: Engine) -> list[int]:
         finished.append(row.id)
     _sweep_temp_files(home)
     return finished
-
-
-def remove(path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
 
 
 def _sweep_temp_files(home: Home) -> None:
