@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.prefect_env import configure_prefect
+from flows.server import use_home_server
 from tasks.home import HomeError, init_home, open_home, resolve_home
 
 app = typer.Typer(help="乡镇月报表流水线：收表、校验、入库、回执、催报、汇总，年底生成法治政府建设情况报告草稿。",
@@ -82,21 +83,24 @@ def template(home: HomeOpt = None,
 
 
 @app.command()
-def ingest(home: HomeOpt = None) -> None:
+def ingest(home: HomeOpt = None,
+           unit: Annotated[Optional[list[str]], typer.Option("--unit", help="只处理这些单位的文件夹（可多次给出）")] = None,
+           ) -> None:
     """Run one ingest now: every settled file in inbox/<unit>/ is validated, stored, answered and archived.
 
-    Exits 0 when the run happened, whatever files it refused. Example: township ingest --home ./xiatang
+    Exits 0 when the run happened, whatever files it refused; 3 when another run holds the lock.
+    Uses the Prefect server of a running `township serve` of this home, if any.
+    Example: township ingest --home ./xiatang
     """
-    from tasks.lock import LockBusy
-
     h = _home(home)
-    from flows.ingest import ingest_returns
-    try:
-        summary = ingest_returns(home=str(h.root))
-    except LockBusy as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
-        raise typer.Exit(3) from exc
-    console.print(summary.line(), soft_wrap=True)
+    use_home_server(h.root)
+    from flows.ingest import SKIPPED, ingest_returns
+    with console.status("入库中（Prefect 流程 ingest-returns）…"):
+        state = ingest_returns(home=str(h.root), units=unit or None, return_state=True)
+    if state.name == SKIPPED:
+        err.print(f"[yellow]{state.message}[/yellow]")
+        raise typer.Exit(3)
+    console.print(state.result().line(), soft_wrap=True)
 
 
 @app.command()
@@ -149,6 +153,7 @@ def report(home: HomeOpt = None,
     Example: township report --home ./xiatang --year 2024
     """
     h = _home(home)
+    use_home_server(h.root)
     from flows.report import annual_report
     path = annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None)
     typer.echo(path)
@@ -225,15 +230,45 @@ def summary(home: HomeOpt = None, period: Annotated[str, typer.Option(help="2024
 
 
 @app.command()
-def serve(home: HomeOpt = None, port: Annotated[int, typer.Option(help="Prefect UI 端口")] = 4200) -> None:
-    """Start or reuse a Prefect server and serve the scheduled flows until stopped."""
-    _not_yet("township serve", 4)
+def serve(home: HomeOpt = None, port: Annotated[int, typer.Option(help="Prefect 服务（界面）端口")] = 4200,
+          host: Annotated[str, typer.Option(help="Prefect 服务监听地址")] = "127.0.0.1") -> None:
+    """Start a Prefect server (its database under <home>/.prefect) unless PREFECT_API_URL points at a
+    running one, serve ingest-returns / period-summary / annual-report on their schedules, and ingest a
+    dropped file as soon as it settles. Runs until Ctrl-C, which stops everything it started.
+
+    Example: township serve --home ./xiatang --port 4200
+    """
+    from flows.serve import serve_home
+    from flows.server import ServerError
+
+    h = _home(home)
+    try:
+        serve_home(h, host, port, console)
+    except ServerError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 @app.command()
 def deploy(home: HomeOpt = None, pool: Annotated[str, typer.Option(help="Prefect 工作池名称")] = "township") -> None:
-    """Register the deployments to a Prefect work pool (several machines)."""
-    _not_yet("township deploy", 4)
+    """Register the deployments (and the dispatcher dispatch-ingest) to a process work pool on the Prefect
+    server PREFECT_API_URL points at; workers elsewhere run them: prefect worker start --pool NAME.
+
+    Example: PREFECT_API_URL=http://10.0.0.5:4200/api township deploy --home /mnt/returns/xiatang --pool township
+    """
+    import os
+
+    from flows.server import is_reachable
+
+    h = _home(home)
+    api = os.environ.get("PREFECT_API_URL", "")
+    if not api or not is_reachable(api):
+        err.print("[red]请先设置 PREFECT_API_URL 指向正在运行的 Prefect 服务（如 http://服务器:4200/api）[/red]")
+        raise typer.Exit(2)
+    from flows.serve import deploy_home
+    for name in deploy_home(h, pool, console):
+        console.print(f"已登记 {name} → 工作池 {pool}")
+    console.print(f"在各台机器上启动 worker：prefect worker start --pool {pool}")
 
 
 @app.command()
