@@ -19,19 +19,19 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
     signal.signal(signal.SIGTERM, _interrupt)  # until the runner installs its own graceful handler
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started where SIGINT is ignored
     server = None
-    api = os.environ.get("PREFECT_API_URL")
-    if api and is_reachable(api):
-        console.print(f"使用已运行的 Prefect 服务：{api}")
-    else:
-        if api:
-            console.print(f"[yellow]PREFECT_API_URL={api} 无法访问，改为启动本实例自己的 Prefect 服务[/yellow]")
-        with console.status("启动 Prefect 服务（数据库在实例目录 .prefect/ 下）…"):
-            server = start_server(home.root, host, port)
-        api = api_url(host, port)
-        os.environ["PREFECT_API_URL"] = api  # before prefect is imported: this process and its flow runs
-    os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "5")
     watcher = None
     try:
+        api = os.environ.get("PREFECT_API_URL")
+        if api and is_reachable(api):
+            console.print(f"使用已运行的 Prefect 服务：{api}")
+        else:
+            if api:
+                console.print(f"[yellow]PREFECT_API_URL={api} 无法访问，改为启动本实例自己的 Prefect 服务[/yellow]")
+            with console.status("启动 Prefect 服务（数据库在实例目录 .prefect/ 下）…"):
+                server = start_server(home.root, host, port)
+            api = api_url(host, port)
+            os.environ["PREFECT_API_URL"] = api  # before prefect is imported: this process and its flow runs
+        os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "5")
         from prefect import serve
 
         from flows.deployments import home_deployments
@@ -47,7 +47,9 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
             console.print(f"  {d.flow_name}/{d.name}  " + "、".join(s.schedule.cron for s in d.schedules)
                           + f"（{tz}）")
         console.print(f"Prefect 界面：{ui_url(api)}  （按 Ctrl-C 停止）", soft_wrap=True)
-        serve(*deployments, print_starting_message=False)
+        serve(*deployments, print_starting_message=False)  # returns on Ctrl-C / SIGTERM
+    except KeyboardInterrupt:
+        pass  # stopped while starting: clean up as after a normal stop
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # a second Ctrl-C must not leave the server behind
         signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -45,14 +45,17 @@ def start_server(root: Path, host: str, port: int, wait_seconds: float = 120.0) 
                             start_new_session=True)
     log.close()
     deadline = time.monotonic() + wait_seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise ServerError(f"Prefect 服务启动失败（退出码 {proc.returncode}），见 {folder / 'server.log'}")
-        if is_reachable(api, timeout=1.0):
-            return proc
-        time.sleep(0.5)
-    stop_process(proc)
-    raise ServerError(f"Prefect 服务 {wait_seconds:.0f} 秒内未就绪，见 {folder / 'server.log'}")
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise ServerError(f"Prefect 服务启动失败（退出码 {proc.returncode}），见 {folder / 'server.log'}")
+            if is_reachable(api, timeout=1.0):
+                return proc
+            time.sleep(0.5)
+        raise ServerError(f"Prefect 服务 {wait_seconds:.0f} 秒内未就绪，见 {folder / 'server.log'}")
+    except BaseException:  # Ctrl-C while waiting too: never leave the child behind
+        stop_process(proc)
+        raise
 
 
 def stop_process(proc: subprocess.Popen, grace: float = 20.0) -> None:

@@ -42,6 +42,8 @@ Index("uq_submissions_unit_sha", submissions.c.unit, submissions.c.sha256, uniqu
       sqlite_where=text("status != 'duplicate'"), postgresql_where=text("status != 'duplicate'"))
 Index("uq_submissions_version", submissions.c.unit, submissions.c.period, submissions.c.version, unique=True)
 Index("ix_submissions_period", submissions.c.period)
+Index("ix_submissions_unfinished", submissions.c.id,  # migration 0002: what reconcile looks for at every run
+      sqlite_where=text("stage != 'done'"), postgresql_where=text("stage != 'done'"))
 
 findings = Table(
     "findings", metadata,
@@ -124,5 +126,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     if current == target:
         return
     with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            # Workers on several machines may start at once: one migrates, the others wait, then find
+            # nothing left to do (SQLite's BEGIN IMMEDIATE does the same for one machine).
+            conn.execute(text("SELECT pg_advisory_xact_lock(7201400)"))
+        if MigrationContext.configure(conn).get_current_revision() == target:
+            return
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
