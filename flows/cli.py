@@ -53,7 +53,7 @@ def template(home: HomeOpt = None,
              unit: Annotated[Optional[str], typer.Option(help="单位代码，预填单位名称和代码")] = None,
              period: Annotated[Optional[str], typer.Option(help="报告期，如 2024-03")] = None,
              out: Annotated[Optional[Path], typer.Option(help="输出文件")] = None,
-             all_units: Annotated[bool, typer.Option("--all", help="为每个单位在其文件夹中放一份")] = False) -> None:
+             all_units: Annotated[bool, typer.Option("--all", help="为每个单位放一份到 inbox/<单位>/模板/")] = False) -> None:
     """Write a blank return (DESIGN §3) for a unit and period.
 
     Example: township template --home ./xiatang --unit 410423105201 --period 2024-03 --out 下汤村-2024-03.xlsx
@@ -69,7 +69,7 @@ def template(home: HomeOpt = None,
     key = parse_period(period).period if period else ""
     if all_units:
         for u in h.registry.units:
-            path = write_return(h.unit_inbox(u.code) / f"{key or '空白'}月报表模板.xlsx", h.catalog,
+            path = write_return(h.template_dir(u.code) / f"{key or '空白'}月报表模板.xlsx", h.catalog,
                                 ReturnContent(h.registry.township.name, u, key or ""))
             typer.echo(str(path))
         return
@@ -167,24 +167,22 @@ def check(file: Annotated[Path, typer.Argument(help="要检查的报表文件")]
 
     Example: township check 2024-03月报表.xlsx --unit 410423105201 --home ./xiatang
     """
-    from tasks.read import read_return
-    from tasks.validate import Context, validate
+    from tasks.check import check_bytes
+    from tasks.validate import Context
 
     h = _home(home)
-    data = file.read_bytes()
-    result = read_return(data)
     folder = unit or file.resolve().parent.name
-    ctx = Context(folder, h.registry, h.catalog, dt.date.today(), h.settings.max_count)
-    checked = validate(result.ret, ctx) if result.ret else None
-    found = list(result.findings) + list(checked.findings if checked else ())
-    table = Table(title=f"{file.name}：" + ("可以接收" if not any(f.level == "error" for f in found) else "将被退回"))
+    verdict = check_bytes(file.read_bytes(), Context(folder, h.registry, h.catalog, dt.date.today(),
+                                                     h.settings.max_count))
+    found = verdict.findings
+    table = Table(title=f"{file.name}：" + ("可以接收" if verdict.ok else "将被退回"))
     for col in ("位置", "级别", "问题", "怎么办"):
         table.add_column(col)
     for f in found:
         table.add_row(f.place, {"error": "[red]错误[/red]", "warning": "[yellow]提示[/yellow]"}.get(f.level, "说明"),
                       f.message, f.hint)
     console.print(table if found else f"{file.name}：未发现问题")
-    raise typer.Exit(1 if any(f.level == "error" for f in found) else 0)
+    raise typer.Exit(0 if verdict.ok else 1)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from pathlib import Path
 from typing import Literal
@@ -37,10 +38,17 @@ class Rule(BaseModel):
         return [t.strip() for t in getattr(self, side).split("+") if t.strip()]
 
 
-def label_key(text: str) -> str:
+LABEL_NOISE = re.compile(r"[\s:：*（）()\[\]【】]")
+
+
+def label_key(text: object) -> str:
     """Normalise a label for matching: NFKC, no whitespace or punctuation clerks add (（）:：*)."""
-    text = unicodedata.normalize("NFKC", str(text))
-    return re.sub(r"[\s:：*（）()\[\]【】]", "", text)
+    return _label_key(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=8192)
+def _label_key(text: str) -> str:  # labels repeat across thousands of returns: normalise each once
+    return LABEL_NOISE.sub("", unicodedata.normalize("NFKC", text))
 
 
 class Catalog(BaseModel):

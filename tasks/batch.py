@@ -5,15 +5,22 @@ Per-file Prefect tasks cost ~8–10 ms each (MEASURED.md), so a task takes a bat
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tasks.db import make_engine, migrate
 from tasks.discover import Discovery, Dropped, discover
 from tasks.home import open_home
-from tasks.ingest import FileOutcome, ingest_file, reconcile
+from tasks.ingest import FileOutcome, commit, is_incomplete, judge_all, reconcile, take
+from tasks.isolate import Isolated
 from tasks.store import mark_done
+
+
+READ_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 def prepare(root: Path, finish_interrupted: bool = True) -> int:
@@ -33,21 +40,28 @@ def prepare(root: Path, finish_interrupted: bool = True) -> int:
         engine.dispose()
 
 
-def find_new(root: Path, now: dt.datetime) -> Discovery:
+def find_new(root: Path, now: dt.datetime, wall: float | None = None) -> Discovery:
+    """Settled files: judged by the wall clock (`wall`, default the machine's), whatever `now` a run acts on."""
     home = open_home(root)
-    return discover(home.inbox, {u.code for u in home.registry.units}, now.timestamp(),
+    return discover(home.inbox, {u.code for u in home.registry.units}, time.time() if wall is None else wall,
                     home.settings.settle_seconds)
 
 
-def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime) -> list[FileOutcome]:
+def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float | None = None) -> list[FileOutcome]:
+    """Read and validate the batch in limited child processes, then store, answer and archive each
+    file in order. Files still arriving are left for the next run."""
     home = open_home(root)
+    today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
+    taken = [t for t in map(take, batch) if t is not None]
+    with Isolated(home.settings.limits, workers=READ_WORKERS) as pool:
+        verdicts = judge_all(taken, home, today, pool)
     engine = make_engine(home.database_url)
     outcomes: list[FileOutcome] = []
     try:
-        for dropped in batch:
-            outcome = ingest_file(dropped, home, engine, now)
-            if outcome is not None:
-                outcomes.append(outcome)
+        for t, verdict in zip(taken, verdicts):
+            if is_incomplete(t, verdict, time.time() if wall is None else wall, home.settings.settle_seconds):
+                continue
+            outcomes.append(commit(t, verdict, home, engine, now))
         mark_done(engine, [o.submission_id for o in outcomes])
     finally:
         engine.dispose()

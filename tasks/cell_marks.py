@@ -19,7 +19,11 @@ CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 ATTR_R = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 ATTR_T_ERROR = re.compile(rb'\bt="e"')
 VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # <f>, not <formula1> of a data validation
+
+
+def has_marks(xml: bytes) -> bool:
+    return b't="e"' in xml or FORMULA.search(xml) is not None
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -35,13 +39,16 @@ NONE = CellMarks()
 def xlsx_marks(data: bytes, sheet_name: str) -> CellMarks:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            sheets = [n for n in zf.namelist() if n.lower().startswith("xl/worksheets/") and n.endswith(".xml")]
+            if not any(has_marks(zf.read(n)) for n in sheets):
+                return NONE  # the common case: no formula or error anywhere, no need to map sheet names
             part = _sheet_part(zf, sheet_name)
             if part is None:
                 return NONE
             xml = zf.read(part)
     except (KeyError, zipfile.BadZipFile, ET.ParseError, OSError):
         return NONE
-    if b't="e"' not in xml and b"<f" not in xml and b":f" not in xml:
+    if not has_marks(xml):
         return NONE
     errors: dict[str, str] = {}
     formulas: set[str] = set()
@@ -76,6 +83,25 @@ def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             return names.get(path.lower())
     return None
+
+
+def xls_marks(data: bytes, sheet_name: str) -> CellMarks:
+    """Excel 97-2003: xlrd reports error cells with their code (calamine reads them as "")."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        sheet = book.sheet_by_name(sheet_name)
+    except Exception:  # noqa: BLE001 — calamine already read the values; marks are a best effort
+        return NONE
+    errors: dict[str, str] = {}
+    for r in range(sheet.nrows):
+        for c, ctype in enumerate(sheet.row_types(r)):
+            if ctype == xlrd.XL_CELL_ERROR:
+                code = sheet.cell_value(r, c)
+                errors[f"{column_letter(c + 1)}{r + 1}"] = xlrd.error_text_from_code.get(code, "#ERROR")
+    book.release_resources()
+    return CellMarks(errors, frozenset())
 
 
 ODS_TABLE = re.compile(rb'<table:table\b[^>]*table:name="([^"]*)"')

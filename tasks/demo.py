@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.registry import Registry, Township, Unit
-from tasks.home import Home, init_home
+from tasks.home import Home, init_home, open_home
 from tasks.template import ReturnContent, write_return
 
 REFERENCE_TOTALS = {  # DESIGN §5; LECTURE is once a month; ANTI_FRAUD is not in the reference text
@@ -94,6 +94,10 @@ def make_demo(root: Path, year: int = 2024, seed: int = 2024) -> tuple[Home, int
     """Create the demo home and drop a year of returns (plus a refused slip, a correction and a
     duplicate) into the inbox. Returns the home and the number of files dropped."""
     home = init_home(root, DEMO_REGISTRY)
+    toml = root / "township.toml"  # the demo ingests what it just wrote: nothing is still being copied
+    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 30", "settle_seconds = 0"),
+                    encoding="utf-8")
+    home = open_home(root)
     rng = random.Random(seed)
     units = home.registry.by_code()
     units_of = {i.code: i.unit for i in home.catalog.indicators}

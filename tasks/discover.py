@@ -6,7 +6,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from tasks.home import RECEIPT_DIR
+from tasks.home import RECEIPT_DIR, TEMPLATE_DIR
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "readme.md"}
 TEMP_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", ".swp", ".bak~", "~")
@@ -36,6 +36,8 @@ def is_ignored(name: str) -> bool:
 
 
 def discover(inbox: Path, unit_codes: set[str], now: float, settle_seconds: float) -> Discovery:
+    """`now` is the wall clock (seconds since the epoch): settling is about the file system, not the
+    business date a run may be told to act on."""
     ready: list[Dropped] = []
     settling: list[Dropped] = []
     strays: list[str] = []
@@ -67,7 +69,7 @@ def _walk_unit(folder: Path, unit: str, now: float, settle: float, ready: list[D
                settling: list[Dropped], strays: list[str], prefix: str = "") -> None:
     for entry in _scan(folder):
         rel = f"{prefix}{entry.name}"
-        if is_ignored(entry.name) or (not prefix and entry.name == RECEIPT_DIR):
+        if is_ignored(entry.name) or (not prefix and entry.name in (RECEIPT_DIR, TEMPLATE_DIR)):
             continue
         if entry.is_symlink():
             strays.append(f"{unit}/{rel}")  # never followed: it could point out of the inbox
@@ -82,7 +84,9 @@ def _walk_unit(folder: Path, unit: str, now: float, settle: float, ready: list[D
         if not stat.S_ISREG(st.st_mode):
             continue
         dropped = Dropped(unit, Path(entry.path), rel, st.st_size, st.st_mtime)
-        (settling if now - st.st_mtime < settle else ready).append(dropped)
+        # ctime too: a copy that keeps the original's mtime (Explorer, cp -p) still moves ctime while it writes
+        changed = max(st.st_mtime, st.st_ctime)
+        (settling if now - changed < settle else ready).append(dropped)
 
 
 def _files_below(folder: Path) -> list[Path]:

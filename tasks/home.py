@@ -11,7 +11,8 @@ from schemas.catalog import Catalog, load_catalog
 from schemas.registry import Registry, Township, Unit, dump_registry, load_registry
 from schemas.settings import DEFAULT_SETTINGS_TOML, Settings, load_settings
 
-RECEIPT_DIR = "回执"
+RECEIPT_DIR = "回执"      # receipts back to the clerk
+TEMPLATE_DIR = "模板"     # blank templates for the clerk; never ingested
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class Home:
 
     def receipt_dir(self, code: str) -> Path:
         return self.inbox / code / RECEIPT_DIR
+
+    def template_dir(self, code: str) -> Path:
+        return self.inbox / code / TEMPLATE_DIR
 
 
 def resolve_home(home: str | os.PathLike | None) -> Path:

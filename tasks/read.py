@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from schemas.catalog import label_key
 from schemas.findings import Finding, finding
 from schemas.layout import ReturnLayout, return_layout
-from tasks.cell_marks import NONE, CellMarks, ods_marks, xlsx_marks
+from tasks.cell_marks import NONE, CellMarks, ods_marks, xls_marks, xlsx_marks
 from tasks.sniff import Sniffed, sniff
 
 HEADER_SCAN_ROWS = 60  # the header block sits near the top; inserted rows and logos push it down a little
@@ -54,7 +54,8 @@ class ReadResult:
     findings: tuple[Finding, ...] = ()
 
 
-def read_return(data: bytes, layout: ReturnLayout | None = None) -> ReadResult:
+def read_return(data: bytes, layout: ReturnLayout | None = None, marks: bool | None = None) -> ReadResult:
+    """marks=False: a pre-check saw no formula or error cell, so they are not looked for again."""
     layout = layout or return_layout()
     sniffed = sniff(data)
     if not sniffed.readable:
@@ -68,7 +69,7 @@ def read_return(data: bytes, layout: ReturnLayout | None = None) -> ReadResult:
             raise
         return ReadResult(sniffed, None, (finding("E_CORRUPT", detail=_short(exc)),))
     try:
-        return _read_workbook(workbook, sniffed, data, layout)
+        return _read_workbook(workbook, sniffed, data, layout, marks)
     except BaseException as exc:  # noqa: BLE001
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -93,7 +94,7 @@ def _short(exc: BaseException) -> str:
 
 
 def _read_workbook(workbook: pc.CalamineWorkbook, sniffed: Sniffed, data: bytes,
-                   layout: ReturnLayout) -> ReadResult:
+                   layout: ReturnLayout, look_for_marks: bool | None) -> ReadResult:
     header_labels = {label_key(lbl) for role in ("code", "name") for lbl in layout.columns[role].labels}
     value_labels = {label_key(lbl) for lbl in layout.columns["value"].labels}
     preferred = [n for n in workbook.sheet_names if label_key(n) == label_key(layout.sheet)]
@@ -104,7 +105,7 @@ def _read_workbook(workbook: pc.CalamineWorkbook, sniffed: Sniffed, data: bytes,
         header = _find_header(grid, header_labels, value_labels)
         if header is None:
             continue
-        marks = _marks(sniffed.kind, data, name)
+        marks = NONE if look_for_marks is False else _marks(sniffed.kind, data, name)
         return ReadResult(sniffed, _parse_sheet(sniffed.kind, name, grid, header, marks, layout))
     return ReadResult(sniffed, None, (finding("E_NOT_A_RETURN"),))
 
@@ -122,6 +123,8 @@ def _marks(kind: str, data: bytes, sheet: str) -> CellMarks:
         return xlsx_marks(data, sheet)
     if kind == "ods":
         return ods_marks(data, sheet)
+    if kind == "xls":
+        return xls_marks(data, sheet)
     return NONE
 
 

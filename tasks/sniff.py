@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import struct
 import zipfile
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ def sniff(data: bytes) -> Sniffed:
         return _sniff_zip(data)
     if data.startswith(OLE_MAGIC):
         return _sniff_ole(data)
+    if data[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08") and len(data) > 4:
+        return Sniffed("other", "Excel 2.1–4.0 旧格式")  # a BIFF stream without the OLE container
     for magic, label in OTHER_SIGNATURES:
         if data.startswith(magic):
             return Sniffed("other", label)
@@ -58,6 +61,8 @@ def _sniff_zip(data: bytes) -> Sniffed:
             if "mimetype" in names:
                 mime = zf.read("mimetype")[:100].decode("ascii", "replace").strip()
                 if mime == "application/vnd.oasis.opendocument.spreadsheet":
+                    if _ods_encrypted(zf):
+                        return Sniffed("encrypted", "加密的 ODS 表格")
                     return Sniffed("ods", "ODS 表格")
                 return Sniffed("other", "OpenDocument 文档（非表格）")
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -74,6 +79,15 @@ def _sniff_zip(data: bytes) -> Sniffed:
     if "content.xml" in lowered:
         return Sniffed("ods", "ODS 表格")
     return Sniffed("other", "ZIP 压缩包")
+
+
+def _ods_encrypted(zf: zipfile.ZipFile) -> bool:
+    """An ODF package with a password lists encryption-data for its parts in the manifest."""
+    try:
+        info = zf.getinfo("META-INF/manifest.xml")
+    except KeyError:
+        return False
+    return info.file_size < 1_000_000 and b"encryption-data" in zf.read(info)
 
 
 def _sniff_ole(data: bytes) -> Sniffed:
@@ -95,12 +109,39 @@ def _sniff_ole(data: bytes) -> Sniffed:
 
 
 def _xls_encrypted(data: bytes) -> bool:
-    """BIFF8 encryption (RC4 / XOR) is a FILEPASS record; msoffcrypto-tool knows how to find it."""
+    """BIFF encryption (RC4, CryptoAPI or XOR obfuscation) is a FILEPASS record in the workbook globals.
+    msoffcrypto-tool finds it in BIFF8; BIFF5 files are checked by walking the records with olefile."""
     import msoffcrypto
+
     try:
-        return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
-    except Exception:  # noqa: BLE001 — a damaged stream is the reader's to report, not the sniffer's
+        if msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted():
+            return True
+    except Exception:  # noqa: BLE001 — msoffcrypto rejects BIFF5 and damaged streams; walk them below
+        pass
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(n)), None)
+            stream = ole.openstream(name).read(1 << 20) if name else b""
+    except (OSError, ValueError, IndexError, RecursionError, MemoryError):
         return False
+    return _has_filepass(stream)
+
+
+FILEPASS, EOF_RECORD = 0x002F, 0x000A
+
+
+def _has_filepass(stream: bytes) -> bool:
+    pos = 0
+    for _ in range(100_000):
+        if pos + 4 > len(stream):
+            return False
+        rtype, size = struct.unpack_from("<HH", stream, pos)
+        if rtype == FILEPASS:
+            return True
+        if rtype == EOF_RECORD:
+            return False
+        pos += 4 + size
+    return False
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -53,7 +53,9 @@ def record(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
     """Within the caller's write transaction. values is None when the file was refused outright."""
     existing = find_existing(conn, arrival.unit, arrival.sha256)
     if existing is not None:
-        if existing.stage != "done" and existing.original_name == arrival.original_name:
+        same_drop = existing.original_name == arrival.original_name and (
+            existing.stage != "done" or existing.submitted_at == arrival.submitted_at)
+        if same_drop:  # a run interrupted after its commit, or a second worker on the same file
             return Recorded(existing.id, existing.status, existing.version, _findings_of(conn, existing.id),
                             existing.receipt_path, resumed=True)
         note = finding("I_DUPLICATE", expected=f"{existing.received_at:%Y-%m-%d %H:%M}（{existing.original_name}）")

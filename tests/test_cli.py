@@ -95,3 +95,14 @@ def test_demo_end_to_end_as_a_subprocess(tmp_path):
     text = "\n".join(p.text for p in docx.Document(last).paragraphs)
     assert "调处各类矛盾纠纷70余起" in text and "宣传彩页7000余份" in text
     assert "Traceback" not in done.stderr
+
+
+def test_template_all_drops_prefilled_templates_that_are_never_ingested(home):
+    result = runner.invoke(app, ["template", "--home", str(home.root), "--all", "--period", "2024-03"])
+    assert result.exit_code == 0, result.output
+    for unit in home.registry.units:
+        [path] = list(home.template_dir(unit.code).glob("*.xlsx"))
+        from openpyxl import load_workbook
+        ws = load_workbook(path)["报表"]
+        assert (ws["D2"].value, ws["F2"].value) == (unit.code, "2024-03")
+    assert find_new(home.root, NOW).ready == ()

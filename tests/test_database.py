@@ -3,6 +3,7 @@ dropped per test). Schema changes go through alembic: an upgrade from the first 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 
 import pytest
@@ -89,11 +90,13 @@ def _run(home):
 
 def test_postgresql_ledger_accepts_rejects_corrects_and_ignores_duplicates(pg_home):
     home = pg_home
-    drop(home, values={"TRAINING": 2})
+    same = drop(home, values={"TRAINING": 2}).read_bytes()
     drop(home, name="bad.xlsx", unit=OTHER, edits={"E8": "-2"})
     first = {o.name: o.status for o in _run(home)}
     assert first == {"2024-03月报表.xlsx": "accepted", "bad.xlsx": "rejected"}
-    drop(home, name="again.xlsx", values={"TRAINING": 2})          # byte-identical content: a duplicate
+    again = drop(home, name="again.xlsx")
+    again.write_bytes(same)                                         # byte-identical content: a duplicate
+    os.utime(again, (NOW.timestamp() - 3600,) * 2)
     drop(home, name="fixed.xlsx", values={"TRAINING": 3})          # same unit and period: a correction
     second = {o.name: (o.status, o.corrected) for o in _run(home)}
     assert second["fixed.xlsx"] == ("accepted", True)

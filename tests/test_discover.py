@@ -16,20 +16,22 @@ def test_ignored_names():
 
 def test_finds_settled_files_and_leaves_young_ones(home):
     now = time.time()
-    old = home.unit_inbox(VILLAGE) / "old.xlsx"
-    young = home.unit_inbox(OTHER) / "young.xlsx"
-    for path, age in ((old, 120), (young, 5)):
-        path.write_bytes(b"x")
-        os.utime(path, (now - age, now - age))
-    (home.unit_inbox(VILLAGE) / "~$old.xlsx").write_bytes(b"lock")
+    copied = home.unit_inbox(VILLAGE) / "copied.xlsx"
+    copied.write_bytes(b"x")
+    os.utime(copied, (now - 3600, now - 3600))  # a copy that kept its old mtime, written just now
+    (home.unit_inbox(VILLAGE) / "~$copied.xlsx").write_bytes(b"lock")
     (home.receipt_dir(VILLAGE) / "old.xlsx.回执.xlsx").write_bytes(b"receipt")
+    (home.template_dir(OTHER)).mkdir(parents=True)
+    (home.template_dir(OTHER) / "模板.xlsx").write_bytes(b"template")
     (home.inbox / "stray.xlsx").write_bytes(b"x")
     (home.inbox / "999999").mkdir()
     (home.inbox / "999999" / "other.xlsx").write_bytes(b"x")
-    found = discover(home.inbox, {u.code for u in home.registry.units}, now, settle_seconds=30)
-    assert [(d.unit, d.name) for d in found.ready] == [(VILLAGE, "old.xlsx")]
-    assert [(d.unit, d.name) for d in found.settling] == [(OTHER, "young.xlsx")]
-    assert found.strays == ("999999/other.xlsx", "stray.xlsx")
+    units = {u.code for u in home.registry.units}
+    soon = discover(home.inbox, units, now + 5, settle_seconds=30)
+    assert soon.ready == () and [(d.unit, d.name) for d in soon.settling] == [(VILLAGE, "copied.xlsx")]
+    later = discover(home.inbox, units, now + 60, settle_seconds=30)
+    assert [(d.unit, d.name) for d in later.ready] == [(VILLAGE, "copied.xlsx")] and later.settling == ()
+    assert later.strays == ("999999/other.xlsx", "stray.xlsx")
 
 
 def test_symlinks_are_never_followed(home, tmp_path):

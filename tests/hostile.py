@@ -1,0 +1,84 @@
+"""Hand-made hostile files (issue 6), each a class MEASURED.md saw break readers."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from openpyxl import Workbook
+
+from tests.files import edited, patch_sheet_xml, to_bytes
+
+
+def far_cell() -> bytes:
+    """Cells at A1 and XFD1048576: calamine allocates the whole grid (~512 GiB) and aborts."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "报表"
+    ws["A1"] = "指标名称"
+    ws["B1"] = "本期数量"
+    ws.cell(row=1_048_576, column=16_384, value=1)
+    return to_bytes(wb)
+
+
+def far_cell_lying_dimension() -> bytes:
+    return patch_sheet_xml(far_cell(), r'<dimension ref="[^"]*"/>', '<dimension ref="A1:B1"/>')
+
+
+def zip_bomb(megabytes: int = 120) -> bytes:
+    """A small zip whose sheet XML inflates to `megabytes` MB of cells."""
+    row = b'<row r="7"><c r="E7"><v>1</v></c></row>'
+    body = row * (megabytes * (1 << 20) // len(row))
+    xml = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+           b'spreadsheetml/2006/main"><sheetData>' + body + b"</sheetData></worksheet>")
+    return _replace_part(to_bytes(Workbook()), "xl/worksheets/sheet1.xml", xml, level=9)
+
+
+def entity_expansion(home) -> bytes:
+    lol = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+           '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">'
+           '<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">'
+           '<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">'
+           '<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">'
+           '<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">'
+           '<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">'
+           '<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>')
+    data = edited(home, {})
+    data = patch_sheet_xml(data, r"<worksheet", lol + "<worksheet")
+    return patch_sheet_xml(data, r"<v>6</v>", "<v>&lol9;</v>")
+
+
+def external_entity(home) -> bytes:
+    data = edited(home, {})
+    data = patch_sheet_xml(data, r"<worksheet", '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><worksheet')
+    return patch_sheet_xml(data, r"<v>6</v>", "<v>&xxe;</v>")
+
+
+def zero_filled_tail(home) -> bytes:
+    data = edited(home, {})
+    half = len(data) // 2
+    return data[:half] + b"\x00" * (len(data) - half)
+
+
+def macro_workbook(home) -> bytes:
+    """An .xlsm: a VBA project inside (never run: no reader here runs macros)."""
+    data = edited(home, {})
+    data = _replace_part(data, "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    return _replace_part(data, "[Content_Types].xml", None, transform=lambda x: x.replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"))
+
+
+def _replace_part(data: bytes, name: str, body: bytes | None, level: int = 6, transform=None) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as dst:
+        names = set()
+        for item in src.infolist():
+            names.add(item.filename)
+            content = src.read(item.filename)
+            if item.filename == name:
+                content = transform(content) if transform else body
+            dst.writestr(item.filename, content)
+        if name not in names and body is not None:
+            dst.writestr(name, body)
+    return out.getvalue()

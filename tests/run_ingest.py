@@ -1,0 +1,20 @@
+"""`python -m tests.run_ingest HOME [BATCH] [LATER]`: the ingest steps without Prefect's start-up, for
+tests that kill or race many processes (the steps are the same functions the flow's tasks call).
+LATER seconds are added to the wall clock, as if the files had arrived that much earlier."""
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from tasks.batch import find_new, ingest_batch, prepare
+
+if __name__ == "__main__":
+    root, size = Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    later = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
+    now = dt.datetime.now(dt.UTC)
+    wall = time.time() + later
+    prepare(root)
+    ready = list(find_new(root, now, wall).ready)
+    for i in range(0, len(ready), size):
+        ingest_batch(root, ready[i:i + size], now, wall)
+    print("done", len(ready))
