@@ -95,7 +95,8 @@ def ingest(home: HomeOpt = None,
     h = _home(home)
     use_home_server(h.root)
     from flows.ingest import SKIPPED, ingest_returns
-    with console.status("入库中（Prefect 流程 ingest-returns）…"):
+    from flows.progress import inbox_progress, waiting_files
+    with inbox_progress(console, waiting_files(h.root, unit), "入库中（Prefect 流程 ingest-returns）…"):
         state = ingest_returns(home=str(h.root), units=unit or None, return_state=True)
     if state.name == SKIPPED:
         err.print(f"[yellow]{state.message}[/yellow]")
@@ -207,8 +208,9 @@ def demo(directory: Annotated[Path, typer.Argument(help="演示实例目录")] =
         home, count = make_demo(root, year)
     console.print(f"已在 {home.inbox} 放入 {count} 份月报表（{len(home.registry.units)} 个单位 × 12 个月）")
     from flows.ingest import ingest_returns
+    from flows.progress import inbox_progress, waiting_files
     from flows.report import annual_report
-    with console.status("入库（Prefect 流程 ingest-returns）…"):
+    with inbox_progress(console, waiting_files(root, None), "入库（Prefect 流程 ingest-returns）…"):
         summary = ingest_returns(home=str(root), batch_size=home.settings.batch_size)
     console.print(summary.line(), soft_wrap=True)
     with console.status("生成年度报告草稿（Prefect 流程 annual-report）…"):
@@ -228,53 +230,14 @@ def summary(home: HomeOpt = None, period: Annotated[str, typer.Option(help="2024
 
 
 @app.command()
-def serve(home: HomeOpt = None, port: Annotated[int, typer.Option(help="Prefect 服务（界面）端口")] = 4200,
-          host: Annotated[str, typer.Option(help="Prefect 服务监听地址")] = "127.0.0.1") -> None:
-    """Start a Prefect server (its database under <home>/.prefect) unless PREFECT_API_URL points at a
-    running one, serve ingest-returns / period-summary / annual-report on their schedules, and ingest a
-    dropped file as soon as it settles. Runs until Ctrl-C, which stops everything it started.
-
-    Example: township serve --home ./xiatang --port 4200
-    """
-    from flows.serve import serve_home
-    from flows.server import ServerError
-
-    h = _home(home)
-    try:
-        serve_home(h, host, port, console)
-    except ServerError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
-
-
-@app.command()
-def deploy(home: HomeOpt = None, pool: Annotated[str, typer.Option(help="Prefect 工作池名称")] = "township") -> None:
-    """Register the deployments (and the dispatcher dispatch-ingest) to a process work pool on the Prefect
-    server PREFECT_API_URL points at; workers elsewhere run them: prefect worker start --pool NAME.
-
-    Example: PREFECT_API_URL=http://10.0.0.5:4200/api township deploy --home /mnt/returns/xiatang --pool township
-    """
-    import os
-
-    from flows.server import is_reachable
-
-    h = _home(home)
-    api = os.environ.get("PREFECT_API_URL", "")
-    if not api or not is_reachable(api):
-        err.print("[red]请先设置 PREFECT_API_URL 指向正在运行的 Prefect 服务（如 http://服务器:4200/api）[/red]")
-        raise typer.Exit(2)
-    from flows.serve import deploy_home
-    for name in deploy_home(h, pool, console):
-        console.print(f"已登记 {name} → 工作池 {pool}")
-    console.print(f"在各台机器上启动 worker：prefect worker start --pool {pool}")
-
-
-@app.command()
 def bench(files: Annotated[int, typer.Option(help="生成的报表份数")] = 1000,
           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The benchmark: floor, township and naive side by side on the same files."""
     _not_yet("township bench", 7)
 
+
+# serve and deploy live in flows/cli_ops.py; importing it registers them on `app`.
+from flows import cli_ops  # noqa: E402,F401
 
 if __name__ == "__main__":
     app()

@@ -7,8 +7,15 @@ import signal
 
 from rich.console import Console
 
-from flows.server import (api_url, forget_server, is_reachable, record_server, start_server, stop_process,
-                          ui_url)
+from flows.server import (
+    api_url,
+    forget_server,
+    is_reachable,
+    record_server,
+    start_server,
+    stop_process,
+    ui_url,
+)
 from tasks.home import Home
 
 WATCH_LOCK_WAIT = 300.0  # an arrival's run waits this long for a running ingest rather than skip

@@ -35,7 +35,7 @@ class ArrivalWatcher(threading.Thread):
             if self.pending.take(now):
                 try:
                     self.trigger()
-                except Exception:  # noqa: BLE001 — a failed trigger must not end the watcher; cron remains
+                except Exception:
                     log.exception("无法启动入库运行")
 
     def stop(self) -> None:

@@ -7,14 +7,14 @@ import os
 import threading
 
 import pytest
-from sqlalchemy import func, inspect, insert, select
+from sqlalchemy import func, insert, inspect, select
 
 from tasks.batch import find_new, ingest_batch, prepare
 from tasks.db import findings, make_engine, migrate, return_values, submissions
 from tasks.home import open_home
 from tasks.status import status_report
 from tests.helpers import NOW, OTHER, VILLAGE, drop
-from tests.pg import sqlalchemy_url, scratch_database, use_database
+from tests.pg import scratch_database, sqlalchemy_url, use_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

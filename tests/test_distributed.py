@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tasks.db import make_engine, submissions
 from tests.bulk import bulk_home, drop_many
-from tests.pg import sqlalchemy_url, scratch_database
+from tests.pg import scratch_database, sqlalchemy_url
 from tests.procs import BIN, clean_env, cli, flow_runs, free_port, healthy, start, stop, wait_for
 
 pytestmark = pytest.mark.slow

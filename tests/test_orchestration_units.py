@@ -13,7 +13,7 @@ from tasks.arrivals import MARGIN_SECONDS, Pending, is_arrival
 from tasks.discover import Discovery, Dropped
 from tasks.dispatch import files_per_unit, only_units, plan_runs
 from tasks.lock import LockBusy, lock_key, unit_locks
-from tests.pg import sqlalchemy_url, scratch_database
+from tests.pg import scratch_database, sqlalchemy_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -41,9 +41,8 @@ def test_a_busy_unit_makes_the_second_run_wait_then_give_up(tmp_path, lock_url):
     t = _holding(tmp_path, lock_url, ["A"], release, held)
     try:
         started = time.monotonic()
-        with pytest.raises(LockBusy, match="A"):
-            with unit_locks(tmp_path, lock_url, ["B", "A"], wait_seconds=0.6):
-                pass
+        with pytest.raises(LockBusy, match="A"), unit_locks(tmp_path, lock_url, ["B", "A"], wait_seconds=0.6):
+            pass
         assert time.monotonic() - started >= 0.5
         with unit_locks(tmp_path, lock_url, ["B", "C"], wait_seconds=0.5):  # other units go on meanwhile
             pass
