@@ -2,6 +2,7 @@
 splitting an inbox by unit, when an arrival triggers a run, and the deployments' schedules."""
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -119,3 +120,16 @@ def test_deployments_take_crons_and_time_zone_from_the_settings(tmp_path):
     assert set(pooled) == set(served) | {"dispatch-ingest"}
     assert not pooled["ingest-returns"].schedules and pooled["dispatch-ingest"].schedules[0].schedule.cron == "*/5 * * * *"
     assert {d.work_pool_name for d in pooled.values()} == {"county"}
+
+
+def test_a_one_shot_command_uses_a_running_serve_only_when_it_answers(tmp_path, monkeypatch):
+    from flows.server import forget_server, record_server, use_home_server
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    assert use_home_server(tmp_path) is None                      # no serve: Prefect's local mode
+    record_server(tmp_path, "http://127.0.0.1:9/api")             # a serve that died without cleaning up
+    assert use_home_server(tmp_path) is None and "PREFECT_API_URL" not in os.environ
+    monkeypatch.setenv("PREFECT_API_URL", "http://elsewhere:4200/api")
+    assert use_home_server(tmp_path) == "http://elsewhere:4200/api"  # an explicit address wins
+    forget_server(tmp_path)
+    assert not (tmp_path / ".prefect" / "serve.json").exists()
