@@ -24,7 +24,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
 bench: setup
-	$(BIN)/township bench --files 1000 --json
+	$(BIN)/township bench --files 1000 --repeat 3 --json
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache

@@ -148,16 +148,25 @@ def _status_table(report) -> None:
 @app.command()
 def report(home: HomeOpt = None,
            year: Annotated[int, typer.Option(help="年度")] = dt.date.today().year,
-           out: Annotated[Optional[Path], typer.Option(help="输出 .docx 路径（默认 outbox/ 下带日期的文件名）")] = None) -> None:
-    """Render the annual report draft (.docx) from stored returns; prints its path.
+           out: Annotated[Optional[Path], typer.Option(help="输出 .docx 路径（默认 outbox/ 下带日期的文件名）")] = None,
+           pdf: Annotated[bool, typer.Option("--pdf", help="再用 LibreOffice 转一份 PDF 预览")] = False,
+           deliver: Annotated[bool, typer.Option("--deliver", help="按 township.toml 的 [delivery] 发邮件")] = False,
+           ) -> None:
+    """Render the annual report draft (.docx) from stored returns; prints its path (then the PDF's).
 
-    Example: township report --home ./xiatang --year 2024
+    Exits 1 when the draft was made but the PDF or the e-mail asked for could not be.
+    Example: township report --home ./xiatang --year 2024 --pdf --deliver
     """
     h = _home(home)
     use_home_server(h.root)
+    from flows.outputs import deliver_now, pdf_preview
     from flows.report import annual_report
-    path = annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None)
-    typer.echo(path)
+    path = Path(annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None, deliver=False))
+    typer.echo(str(path))
+    codes = [pdf_preview(path, console, err)] if pdf else []
+    if deliver:
+        codes.append(deliver_now(h.root, f"{year}年法治政府建设情况报告（草稿）", [path], err))
+    raise typer.Exit(max(codes, default=0))
 
 
 @app.command()
@@ -224,16 +233,57 @@ def _not_yet(what: str, issue: int) -> None:
 
 
 @app.command()
-def summary(home: HomeOpt = None, period: Annotated[str, typer.Option(help="2024-03、2024-Q1 或 2024")] = "") -> None:
-    """The period workbook (汇总、分单位、报送情况、问题清单、催报名单); prints its path."""
-    _not_yet("期间汇总工作簿", 5)
+def summary(home: HomeOpt = None,
+            period: Annotated[Optional[str], typer.Option(help="2024-03、2024-Q1 或 2024（默认上个月）")] = None,
+            deliver: Annotated[bool, typer.Option("--deliver", help="按 township.toml 的 [delivery] 发邮件")] = False,
+            ) -> None:
+    """The period workbook (汇总、分单位、报送情况、问题清单、催报名单) and a 催报 notice to paste into
+    the units' WeChat group; prints the notice, then the workbook's path.
+
+    Example: township summary --home ./xiatang --period 2024-Q1
+    """
+    from tasks.periods import months_of, previous_month
+
+    h = _home(home)
+    spec = period or previous_month(dt.date.today())
+    try:
+        months_of(spec)
+    except ValueError as exc:
+        err.print(f"[red]报告期“{spec}”无法识别，请写成 2024-03、2024-Q1 或 2024[/red]")
+        raise typer.Exit(2) from exc
+    from flows.outputs import deliver_now
+    from flows.summary import period_summary
+    files = period_summary(home=str(h.root), period=spec, deliver=False)
+    console.print(files.text, soft_wrap=True, highlight=False, markup=False)
+    console.print(f"（已存为 {files.notice}）", soft_wrap=True, highlight=False, markup=False)
+    code = deliver_now(h.root, files.title, [files.workbook], err) if deliver else 0
+    typer.echo(str(files.workbook))
+    raise typer.Exit(code)
 
 
 @app.command()
 def bench(files: Annotated[int, typer.Option(help="生成的报表份数")] = 1000,
-          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """The benchmark: floor, township and naive side by side on the same files."""
-    _not_yet("township bench", 7)
+          repeat: Annotated[int, typer.Option(help="重复次数，取中位数")] = 1,
+          naive: Annotated[bool, typer.Option("--naive/--no-naive", help="是否运行朴素对照")] = True,
+          county_units: Annotated[int, typer.Option(help="年度报告基准的单位数（×12 个月）")] = 400,
+          as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
+    """The benchmark: floor, township and naive side by side on the same files, then the annual draft.
+
+    Example: township bench --files 1000 --repeat 3 --json
+    """
+    from flows.bench import run_bench
+
+    result = run_bench(files, repeat=repeat, naive=naive, county_units=county_units)
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"基准测试：{files} 份报表（{repeat} 次中位数）")
+    table.add_column("指标")
+    table.add_column("值", justify="right")
+    for key, value in result.items():
+        if key != "rounds":
+            table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    console.print(table)
 
 
 # serve and deploy live in flows/cli_ops.py; importing it registers them on `app`.

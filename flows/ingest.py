@@ -16,8 +16,9 @@ from prefect.states import Completed, State
 from tasks import batch as steps
 from tasks.discover import Discovery, Dropped
 from tasks.dispatch import only_units
+from tasks.errors import is_transient
 from tasks.home import open_home
-from tasks.ingest import FileOutcome, TransientError
+from tasks.ingest import FileOutcome
 from tasks.ingest_report import report_for
 from tasks.lock import LockBusy, unit_locks
 
@@ -28,10 +29,8 @@ def transient_only(_task, _run, state) -> bool:
     """Retry only faults a retry can mend (a locked file, a busy database), never a bad file."""
     try:
         state.result()
-    except TransientError:
-        return True
-    except Exception:  # noqa: BLE001
-        return False
+    except Exception as exc:  # noqa: BLE001
+        return is_transient(exc)
     return False
 
 

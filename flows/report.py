@@ -9,6 +9,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.delivery import deliver_task, wants_delivery
 from tasks import report as steps
 from tasks.home import open_home
 
@@ -20,13 +21,18 @@ def township_today(root: Path) -> dt.date:
     return dt.datetime.now(ZoneInfo(open_home(root).settings.schedules.timezone)).date()
 
 
-@flow(name="annual-report")
-def annual_report(home: str, year: int | None = None, out: str | None = None, on: dt.date | None = None) -> str:
-    """Render the township's annual report draft for `year` (default: the current year) from stored
-    returns; returns its path. Any past year can be re-rendered (backfill)."""
-    root = Path(home)
-    today = on or township_today(root)
-    path = str(render_task(root, year or today.year, Path(out) if out else None, today))
-    create_markdown_artifact(f"# {year or today.year}年度报告草稿\n\n已生成：`{path}`\n", key="annual-report",
+@flow(name="annual-report", log_prints=True)
+def annual_report(home: str, year: int | None = None, out: str | None = None, on: dt.date | None = None,
+                  deliver: bool | None = None) -> str:
+    """Render the township's annual report draft for `year` (default: the current year, as the 20 December
+    schedule wants) from stored returns; returns its path. Any past year can be re-rendered (backfill).
+    E-mailed when `deliver`, or, left unset (scheduled runs), when [delivery] is configured."""
+    today = on or township_today(Path(home))
+    year = year or today.year
+    path = render_task(Path(home), year, Path(out) if out else None, today)
+    create_markdown_artifact(f"# {year}年度报告草稿\n\n已生成：`{path}`\n", key="annual-report",
                              description="年度报告草稿")
-    return path
+    if wants_delivery(home, deliver):
+        sent = deliver_task(home, f"{year}年法治政府建设情况报告（草稿）", [str(path)])
+        print(f"已发送给 {', '.join(sent)}")
+    return str(path)

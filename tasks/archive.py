@@ -5,6 +5,7 @@ overwritten (same name ⇒ same content). Written durably: temp file, fsync, ren
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 from pathlib import Path
@@ -19,22 +20,34 @@ def archive_path(archive: Path, year: int, unit: str, sha256: str, fmt: str) -> 
     return archive / f"{year:04d}" / unit / f"{sha256}.{ext}"
 
 
-def store_original(dest: Path, data: bytes) -> Path:
-    if dest.exists() and dest.stat().st_size == len(data):
-        return dest  # already archived by an earlier (perhaps interrupted) run
-    write_durably(dest, data)
-    return dest
-
-
-def write_durably(dest: Path, data: bytes) -> None:
+def write_durably(dest: Path, data: bytes, sync: bool = True) -> None:
+    """Temp file + rename, so the name never shows half a file. sync=False leaves durability to one
+    `sync_filesystem` call for a whole batch (one flush instead of two fsyncs per file)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+        if sync:
+            fh.flush()
+            os.fsync(fh.fileno())
     os.replace(tmp, dest)
-    fsync_dir(dest.parent)
+    if sync:
+        fsync_dir(dest.parent)
+
+
+def sync_filesystem(folder: Path) -> None:
+    """Make everything written under `folder` durable: syncfs(2) on Linux, else a global sync."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if libc.syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    except (OSError, AttributeError):
+        pass
+    os.sync()
 
 
 def fsync_dir(folder: Path) -> None:

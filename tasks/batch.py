@@ -15,8 +15,15 @@ from zoneinfo import ZoneInfo
 from tasks.db import make_engine, migrate
 from tasks.discover import Discovery, Dropped, discover
 from tasks.home import open_home
-from tasks.ingest import FileOutcome, commit, is_incomplete, judge_all, reconcile, take
-from tasks.isolate import Isolated
+from tasks.archive import archive_path, sha256_of, sync_filesystem, write_durably
+from tasks.check import refused
+from tasks.home import Home
+from tasks.ingest import Arrived, FileOutcome, arrive, store
+from tasks.isolate import Failed, Isolated, outcome
+from tasks.receipt import write_receipt
+from tasks.reconcile import reconcile, remove
+from tasks.sniff import sniff
+from tasks.validate import Context
 from tasks.store import mark_done
 
 
@@ -48,24 +55,72 @@ def find_new(root: Path, now: dt.datetime, wall: float | None = None) -> Discove
 
 
 def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float | None = None) -> list[FileOutcome]:
-    """Read and validate the batch in limited child processes, then store, answer and archive each
-    file in order. Files still arriving are left for the next run."""
+    """Children judge and archive the files while this process stores them, one transaction per file,
+    in groups whose archive copies were made durable first; each receipt goes back to a child as soon
+    as its file is stored. A file leaves the inbox once its receipt is written. Files still arriving wait."""
     home = open_home(root)
     today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
-    taken = [t for t in map(take, batch) if t is not None]
-    with Isolated(home.settings.limits, workers=READ_WORKERS) as pool:
-        verdicts = judge_all(taken, home, today, pool)
-    engine = make_engine(home.database_url)
+    wall = time.time() if wall is None else wall
     outcomes: list[FileOutcome] = []
-    try:
-        for t, verdict in zip(taken, verdicts):
-            if is_incomplete(t, verdict, time.time() if wall is None else wall, home.settings.settle_seconds):
-                continue
-            outcomes.append(commit(t, verdict, home, engine, now))
-        mark_done(engine, [o.submission_id for o in outcomes])
-    finally:
-        engine.dispose()
+    with Isolated(home.settings.limits, workers=READ_WORKERS) as pool:
+        arriving = [pool.submit(arrive, d, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
+                                home.settings.limits, home.archive, wall, home.settings.settle_seconds)
+                    for d in batch]
+        answering = []
+        engine = make_engine(home.database_url)
+        try:
+            with engine.connect() as conn:
+                conn = conn.execution_options(write=True)  # each file's transaction takes the write lock at once
+                for group in _groups(zip(batch, arriving), GROUP):
+                    arrived = [_arrived(d, outcome(f), home, today) for d, f in group]
+                    arrived = [a for a in arrived if a is not None]
+                    if arrived:
+                        sync_filesystem(home.archive)  # the group's archive copies are durable before its commits
+                    for a in arrived:
+                        result, info = store(a, home, conn, now)
+                        outcomes.append(result)
+                        answering.append((a, result, pool.submit(write_receipt, info)))
+            done = []
+            for a, result, future in answering:
+                if not isinstance(outcome(future), Failed):
+                    remove(a.dropped.path)
+                    done.append(result.submission_id)
+            mark_done(engine, done)  # a receipt that failed: reconcile writes it next run, then empties the inbox
+        finally:
+            engine.dispose()
     return outcomes
+
+
+GROUP = 25  # files stored between two file-system syncs
+
+
+def _groups(items, size: int):
+    group = []
+    for item in items:
+        group.append(item)
+        if len(group) == size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _arrived(dropped: Dropped, result, home: Home, today: dt.date) -> Arrived | None:
+    return refuse_unreadable(dropped, result, home, today) if isinstance(result, Failed) else result
+
+
+def refuse_unreadable(dropped: Dropped, failed: Failed, home: Home, today: dt.date) -> Arrived | None:
+    """A file that killed or hung its reader: archived as it is, refused with 文件异常，无法读取."""
+    try:
+        data = dropped.path.read_bytes()
+    except OSError:
+        return None
+    verdict = refused(sniff(data), failed.reason)
+    sha = sha256_of(data)
+    dest = archive_path(home.archive, today.year, dropped.unit, sha, verdict.read.sniffed.kind)
+    if not dest.exists():
+        write_durably(dest, data, sync=False)
+    return Arrived(dropped, sha, len(data), verdict, dest)
 
 
 STATUS_WORDS = {"accepted": "已接收", "accepted_with_warnings": "已接收（有提示）", "rejected": "已退回",

@@ -45,14 +45,14 @@ def discover(inbox: Path, unit_codes: set[str], now: float, settle_seconds: floa
         return Discovery((), (), ())
     for entry in _scan(inbox):
         if entry.is_symlink():
-            strays.append(entry.name)
+            strays.append(readable_name(entry.name))
         elif entry.is_dir(follow_symlinks=False):
             if entry.name in unit_codes:
                 _walk_unit(Path(entry.path), entry.name, now, settle_seconds, ready, settling, strays)
             elif not is_ignored(entry.name):
-                strays.extend(f"{entry.name}/{p.name}" for p in _files_below(Path(entry.path)))
+                strays.extend(readable_name(f"{entry.name}/{p.name}") for p in _files_below(Path(entry.path)))
         elif entry.is_file(follow_symlinks=False) and not is_ignored(entry.name):
-            strays.append(entry.name)
+            strays.append(readable_name(entry.name))
     ready.sort(key=lambda d: (d.mtime, d.unit, d.name))
     return Discovery(tuple(ready), tuple(settling), tuple(sorted(strays)))
 
@@ -72,7 +72,7 @@ def _walk_unit(folder: Path, unit: str, now: float, settle: float, ready: list[D
         if is_ignored(entry.name) or (not prefix and entry.name in (RECEIPT_DIR, TEMPLATE_DIR)):
             continue
         if entry.is_symlink():
-            strays.append(f"{unit}/{rel}")  # never followed: it could point out of the inbox
+            strays.append(readable_name(f"{unit}/{rel}"))  # never followed: it could point out of the inbox
             continue
         if entry.is_dir(follow_symlinks=False):
             _walk_unit(Path(entry.path), unit, now, settle, ready, settling, strays, prefix=f"{rel}/")
@@ -83,10 +83,16 @@ def _walk_unit(folder: Path, unit: str, now: float, settle: float, ready: list[D
             continue  # vanished between listing and looking
         if not stat.S_ISREG(st.st_mode):
             continue
-        dropped = Dropped(unit, Path(entry.path), rel, st.st_size, st.st_mtime)
+        dropped = Dropped(unit, Path(entry.path), readable_name(rel), st.st_size, st.st_mtime)
         # ctime too: a copy that keeps the original's mtime (Explorer, cp -p) still moves ctime while it writes
         changed = max(st.st_mtime, st.st_ctime)
         (settling if now - changed < settle else ready).append(dropped)
+
+
+def readable_name(name: str) -> str:
+    """A name as text a database and a receipt can hold: bytes that are not UTF-8 (a name made on another
+    system) become U+FFFD. The file itself is always reached through its real path."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _files_below(folder: Path) -> list[Path]:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from schemas.settings import Limits
 from tasks.cell_marks import has_marks
 
-REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+# A cell that holds something (<v>, <is> or <f>): styled empty cells, which some writers emit out to
+# XFD1048576, allocate nothing in a reader and are no threat.
+REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b')
 CHUNK = 1 << 20
 MB = 1 << 20
 
@@ -89,8 +90,6 @@ def _sheet_extents(zf: zipfile.ZipFile, limits: Limits) -> Precheck:
                 marks = marks or has_marks(text)
                 for col, row in REF.findall(text):
                     max_col = max(max_col, _col_number(col))
-                    max_row = max(max_row, int(row))
-                for row in ROW.findall(text):
                     max_row = max(max_row, int(row))
                 tail = text[-256:]
         if max_row * max(max_col, 1) > limits.max_cells:

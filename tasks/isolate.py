@@ -71,8 +71,11 @@ class Isolated:
                                 context=ctx)
 
     def map(self, fn: Callable[..., T], jobs: Iterable[tuple[Any, ...]]) -> list[T | Failed]:
-        futures = [self.pool.schedule(fn, args=job, timeout=self.limits.read_timeout_s) for job in jobs]
-        return [_outcome(f) for f in futures]
+        return [outcome(f) for f in [self.submit(fn, *job) for job in jobs]]
+
+    def submit(self, fn: Callable[..., T], *args: Any):
+        """A future; `outcome(future)` gives its result or Failed."""
+        return self.pool.schedule(fn, args=args, timeout=self.limits.read_timeout_s)
 
     def close(self) -> None:
         self.pool.stop()
@@ -85,7 +88,7 @@ class Isolated:
         self.close()
 
 
-def _outcome(future) -> Any:
+def outcome(future) -> Any:
     try:
         return future.result()
     except FutureTimeout:

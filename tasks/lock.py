@@ -16,10 +16,12 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from tasks.errors import TerminalError
+
 LOCK_DIR = ".locks"
 
 
-class LockBusy(Exception):
+class LockBusy(TerminalError):
     """Another run holds the lock; terminal for this run (the next scheduled run goes on)."""
 
 

@@ -12,10 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol
 
 from schemas.findings import Finding
+from tasks.xlsx_writer import (BOLD, ERROR, OK, STATUS_ERROR, STATUS_OK, STATUS_WARNING, TITLE, WARNING, WRAP,
+                               Sheet, workbook_bytes)
 
 STATUS_LABELS = {
     "accepted": "已接收",
@@ -26,8 +27,6 @@ STATUS_LABELS = {
     "corrected_with_warnings": "已更正（有提示）",
 }
 LEVEL_LABELS = {"error": "错误", "warning": "提示", "info": "说明"}
-ERROR_FILL, WARNING_FILL, OK_FILL = "#FFC7CE", "#FFEB9C", "#C6EFCE"
-STATUS_FILLS = {"已退回": ERROR_FILL, "重复报送": WARNING_FILL}
 SUMMARY_SHEET = "校验结果"
 
 
@@ -45,6 +44,7 @@ class ReceiptInfo:
     version: int | None = None
     late: bool = False
     due: str = ""
+    path: str = ""              # where it goes: inbox/<unit>/回执/…
 
 
 def receipt_name(original_name: str, received_at: dt.datetime) -> str:
@@ -69,39 +69,29 @@ def safe_name(name: str, limit: int = 60) -> str:
     return (name or "文件")[:limit]
 
 
-def write_receipt(path: Path, info: ReceiptInfo) -> Path:
-    """Atomic (temp file + rename): a reader, or a crash, never sees half a receipt. xlsxwriter, at about a
-    quarter of openpyxl's cost per receipt (MEASURED.md; issue 7)."""
+def write_receipt(info: ReceiptInfo) -> Path:
+    """Atomic (temp file + rename): a reader, or a crash, never sees half a receipt."""
+    path = Path(info.path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                        "strings_to_urls": False})
-    styles = _Styles(wb)
-    _summary(wb.add_worksheet(SUMMARY_SHEET), info, styles)
+    sheets = [_summary(info)]
     if info.grid and info.sheet:
-        _copy_with_marks(wb.add_worksheet(_sheet_title(info.sheet)), info, styles)
-    wb.close()
+        sheets.append(_copy_with_marks(info))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(workbook_bytes(sheets, author="乡镇报表系统"))
     os.replace(tmp, path)
     return path
 
 
-class _Styles:
-    def __init__(self, wb) -> None:
-        self.bold = wb.add_format({"bold": True})
-        self.title = wb.add_format({"bold": True, "font_size": 16})
-        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
-        self.fills = {level: wb.add_format({"bg_color": colour, "text_wrap": True, "valign": "top"})
-                      for level, colour in (("error", ERROR_FILL), ("warning", WARNING_FILL), ("info", OK_FILL))}
-        self.status = {label: wb.add_format({"bold": True, "font_size": 14, "bg_color": colour})
-                       for label, colour in ((lbl, STATUS_FILLS.get(lbl, OK_FILL)) for lbl in STATUS_LABELS.values())}
+STATUS_STYLES = {"已退回": STATUS_ERROR, "重复报送": STATUS_WARNING}
+LEVEL_STYLES = {"error": ERROR, "warning": WARNING, "info": OK}
 
 
-def _summary(ws, info: ReceiptInfo, st: _Styles) -> None:
+def _summary(info: ReceiptInfo) -> Sheet:
+    ws = Sheet(SUMMARY_SHEET, widths={0: 14, 1: 30, 2: 56, 3: 44})
     label = STATUS_LABELS[info.status]
-    ws.write_string(0, 0, "报送回执", st.title)
-    ws.write_string(1, 0, "处理结果", st.bold)
-    ws.write_string(1, 1, label, st.status[label])
+    ws.put(0, 0, "报送回执", TITLE)
+    ws.put(1, 0, "处理结果", BOLD)
+    ws.put(1, 1, label, STATUS_STYLES.get(label, STATUS_OK))
     rows = [("报送单位", f"{info.unit_name}（{info.unit}）"), ("报告期", info.period or "未能识别"),
             ("报送文件", info.original_name), ("接收时间", info.received_at)]
     if info.version:
@@ -112,68 +102,44 @@ def _summary(ws, info: ReceiptInfo, st: _Styles) -> None:
     warnings = sum(f.level == "warning" for f in info.findings)
     rows.append(("问题数量", f"错误 {errors} 项，提示 {warnings} 项"))
     for r, (key, value) in enumerate(rows, start=2):
-        ws.write_string(r, 0, key, st.bold)
-        ws.write_string(r, 1, value)
+        ws.put(r, 0, key, BOLD)
+        ws.put(r, 1, value)
     head = len(rows) + 3
     for c, title in enumerate(("位置", "级别", "问题", "怎么办")):
-        ws.write_string(head, c, title, st.bold)
+        ws.put(head, c, title, BOLD)
     for r, f in enumerate(info.findings, start=head + 1):
-        ws.write_string(r, 0, f.place, st.wrap)
-        ws.write_string(r, 1, LEVEL_LABELS[f.level], st.fills[f.level])
-        ws.write_string(r, 2, f.message, st.wrap)
-        ws.write_string(r, 3, f.hint, st.wrap)
+        ws.put(r, 0, f.place, WRAP)
+        ws.put(r, 1, LEVEL_LABELS[f.level], LEVEL_STYLES[f.level])
+        ws.put(r, 2, f.message, WRAP)
+        ws.put(r, 3, f.hint, WRAP)
     if not info.findings:
-        ws.write_string(head + 1, 2, "未发现问题，谢谢！")
-    for c, width in enumerate((16, 8, 60, 50)):
-        ws.set_column(c, c, width)
+        ws.put(head + 1, 2, "未发现问题，谢谢！")
+    return ws
 
 
 def _sheet_title(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "报表"
 
 
-def _copy_with_marks(ws, info: ReceiptInfo, st: _Styles) -> None:
-    """The clerk's sheet at the same coordinates, so 报表!E9 in a finding is E9 here."""
+def _copy_with_marks(info: ReceiptInfo) -> Sheet:
+    """The clerk's sheet at the same coordinates, so 报表!E9 in a finding is E9 here; faulty cells filled
+    and commented. Every value is written as what it is: text stays text, never a formula."""
+    ws = Sheet(_sheet_title(info.sheet), widths={1: 18, 2: 24})
+    for r, line in enumerate(info.grid):
+        for c, value in enumerate(line):
+            if value != "" and value is not None:
+                ws.put(r, c, str(value) if isinstance(value, (dt.time, dt.timedelta)) else value)
     prefix = f"{info.sheet}!"
     marked: dict[tuple[int, int], list[Finding]] = {}
     for f in info.findings:
         if f.place.startswith(prefix) and f.level != "info":
             try:
-                row, col = xl_cell_to_rowcol(f.place[len(prefix):])
-            except (ValueError, AttributeError):
+                marked.setdefault(xl_cell_to_rowcol(f.place[len(prefix):]), []).append(f)
+            except (ValueError, AttributeError, TypeError):
                 continue
-            marked.setdefault((row, col), []).append(f)
-    for r, line in enumerate(info.grid):
-        for c, value in enumerate(line):
-            findings = marked.get((r, c))
-            fmt = st.fills[_worst(findings)] if findings else None
-            _write(ws, r, c, value, fmt, st)
-    for (r, c), findings in marked.items():
-        if r >= len(info.grid) or c >= len(info.grid[r]):
-            ws.write_blank(r, c, None, st.fills[_worst(findings)])
-        text = "\n".join(f"{LEVEL_LABELS[f.level]}：{f.message}" + (f"\n{f.hint}" if f.hint else "") for f in findings)
-        ws.write_comment(r, c, text, {"author": "乡镇报表系统", "x_scale": 2.5, "y_scale": 2})
-    ws.set_column(1, 1, 18)
-    ws.set_column(2, 2, 24)
-
-
-def _worst(findings: list[Finding]) -> str:
-    return "error" if any(f.level == "error" for f in findings) else "warning"
-
-
-def _write(ws, r: int, c: int, value: object, fmt, st: _Styles) -> None:
-    if value == "" or value is None:
-        if fmt is not None:
-            ws.write_blank(r, c, None, fmt)
-    elif isinstance(value, str):
-        ws.write_string(r, c, value, fmt)  # never a formula, whatever it starts with
-    elif isinstance(value, bool):
-        ws.write_boolean(r, c, value, fmt)
-    elif isinstance(value, (int, float)):
-        ws.write_number(r, c, value, fmt)
-    elif isinstance(value, (dt.datetime, dt.date)):
-        ws.write_datetime(r, c, value if isinstance(value, dt.datetime) else
-                          dt.datetime(value.year, value.month, value.day), fmt or st.date)
-    else:
-        ws.write_string(r, c, str(value), fmt)
-
+    for (r, c), found in marked.items():
+        value, _ = ws.cells.get((r, c), ("", 0))
+        ws.put(r, c, value, ERROR if any(f.level == "error" for f in found) else WARNING)
+        ws.comments[(r, c)] = "\n".join(f"{LEVEL_LABELS[f.level]}：{f.message}" + (f"\n{f.hint}" if f.hint else "")
+                                        for f in found)
+    return ws

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from schemas.findings import Finding, finding, worst_level
 from tasks.db import STORED, findings as findings_t, return_values, submissions
-from tasks.validate import Value
+from tasks.validate import Value, outlier_findings
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,30 @@ class Recorded:
     resumed: bool = False          # the ledger already had this very drop (a crash left it half done)
 
 
+# Statements built once (immutable values, not state): building a select() costs more than running it.
+EXISTING = select(submissions).where(submissions.c.unit == bindparam("unit"),
+                                     submissions.c.sha256 == bindparam("sha"), submissions.c.status != "duplicate")
+CURRENT = select(submissions.c.id, submissions.c.received_at, submissions.c.version).where(
+    submissions.c.unit == bindparam("unit"), submissions.c.period == bindparam("period"),
+    submissions.c.status.in_(STORED))
+INSERT_SUBMISSION = insert(submissions).returning(submissions.c.id)
+SUPERSEDE = update(submissions).where(submissions.c.id == bindparam("old")).values(
+    status="superseded", superseded_by=bindparam("new"))
+HISTORY = (select(return_values.c.indicator, return_values.c.value)
+           .join(submissions, submissions.c.id == return_values.c.submission_id)
+           .where(submissions.c.unit == bindparam("unit"), submissions.c.status.in_(STORED),
+                  submissions.c.period < bindparam("period")))
+FINDINGS_OF = select(findings_t).where(findings_t.c.submission_id == bindparam("sid")).order_by(findings_t.c.seq)
+
+
 def find_existing(conn: Connection, unit: str, sha256: str):
-    return conn.execute(select(submissions).where(
-        submissions.c.unit == unit, submissions.c.sha256 == sha256,
-        submissions.c.status != "duplicate")).first()
+    return conn.execute(EXISTING, {"unit": unit, "sha": sha256}).first()
 
 
 def record(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
-           found: tuple[Finding, ...]) -> Recorded:
-    """Within the caller's write transaction. values is None when the file was refused outright."""
+           found: tuple[Finding, ...], outliers: tuple[float, int] | None = None) -> Recorded:
+    """Within the caller's write transaction. values is None when the file was refused outright.
+    outliers=(factor, floor): warn on values far above the unit's own earlier months."""
     existing = find_existing(conn, arrival.unit, arrival.sha256)
     if existing is not None:
         same_drop = existing.original_name == arrival.original_name and (
@@ -65,11 +80,11 @@ def record(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
     if not ok:
         sid = _insert(conn, arrival, "rejected", None, found)
         return Recorded(sid, "rejected", None, found, arrival.receipt_path)
-    previous = conn.execute(select(submissions.c.id, submissions.c.received_at).where(
-        submissions.c.unit == arrival.unit, submissions.c.period == arrival.period,
-        submissions.c.status.in_(STORED))).first()
-    version = (conn.execute(select(func.max(submissions.c.version)).where(
-        submissions.c.unit == arrival.unit, submissions.c.period == arrival.period)).scalar() or 0) + 1
+    if outliers and values and any(v.value > outliers[1] for v in values):  # else no value can be one
+        found = (*found, *outlier_findings(values, history(conn, arrival.unit, arrival.period), *outliers))
+    # The stored version is the newest: superseded ones are older, refused ones have none.
+    previous = conn.execute(CURRENT, {"unit": arrival.unit, "period": arrival.period}).first()
+    version = (previous.version if previous is not None else 0) + 1
     all_findings = found
     if previous is not None:
         all_findings = (*found, finding("I_CORRECTION", value=arrival.period, parsed=version,
@@ -77,8 +92,7 @@ def record(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
     status = "accepted_with_warnings" if worst_level(list(found)) == "warning" else "accepted"
     sid = _insert(conn, arrival, status, version, all_findings)
     if previous is not None:
-        conn.execute(update(submissions).where(submissions.c.id == previous.id)
-                     .values(status="superseded", superseded_by=sid))
+        conn.execute(SUPERSEDE, {"old": previous.id, "new": sid})
     if values:
         conn.execute(insert(return_values), [
             {"submission_id": sid, "unit": arrival.unit, "period": arrival.period, "indicator": v.indicator,
@@ -88,12 +102,12 @@ def record(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
 
 def _insert(conn: Connection, a: Arrival, status: str, version: int | None, found: tuple[Finding, ...],
             duplicate_of: int | None = None) -> int:
-    sid = conn.execute(insert(submissions).values(
-        unit=a.unit, declared_unit=a.declared_unit, period=a.period, version=version, sha256=a.sha256,
-        original_name=a.original_name, size=a.size, format=a.format, received_at=a.received_at,
-        submitted_at=a.submitted_at, status=status, late=a.late, due_date=a.due_date,
-        archive_path=a.archive_path, receipt_path=a.receipt_path, stage="stored",
-        duplicate_of=duplicate_of).returning(submissions.c.id)).scalar_one()
+    sid = conn.execute(INSERT_SUBMISSION, {
+        "unit": a.unit, "declared_unit": a.declared_unit, "period": a.period, "version": version,
+        "sha256": a.sha256, "original_name": a.original_name, "size": a.size, "format": a.format,
+        "received_at": a.received_at, "submitted_at": a.submitted_at, "status": status, "late": a.late,
+        "due_date": a.due_date, "archive_path": a.archive_path, "receipt_path": a.receipt_path, "stage": "stored",
+        "duplicate_of": duplicate_of}).scalar_one()
     if found:
         conn.execute(insert(findings_t), [
             {"submission_id": sid, "seq": i, "code": f.code, "level": f.level, "place": f.place,
@@ -102,17 +116,13 @@ def _insert(conn: Connection, a: Arrival, status: str, version: int | None, foun
 
 
 def _findings_of(conn: Connection, sid: int) -> tuple[Finding, ...]:
-    rows = conn.execute(select(findings_t).where(findings_t.c.submission_id == sid)
-                        .order_by(findings_t.c.seq)).all()
+    rows = conn.execute(FINDINGS_OF, {"sid": sid}).all()
     return tuple(Finding(r.code, r.level, r.place, r.message, r.hint, r.value) for r in rows)
 
 
 def history(conn: Connection, unit: str, before_period: str) -> dict[str, list[int]]:
     """The unit's stored values of earlier periods, per indicator (for outlier warnings)."""
-    rows = conn.execute(select(return_values.c.indicator, return_values.c.value)
-                        .join(submissions, submissions.c.id == return_values.c.submission_id)
-                        .where(submissions.c.unit == unit, submissions.c.status.in_(STORED),
-                               submissions.c.period < before_period)).all()
+    rows = conn.execute(HISTORY, {"unit": unit, "period": before_period}).all()
     out: dict[str, list[int]] = {}
     for indicator, value in rows:
         out.setdefault(indicator, []).append(value)

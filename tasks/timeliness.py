@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -28,6 +29,7 @@ def is_workday(day: dt.date, declared: CalendarSettings) -> tuple[bool, bool]:
         return day.weekday() < 5, False
 
 
+@lru_cache(maxsize=1024)
 def due_date(period: str, working_days: int, declared: CalendarSettings) -> DueDate:
     day = period_end(period)
     known = True

@@ -22,3 +22,18 @@ def state_number(n: int, style: Style) -> str:
 def state_figure(n: int, style: Style, unit: str) -> str:
     """'70余起', '128块', '1场'."""
     return f"{state_number(n, style)}{unit}"
+
+
+def change_percent(current: int, previous: int) -> str:
+    """12.3 → '12%', 0.46 → '0.5%': whole percents read best; below 1% keep one decimal."""
+    pct = abs(current - previous) * 100 / previous
+    return f"{pct:.0f}%" if pct >= 1 else f"{pct:.1f}%"
+
+
+def change_phrase(current: int, previous: int) -> str:
+    """Year over year, for after a stated figure: '（较上年增长12%）'; '' when last year had none."""
+    if previous <= 0:
+        return ""
+    if current == previous:
+        return "（与上年持平）"
+    return f"（较上年{'增长' if current > previous else '下降'}{change_percent(current, previous)}）"

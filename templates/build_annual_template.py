@@ -37,9 +37,11 @@ def build(out: Path = ANNUAL_REPORT) -> Path:
     for p in list(body.iterchildren()):
         if p.tag.endswith("}p"):
             body.remove(p)
+    previous = ""
     for kind, text in parse_wording(WORDING.read_text(encoding="utf-8")):
-        if kind == "sign" and "{{ date }}" not in text:
-            doc.add_paragraph("", style="Normal")  # one blank line before the signature
+        if (kind == "sign" and "{{ date }}" not in text) or (previous == "title" and kind != "title"):
+            doc.add_paragraph("", style="Normal")  # GB/T 9704: a blank line after the title, before the signature
+        previous = kind
         paragraph = doc.add_paragraph(style=STYLES[kind])
         run = paragraph.add_run(text)
         if kind == "plate":  # text the data cannot supply: highlighted for staff to review

@@ -8,7 +8,7 @@ from __future__ import annotations
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -19,8 +19,12 @@ LATIN_FONT = "Times New Roman"
 SIZE_2 = Pt(22)    # 二号
 SIZE_3 = Pt(16)    # 三号
 SIZE_4 = Pt(14)    # 四号
-LINE_PITCH = Mm(225 / 22)  # 22 lines in the 225 mm text height
 MARGINS = {"top": 37, "bottom": 35, "left": 28, "right": 26}  # mm
+LINES_PER_PAGE = 22
+# 22 lines in the 225 mm text height, rounded DOWN to whole twips (Word stores twips): 580 twips would
+# make 22 lines 0.2 pt taller than the page holds, and Word/LibreOffice then set only 21 (or 20).
+TEXT_HEIGHT_TWIPS = Mm(297).twips - Mm(MARGINS["top"]).twips - Mm(MARGINS["bottom"]).twips
+LINE_PITCH = Twips(TEXT_HEIGHT_TWIPS // LINES_PER_PAGE)
 
 
 def set_fonts(rpr_owner, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -45,10 +49,37 @@ def east_asian_font(rpr_owner) -> str | None:
 
 
 def page_setup(section) -> None:
+    """A4 and the GB/T 9704 margins. No Word 文档网格: the exact line pitch already sets 22 lines a page,
+    and LibreOffice would snap the 二号 title and single-spaced table rows to two grid lines each."""
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(MARGINS["top"]), Mm(MARGINS["bottom"])
     section.left_margin, section.right_margin = Mm(MARGINS["left"]), Mm(MARGINS["right"])
     section.header_distance, section.footer_distance = Mm(15), Mm(28 - 7)  # page number 7 mm below text
+
+
+def signature_indents(doc, style: str = "落款") -> None:
+    """GB/T 9704 7.3.5.1: the signature sits two characters from the right; the date starts two
+    characters right of the signature's first character (or, when longer, sits two from the right and
+    pushes the signature left). Depends on the rendered text, so it runs after rendering."""
+    lines = [p for p in doc.paragraphs if p.style is not None and p.style.name == style and p.text.strip()]
+    if len(lines) < 2:
+        return
+    *signs, date = lines
+    sign_w = max(_width(p.text) for p in signs)
+    date_w = _width(date.text)
+    date_right = max(2.0, sign_w - date_w)
+    sign_right = date_right + date_w + 2 - sign_w
+    for p in signs:
+        p.paragraph_format.right_indent = Pt(SIZE_3.pt * (sign_right + (sign_w - _width(p.text)) / 2))
+    date.paragraph_format.right_indent = Pt(SIZE_3.pt * date_right)
+
+
+def _width(text: str) -> float:
+    """Width in characters of 三号 text: ASCII (Arabic numerals) is half a character, and Word/WPS add
+    about a quarter character where Chinese meets Latin (自动调整中文与西文间距, on by default)."""
+    text = text.strip()
+    kinds = [ord(ch) < 128 for ch in text]
+    return sum(0.5 if k else 1.0 for k in kinds) + 0.25 * sum(a != b for a, b in zip(kinds, kinds[1:]))
 
 
 def style_paragraphs(doc) -> None:

@@ -31,3 +31,30 @@ def home(tmp_path):
 def _no_township_home_env(monkeypatch):
     monkeypatch.delenv("TOWNSHIP_HOME", raising=False)
     yield
+
+
+@pytest.fixture(scope="session")
+def demo_ledger(tmp_path_factory):
+    """The demo's year of returns (the reference report's totals), ingested by the plain steps — no
+    Prefect — once for the session. Tests render from it; they must not ingest into it."""
+    import datetime as dt
+
+    from tasks.batch import find_new, ingest_batch, prepare
+    from tasks.demo import make_demo
+
+    home, _ = make_demo(tmp_path_factory.mktemp("ledger") / "home", 2024)
+    now = dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)
+    prepare(home.root)
+    ingest_batch(home.root, list(find_new(home.root, now).ready), now)
+    return home
+
+
+@pytest.fixture(scope="session")
+def demo_draft(demo_ledger, tmp_path_factory):
+    """The annual draft of the demo year, rendered once (no Prefect): tests read it back."""
+    import datetime as dt
+
+    from tasks.report import annual_draft
+
+    return annual_draft(demo_ledger.root, 2024, tmp_path_factory.mktemp("draft") / "draft.docx",
+                        dt.date(2024, 12, 20))

@@ -1,4 +1,5 @@
 """Hostile and broken files (issue 6): each is answered with a receipt within bounds, the run goes on."""
+import os
 import time
 
 import pytest
@@ -84,3 +85,21 @@ def test_a_file_that_vanishes_or_changes_after_listing_is_skipped(home, vanish):
         path.write_bytes(f.edited(home, {}) + b"")  # rewritten: a new mtime
         path.touch()
     assert ingest_batch(home.root, ready, NOW) == []
+
+
+def test_odd_file_names_are_answered_with_safe_receipt_names(home):
+    folder = os.fsencode(home.unit_inbox(VILLAGE))
+    names = [b"\xff\xfe-not-utf8.xlsx", b"a" * 240 + b".xlsx", "\u202excod.exe".encode(), b"new\nline.xlsx",
+             "下汤村..\u2215..\u2215etc.xlsx".encode()]
+    for i, name in enumerate(names):
+        with open(folder + b"/" + name, "wb") as fh:
+            fh.write(f.edited(home, {}, period=f"2024-0{i + 1}"))
+    prepare(home.root)
+    later = time.time() + 120
+    outcomes = ingest_batch(home.root, list(find_new(home.root, NOW, wall=later).ready), NOW, wall=later)
+    assert sorted(o.status for o in outcomes) == ["accepted"] * len(names)
+    receipts = list(home.receipt_dir(VILLAGE).iterdir())
+    assert len(receipts) == len(names)
+    for r in receipts:
+        assert r.parent == home.receipt_dir(VILLAGE) and len(r.name) < 120 and "\n" not in r.name
+    assert os.listdir(folder) == ["回执".encode()]

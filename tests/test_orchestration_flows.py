@@ -1,6 +1,6 @@
 """The flows under a real (temporary) Prefect server: a run that finds a unit locked ends `Skipped` and
 changes nothing, per-unit runs take only their units' files, each ingest leaves its artifacts, the
-scheduled flows default their period and year, and the CLI says plainly when another run holds the lock."""
+annual report defaults its year, and the CLI says plainly when another run holds the lock."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.ingest import SKIPPED, ingest_returns
 from flows.report import annual_report
-from flows.summary import period_summary
 from tasks.lock import unit_locks
 from tests.helpers import NOW, OTHER, VILLAGE, drop
 
@@ -81,14 +80,6 @@ def test_each_ingest_leaves_a_table_and_a_summary_for_the_operator(prefect_serve
     assert (rows[VILLAGE]["收到"], rows[VILLAGE]["接收"], rows[OTHER]["退回"]) == (1, 1, 1)
     assert rows[VILLAGE]["缺报月份"].startswith("2024-01") and "2024-03" not in rows[VILLAGE]["缺报月份"]
     assert "收到 2 个文件" in by_type["markdown"].data and "bad.xlsx" in by_type["markdown"].data
-
-
-def test_the_period_summary_flow_says_it_is_not_connected_yet(prefect_server, home):
-    import importlib.util
-    if importlib.util.find_spec("tasks.summary") is not None:
-        pytest.skip("tasks.summary exists: its own tests cover the workbook")
-    with pytest.raises(NotImplementedError, match="issue 5"):
-        period_summary(home=str(home.root))
 
 
 def test_the_annual_report_flow_defaults_to_the_current_year(prefect_server, home):

@@ -2,12 +2,16 @@
 cells filled and commented; atomic; never overwriting an older one; clerks' text stays text."""
 import datetime as dt
 import os
+import shutil
+import subprocess
+import zipfile
 
 from openpyxl import load_workbook
 
 from tasks.batch import find_new, ingest_batch, prepare
 from tasks.receipt import ReceiptInfo, free_receipt_path, receipt_name, safe_name, write_receipt
 from schemas.findings import finding
+from tests.files import SOFFICE, needs_soffice
 from tests.helpers import NOW, VILLAGE, drop
 
 
@@ -67,8 +71,8 @@ def test_receipt_names_are_safe_and_unique(tmp_path):
 
 def test_receipts_are_written_atomically(tmp_path):
     info = ReceiptInfo("rejected", VILLAGE, "下汤村", "2024-03", "a.xlsx", "2024-04-02 09:30:05",
-                       (finding("E_EMPTY_FILE"),))
-    path = write_receipt(tmp_path / "回执" / "a.回执.xlsx", info)
+                       (finding("E_EMPTY_FILE"),), path=str(tmp_path / "回执" / "a.回执.xlsx"))
+    path = write_receipt(info)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left behind
     assert load_workbook(path)["校验结果"]["B2"].value == "已退回"
 
@@ -82,3 +86,16 @@ def test_late_returns_are_accepted_and_marked_late(home):
     ws = load_workbook(home.root / outcome.receipt)["校验结果"]
     rows = {r[0].value: r[1].value for r in ws.iter_rows(max_col=2)}
     assert rows["截止日期"] == "2024-04-08（本次逾期）"
+
+
+@needs_soffice
+def test_libreoffice_opens_a_receipt_with_its_comments(home, tmp_path):
+    drop(home, edits={"E8": "约70", "E9": "１２"})
+    [outcome] = run(home)
+    work = tmp_path / "lo"
+    work.mkdir()
+    shutil.copyfile(home.root / outcome.receipt, work / "r.xlsx")
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "ods", "--outdir", str(work), str(work / "r.xlsx")], check=True, capture_output=True, timeout=180)
+    content = zipfile.ZipFile(work / "r.ods").read("content.xml").decode()
+    assert "已退回" in content and "请填写准确数字" in content  # the comment survived LibreOffice's import

@@ -1,0 +1,95 @@
+"""`township bench`: on the same generated files, in one run — the floor (a bare calamine read and an
+xlsxwriter write per file), township's full ingest flow (after a warm-up, so Prefect's one-time start
+is reported apart), and the naive rival; then the annual draft of a county-sized year."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import python_calamine as pc
+import xlsxwriter
+
+from flows.rss import PeakRss
+from tasks.bench_data import bench_registry, generate
+from tasks.county import fill_county_year
+from tasks.home import init_home, open_home
+
+
+def floor(paths: list[Path], out: Path) -> float:
+    """The least a read-and-answer costs: read each file with calamine, write its cells with xlsxwriter."""
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for i, path in enumerate(paths):
+        rows = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        wb = xlsxwriter.Workbook(str(out / f"{i}.xlsx"), {"in_memory": True})  # no temp file per XML part
+        ws = wb.add_worksheet()
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value != "":
+                    ws.write(r, c, value)
+        wb.close()
+    return time.perf_counter() - started
+
+
+def fresh_home(root: Path, registry, source: Path | None) -> Path:
+    init_home(root, registry)
+    toml = root / "township.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 30", "settle_seconds = 0"),
+                    encoding="utf-8")
+    if source is not None:
+        shutil.copytree(source, root / "inbox", dirs_exist_ok=True)
+    return root
+
+
+def one_round(work: Path, source: Path, paths: list[Path], registry, naive: bool) -> dict[str, float]:
+    from flows.ingest import ingest_returns
+    from flows.naive import naive_ingest
+
+    result: dict[str, float] = {"floor_s": floor(paths, work / "floor")}
+    home = fresh_home(work / "township", registry, source)
+    with PeakRss() as rss:
+        started = time.perf_counter()
+        summary = ingest_returns(home=str(home))
+        result["township_s"] = time.perf_counter() - started
+    result["peak_rss_mb"] = rss.peak_mb
+    assert summary.received == len(paths), f"township ingested {summary.received} of {len(paths)}"
+    if naive:
+        inbox = work / "naive-inbox"
+        shutil.copytree(source, inbox)
+        started = time.perf_counter()
+        naive_ingest(inbox=str(inbox), work=str(work / "naive"))
+        result["naive_s"] = time.perf_counter() - started
+    return result
+
+
+def run_bench(files: int, repeat: int = 3, naive: bool = True, county_units: int = 400) -> dict:
+    from flows.ingest import ingest_returns
+    from flows.report import annual_report
+
+    with tempfile.TemporaryDirectory(prefix="township-bench-") as tmp:
+        tmp_path = Path(tmp)
+        registry = bench_registry(files)
+        warm = fresh_home(tmp_path / "warm", registry, None)
+        started = time.perf_counter()
+        ingest_returns(home=str(warm))  # the first flow run starts Prefect (its temporary server in local mode)
+        prefect_start = time.perf_counter() - started
+        source = tmp_path / "source"
+        paths = generate(source, registry, open_home(warm).catalog, files)
+        rounds = [one_round(tmp_path / f"round{i}", source, paths, registry, naive) for i in range(repeat)]
+        county = tmp_path / "county"
+        fill_county_year(county, county_units, 2024)
+        annual_report(home=str(county), year=2024, on=dt.date(2024, 12, 20))  # warm: the flow's first run
+        started = time.perf_counter()
+        annual_report(home=str(county), year=2024, on=dt.date(2024, 12, 20))
+        report_s = time.perf_counter() - started
+    med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
+    out = {"files": files, "floor_s": med["floor_s"], "township_s": med["township_s"],
+           "naive_s": med.get("naive_s"), "ratio_floor": med["township_s"] / med["floor_s"],
+           "speedup_naive": med["naive_s"] / med["township_s"] if "naive_s" in med else None,
+           "files_per_s": files / med["township_s"], "peak_rss_mb": med["peak_rss_mb"],
+           "prefect_start_s": prefect_start, "report_s": report_s, "repeat": repeat, "rounds": rounds}
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
