@@ -26,19 +26,6 @@ class LockBusy(TerminalError):
 
 
 @contextmanager
-def home_lock(root: Path, name: str = "ingest", wait_seconds: float = 10.0) -> Iterator[None]:
-    lock = FileLock(str(root / f".{name}.lock"), timeout=wait_seconds)
-    try:
-        lock.acquire()
-    except Timeout as exc:
-        raise LockBusy(f"另一个{name}正在运行（{root}），本次退出") from exc
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-@contextmanager
 def unit_locks(root: Path, database_url: str, units: list[str], wait_seconds: float = 10.0) -> Iterator[None]:
     """Hold the ingest lock of every unit in `units` (taken in sorted order, so two runs never deadlock),
     waiting at most `wait_seconds` in all; LockBusy names the unit another run holds."""
