@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.prefect_env import configure_prefect
+from flows.server import use_home_server
 from tasks.home import HomeError, init_home, open_home, resolve_home
 
 app = typer.Typer(help="乡镇月报表流水线：收表、校验、入库、回执、催报、汇总，年底生成法治政府建设情况报告草稿。",
@@ -82,21 +83,25 @@ def template(home: HomeOpt = None,
 
 
 @app.command()
-def ingest(home: HomeOpt = None) -> None:
+def ingest(home: HomeOpt = None,
+           unit: Annotated[Optional[list[str]], typer.Option("--unit", help="只处理这些单位的文件夹（可多次给出）")] = None,
+           ) -> None:
     """Run one ingest now: every settled file in inbox/<unit>/ is validated, stored, answered and archived.
 
-    Exits 0 when the run happened, whatever files it refused. Example: township ingest --home ./xiatang
+    Exits 0 when the run happened, whatever files it refused; 3 when another run holds the lock.
+    Uses the Prefect server of a running `township serve` of this home, if any.
+    Example: township ingest --home ./xiatang
     """
-    from tasks.lock import LockBusy
-
     h = _home(home)
-    from flows.ingest import ingest_returns
-    try:
-        summary = ingest_returns(home=str(h.root))
-    except LockBusy as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
-        raise typer.Exit(3) from exc
-    console.print(summary.line(), soft_wrap=True)
+    use_home_server(h.root)
+    from flows.ingest import SKIPPED, ingest_returns
+    from flows.progress import inbox_progress, waiting_files
+    with inbox_progress(console, waiting_files(h.root, unit), "入库中（Prefect 流程 ingest-returns）…"):
+        state = ingest_returns(home=str(h.root), units=unit or None, return_state=True)
+    if state.name == SKIPPED:
+        err.print(f"[yellow]{state.message}[/yellow]")
+        raise typer.Exit(3)
+    console.print(state.result().line(), soft_wrap=True)
 
 
 @app.command()
@@ -153,6 +158,7 @@ def report(home: HomeOpt = None,
     Example: township report --home ./xiatang --year 2024 --pdf --deliver
     """
     h = _home(home)
+    use_home_server(h.root)
     from flows.outputs import deliver_now, pdf_preview
     from flows.report import annual_report
     path = Path(annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None, deliver=False))
@@ -211,8 +217,9 @@ def demo(directory: Annotated[Path, typer.Argument(help="演示实例目录")] =
         home, count = make_demo(root, year)
     console.print(f"已在 {home.inbox} 放入 {count} 份月报表（{len(home.registry.units)} 个单位 × 12 个月）")
     from flows.ingest import ingest_returns
+    from flows.progress import inbox_progress, waiting_files
     from flows.report import annual_report
-    with console.status("入库（Prefect 流程 ingest-returns）…"):
+    with inbox_progress(console, waiting_files(root, None), "入库（Prefect 流程 ingest-returns）…"):
         summary = ingest_returns(home=str(root), batch_size=home.settings.batch_size)
     console.print(summary.line(), soft_wrap=True)
     with console.status("生成年度报告草稿（Prefect 流程 annual-report）…"):
@@ -255,18 +262,6 @@ def summary(home: HomeOpt = None,
 
 
 @app.command()
-def serve(home: HomeOpt = None, port: Annotated[int, typer.Option(help="Prefect UI 端口")] = 4200) -> None:
-    """Start or reuse a Prefect server and serve the scheduled flows until stopped."""
-    _not_yet("township serve", 4)
-
-
-@app.command()
-def deploy(home: HomeOpt = None, pool: Annotated[str, typer.Option(help="Prefect 工作池名称")] = "township") -> None:
-    """Register the deployments to a Prefect work pool (several machines)."""
-    _not_yet("township deploy", 4)
-
-
-@app.command()
 def bench(files: Annotated[int, typer.Option(help="生成的报表份数")] = 1000,
           repeat: Annotated[int, typer.Option(help="重复次数，取中位数")] = 1,
           naive: Annotated[bool, typer.Option("--naive/--no-naive", help="是否运行朴素对照")] = True,
@@ -290,6 +285,9 @@ def bench(files: Annotated[int, typer.Option(help="生成的报表份数")] = 10
             table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
     console.print(table)
 
+
+# serve and deploy live in flows/cli_ops.py; importing it registers them on `app`.
+from flows import cli_ops  # noqa: E402,F401
 
 if __name__ == "__main__":
     app()

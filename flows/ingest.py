@@ -1,17 +1,28 @@
-"""Flow `ingest-returns`: reconcile → discover → ingest in batches → summary for the operator."""
+"""Flow `ingest-returns`: lock → reconcile → discover → ingest in batches → artifacts for the operator.
+
+`units` limits a run to some units' folders: the dispatcher (flows/dispatch.py) starts such runs on any
+worker. Without it the run takes the whole home and also finishes what an interrupted run left.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, State
 
 from tasks import batch as steps
 from tasks.discover import Discovery, Dropped
+from tasks.dispatch import only_units
 from tasks.errors import is_transient
+from tasks.home import open_home
 from tasks.ingest import FileOutcome
-from tasks.lock import home_lock
+from tasks.ingest_report import report_for
+from tasks.lock import LockBusy, unit_locks
+
+SKIPPED = "Skipped"  # the state name of a run that found another run holding its lock
 
 
 def transient_only(_task, _run, state) -> bool:
@@ -28,6 +39,7 @@ prepare_task = task(steps.prepare, name="reconcile", cache_policy=NO_CACHE, retr
 discover_task = task(steps.find_new, name="discover", cache_policy=NO_CACHE)
 ingest_batch_task = task(steps.ingest_batch, name="ingest-batch", cache_policy=NO_CACHE, retries=3,
                          retry_delay_seconds=5, retry_condition_fn=transient_only)
+report_task = task(report_for, name="ingest-report", cache_policy=NO_CACHE)
 
 
 def chunks(items: tuple[Dropped, ...], size: int) -> list[list[Dropped]]:
@@ -35,16 +47,36 @@ def chunks(items: tuple[Dropped, ...], size: int) -> list[list[Dropped]]:
 
 
 @flow(name="ingest-returns", log_prints=True)
-def ingest_returns(home: str, as_of: dt.datetime | None = None, batch_size: int = 200) -> steps.IngestSummary:
-    """Take every settled file from the inbox, validate, store, answer with a receipt, archive it."""
+def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.datetime | None = None,
+                   batch_size: int = 200, lock_wait_seconds: float = 10.0) -> steps.IngestSummary | State:
+    """Take every settled file from the inbox (or from `units`' folders only), validate, store, answer
+    with a receipt, archive it. Another run holding a unit's lock: this run ends `Skipped`, changing nothing."""
     root = Path(home)
     now = as_of or dt.datetime.now(dt.UTC)
-    with home_lock(root):
-        prepare_task(root)
-        discovery: Discovery = discover_task(root, now)
-        outcomes: list[FileOutcome] = []
-        for part in chunks(discovery.ready, batch_size):
-            outcomes.extend(ingest_batch_task(root, part, now))
-        summary = steps.summarize(outcomes, discovery)
+    h = open_home(root)
+    registered = [u.code for u in h.registry.units]
+    unknown = sorted(set(units or ()) - set(registered))
+    if unknown:
+        raise ValueError(f"单位代码 {'、'.join(unknown)} 不在 units.yaml 中")
+    codes = sorted(set(units)) if units is not None else registered
+    try:
+        with unit_locks(root, h.database_url, codes, lock_wait_seconds):
+            prepare_task(root, units is None)
+            discovery: Discovery = discover_task(root, now)
+            if units is not None:
+                discovery = only_units(discovery, set(codes))
+            outcomes: list[FileOutcome] = []
+            for part in chunks(discovery.ready, batch_size):
+                outcomes.extend(ingest_batch_task(root, part, now))
+            summary = steps.summarize(outcomes, discovery)
+    except LockBusy as exc:
+        print(str(exc))
+        return Completed(name=SKIPPED, message=str(exc))
+    title = "入库结果" + (f"（{'、'.join(codes)}）" if units is not None else "")
+    report = report_task(root, summary, codes, now, title)
+    create_table_artifact(report.rows, key="ingest-summary" if units is None else None,
+                          description=f"{title}：各单位收到、接收、退回、迟报，及 {report.collecting} 前缺报月份")
+    create_markdown_artifact(report.markdown, key="ingest-summary-text" if units is None else None,
+                             description=title)
     print(summary.line())
     return summary

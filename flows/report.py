@@ -3,22 +3,35 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.delivery import deliver_task, wants_delivery
 from tasks import report as steps
+from tasks.home import open_home
 
 render_task = task(steps.annual_draft, name="render-draft", cache_policy=NO_CACHE)
 
 
+def township_today(root: Path) -> dt.date:
+    """Today where the township is (its schedules' time zone), not where the worker's clock is set."""
+    return dt.datetime.now(ZoneInfo(open_home(root).settings.schedules.timezone)).date()
+
+
 @flow(name="annual-report", log_prints=True)
-def annual_report(home: str, year: int, out: str | None = None, on: dt.date | None = None,
+def annual_report(home: str, year: int | None = None, out: str | None = None, on: dt.date | None = None,
                   deliver: bool | None = None) -> str:
-    """Render the township's annual report draft for `year` from stored returns; returns its path.
+    """Render the township's annual report draft for `year` (default: the current year, as the 20 December
+    schedule wants) from stored returns; returns its path. Any past year can be re-rendered (backfill).
     E-mailed when `deliver`, or, left unset (scheduled runs), when [delivery] is configured."""
-    path = render_task(Path(home), year, Path(out) if out else None, on or dt.date.today())
+    today = on or township_today(Path(home))
+    year = year or today.year
+    path = render_task(Path(home), year, Path(out) if out else None, today)
+    create_markdown_artifact(f"# {year}年度报告草稿\n\n已生成：`{path}`\n", key="annual-report",
+                             description="年度报告草稿")
     if wants_delivery(home, deliver):
         sent = deliver_task(home, f"{year}年法治政府建设情况报告（草稿）", [str(path)])
         print(f"已发送给 {', '.join(sent)}")

@@ -9,6 +9,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.delivery import deliver_task, wants_delivery
+from flows.report import township_today
 from tasks import summary as steps
 from tasks.periods import previous_month
 
@@ -21,7 +22,7 @@ def period_summary(home: str, period: str | None = None, on: dt.date | None = No
     """Write the period workbook (汇总/分单位/报送情况/问题清单/催报名单) and the 催报 notice.
     `period`: 2024-03, 2024-Q1 or 2024; by default the month before `on` (the schedule runs early
     in the month for the month just ended)."""
-    day = on or dt.date.today()
+    day = on or township_today(Path(home))  # the township's date, whatever the worker's time zone
     files: steps.SummaryFiles = summary_task(Path(home), period or previous_month(day), day)
     print(files.text)
     if wants_delivery(home, deliver):

@@ -27,13 +27,16 @@ from tasks.store import mark_done
 READ_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
-def prepare(root: Path) -> int:
+def prepare(root: Path, finish_interrupted: bool = True) -> int:
     """Bring the database to the current schema and finish what an interrupted run left. Returns the
-    number of ledger rows completed."""
+    number of ledger rows completed. Finishing touches every unit's rows: only a run that holds every
+    unit's lock may do it (a per-unit run passes False)."""
     home = open_home(root)
     engine = make_engine(home.database_url)
     try:
         migrate(engine)
+        if not finish_interrupted:
+            return 0
         finished = reconcile(home, engine)
         mark_done(engine, finished)
         return len(finished)

@@ -42,6 +42,8 @@ Index("uq_submissions_unit_sha", submissions.c.unit, submissions.c.sha256, uniqu
       sqlite_where=text("status != 'duplicate'"), postgresql_where=text("status != 'duplicate'"))
 Index("uq_submissions_version", submissions.c.unit, submissions.c.period, submissions.c.version, unique=True)
 Index("ix_submissions_period", submissions.c.period)
+Index("ix_submissions_unfinished", submissions.c.id,  # migration 0002: what reconcile looks for at every run
+      sqlite_where=text("stage != 'done'"), postgresql_where=text("stage != 'done'"))
 
 findings = Table(
     "findings", metadata,
@@ -84,11 +86,29 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    _wal(cur)
     cur.execute("PRAGMA synchronous=FULL")   # the ledger must survive power loss
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _wal(cur, attempts: int = 40) -> None:
+    """WAL is a property of the file, set once. Runs opening a fresh file at the same moment (serve's
+    arrival run and its cron run) race to set it, and SQLite answers the loser "database is locked"
+    at once, without its busy timeout: look first, and try again shortly."""
+    import sqlite3
+    import time
+
+    for attempt in range(attempts):
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(min(0.5, 0.02 * (attempt + 1)))
 
 
 def _sqlite_begin(conn) -> None:
@@ -124,5 +144,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     if current == target:
         return
     with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            # Workers on several machines may start at once: one migrates, the others wait, then find
+            # nothing left to do (SQLite's BEGIN IMMEDIATE does the same for one machine).
+            conn.execute(text("SELECT pg_advisory_xact_lock(7201400)"))
+        if MigrationContext.configure(conn).get_current_revision() == target:
+            return
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

@@ -1,0 +1,112 @@
+"""The ledger on both databases: SQLite (default) and PostgreSQL for real (a database created and
+dropped per test). Schema changes go through alembic: an upgrade from the first schema keeps the data."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+
+import pytest
+from sqlalchemy import func, insert, inspect, select
+
+from tasks.batch import find_new, ingest_batch, prepare
+from tasks.db import findings, make_engine, migrate, return_values, submissions
+from tasks.home import open_home
+from tasks.status import status_report
+from tests.helpers import NOW, OTHER, VILLAGE, drop
+from tests.pg import scratch_database, sqlalchemy_url, use_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+        return
+    with scratch_database() as name:
+        yield sqlalchemy_url(name)
+
+
+@pytest.fixture
+def pg_home(home):
+    with scratch_database() as name:
+        use_database(home.root, sqlalchemy_url(name))
+        yield open_home(home.root)
+
+
+def _row_at_0001() -> dict:
+    t = dt.datetime(2024, 4, 2, 2, 0)
+    return dict(unit=VILLAGE, declared_unit=VILLAGE, period="2024-03", version=1, sha256="a" * 64,
+                original_name="三月.xlsx", size=100, format="xlsx", received_at=t, submitted_at=t,
+                status="accepted", late=False, due_date=dt.date(2024, 4, 8), archive_path="archive/x.xlsx",
+                receipt_path="inbox/x.回执.xlsx", stage="stored")
+
+
+def test_upgrade_from_the_first_schema_keeps_the_data(database_url):
+    engine = make_engine(database_url)
+    migrate(engine, "0001")
+    assert "ix_submissions_unfinished" not in {i["name"] for i in inspect(engine).get_indexes("submissions")}
+    with engine.begin() as conn:
+        sid = conn.execute(insert(submissions).values(**_row_at_0001()).returning(submissions.c.id)).scalar_one()
+        conn.execute(insert(findings).values(submission_id=sid, seq=0, code="W_X", level="warning",
+                                             place="报表!E9", message="请核实", hint="", value="7"))
+        conn.execute(insert(return_values).values(submission_id=sid, unit=VILLAGE, period="2024-03",
+                                                  indicator="TRAINING", value=7, raw="7", place="报表!E9", note=""))
+    migrate(engine)
+    migrate(engine)  # at head already: nothing to do
+    with engine.connect() as conn:
+        row = conn.execute(select(submissions)).one()
+        assert (row.id, row.original_name, row.status, row.stage) == (sid, "三月.xlsx", "accepted", "stored")
+        assert conn.execute(select(findings.c.message)).scalar_one() == "请核实"
+        assert conn.execute(select(return_values.c.value)).scalar_one() == 7
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0002"
+    assert "ix_submissions_unfinished" in {i["name"] for i in inspect(engine).get_indexes("submissions")}
+    engine.dispose()
+
+
+def test_workers_starting_together_migrate_once(database_url):
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        engine = make_engine(database_url)
+        try:
+            migrate(engine)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def _run(home):
+    prepare(home.root)
+    return ingest_batch(home.root, list(find_new(home.root, NOW).ready), NOW)
+
+
+def test_postgresql_ledger_accepts_rejects_corrects_and_ignores_duplicates(pg_home):
+    home = pg_home
+    same = drop(home, values={"TRAINING": 2}).read_bytes()
+    drop(home, name="bad.xlsx", unit=OTHER, edits={"E8": "-2"})
+    first = {o.name: o.status for o in _run(home)}
+    assert first == {"2024-03月报表.xlsx": "accepted", "bad.xlsx": "rejected"}
+    again = drop(home, name="again.xlsx")
+    again.write_bytes(same)                                         # byte-identical content: a duplicate
+    os.utime(again, (NOW.timestamp() - 3600,) * 2)
+    drop(home, name="fixed.xlsx", values={"TRAINING": 3})          # same unit and period: a correction
+    second = {o.name: (o.status, o.corrected) for o in _run(home)}
+    assert second["fixed.xlsx"] == ("accepted", True)
+    assert _run(home) == []                                         # re-running changes nothing
+    engine = make_engine(home.database_url)
+    with engine.connect() as conn:
+        statuses = dict(conn.execute(select(submissions.c.original_name, submissions.c.status)).all())
+        assert conn.execute(select(func.count()).select_from(submissions)).scalar_one() == 4
+    report = status_report(home, engine, ["2024-03"])
+    engine.dispose()
+    assert statuses == {"2024-03月报表.xlsx": "superseded", "bad.xlsx": "rejected", "again.xlsx": "duplicate",
+                        "fixed.xlsx": "accepted"}
+    assert [u["code"] for u in report.missing[0]["units"]] == ["410423105001", OTHER]
