@@ -46,14 +46,14 @@ def fresh_home(root: Path, registry, source: Path | None) -> Path:
 
 
 def one_round(work: Path, source: Path, paths: list[Path], registry, naive: bool) -> dict[str, float]:
-    from flows.ingest import ingest_returns
+    from flows.ingest import run_ingest
     from flows.naive import naive_ingest
 
     result: dict[str, float] = {"floor_s": floor(paths, work / "floor")}
     home = fresh_home(work / "township", registry, source)
     with PeakRss() as rss:
         started = time.perf_counter()
-        summary = ingest_returns(home=str(home))
+        summary = run_ingest(home=str(home))
         result["township_s"] = time.perf_counter() - started
     result["peak_rss_mb"] = rss.peak_mb
     assert summary.received == len(paths), f"township ingested {summary.received} of {len(paths)}"
@@ -67,7 +67,7 @@ def one_round(work: Path, source: Path, paths: list[Path], registry, naive: bool
 
 
 def run_bench(files: int, repeat: int = 3, naive: bool = True, county_units: int = 400) -> dict:
-    from flows.ingest import ingest_returns
+    from flows.ingest import run_ingest
     from flows.report import annual_report
 
     with tempfile.TemporaryDirectory(prefix="township-bench-") as tmp:
@@ -75,7 +75,7 @@ def run_bench(files: int, repeat: int = 3, naive: bool = True, county_units: int
         registry = bench_registry(files)
         warm = fresh_home(tmp_path / "warm", registry, None)
         started = time.perf_counter()
-        ingest_returns(home=str(warm))  # the first flow run starts Prefect (its temporary server in local mode)
+        run_ingest(home=str(warm))  # the first flow run starts Prefect (its temporary server in local mode)
         prefect_start = time.perf_counter() - started
         source = tmp_path / "source"
         paths = generate(source, registry, open_home(warm).catalog, files)

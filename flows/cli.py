@@ -94,10 +94,10 @@ def ingest(home: HomeOpt = None,
     """
     h = _home(home)
     use_home_server(h.root)
-    from flows.ingest import SKIPPED, ingest_returns
+    from flows.ingest import SKIPPED, run_ingest
     from flows.progress import inbox_progress, waiting_files
     with inbox_progress(console, waiting_files(h.root, unit), "入库中（Prefect 流程 ingest-returns）…"):
-        state = ingest_returns(home=str(h.root), units=unit or None, return_state=True)
+        state = run_ingest(home=str(h.root), units=unit or None, return_state=True)
     if state.name == SKIPPED:
         err.print(f"[yellow]{state.message}[/yellow]")
         raise typer.Exit(3)
@@ -216,11 +216,11 @@ def demo(directory: Annotated[Path, typer.Argument(help="演示实例目录")] =
     with console.status("生成演示报表…"):
         home, count = make_demo(root, year)
     console.print(f"已在 {home.inbox} 放入 {count} 份月报表（{len(home.registry.units)} 个单位 × 12 个月）")
-    from flows.ingest import ingest_returns
+    from flows.ingest import run_ingest
     from flows.progress import inbox_progress, waiting_files
     from flows.report import annual_report
     with inbox_progress(console, waiting_files(root, None), "入库（Prefect 流程 ingest-returns）…"):
-        summary = ingest_returns(home=str(root), batch_size=home.settings.batch_size)
+        summary = run_ingest(home=str(root), batch_size=home.settings.batch_size)
     console.print(summary.line(), soft_wrap=True)
     with console.status("生成年度报告草稿（Prefect 流程 annual-report）…"):
         path = annual_report(home=str(root), year=year)

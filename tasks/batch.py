@@ -24,7 +24,7 @@ from tasks.sniff import sniff
 from tasks.store import mark_done
 
 
-READ_WORKERS = max(1, min(2, os.cpu_count() or 1))
+READ_WORKERS = int(os.environ.get("TW_WORKERS", 0)) or max(1, min(2, os.cpu_count() or 1))
 
 
 def prepare(root: Path, finish_interrupted: bool = True) -> int:
@@ -104,9 +104,9 @@ def refuse_unreadable(root: Path, dropped: Dropped, reason: str, now: dt.datetim
         write_durably(dest, data)
     engine = make_engine(home.database_url)
     try:
-        with engine.connect() as conn:
+        with engine.connect() as reader, engine.connect() as writer:
             result = answer(Arrived(dropped, sha, len(data), verdict, dest), home,
-                            conn.execution_options(write=True), now)
+                            (reader, writer.execution_options(write=True)), now)
         mark_done(engine, [result.submission_id])
     finally:
         engine.dispose()

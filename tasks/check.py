@@ -33,7 +33,7 @@ def refused(sniffed: Sniffed, why: str) -> Verdict:
     return Verdict(ReadResult(sniffed, None, (bad,)), None, (bad,))
 
 
-def check_bytes(data: bytes, ctx: Context, marks: bool | None = None) -> Verdict:
-    result = read_return(data, marks=marks)
+def check_bytes(data: bytes, ctx: Context, marks: bool | None = None, sniffed: Sniffed | None = None) -> Verdict:
+    result = read_return(data, marks=marks, sniffed=sniffed)
     checked = validate(result.ret, ctx) if result.ret else None
     return Verdict(result, checked, (*result.findings, *(checked.findings if checked else ())))

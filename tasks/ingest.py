@@ -24,12 +24,12 @@ from tasks.archive import archive_path, sha256_of, sync_filesystem, write_durabl
 from tasks.check import Verdict, check_bytes, refused
 from tasks.discover import Dropped
 from tasks.guard import precheck
-from tasks.db import make_engine
+from tasks.db import make_engine, writing
 from tasks.home import Home
 from tasks.periods import period_year
 from tasks.receipt import ReceiptInfo, free_receipt_path, write_receipt
 from tasks.sniff import sniff
-from tasks.store import Arrival, Recorded, mark_done, record
+from tasks.store import Arrival, Recorded, mark_done, plan, write
 from tasks.timeliness import due_date, is_late
 from tasks.validate import Context
 
@@ -61,9 +61,9 @@ def judge(data: bytes, ctx: Context, limits: Limits) -> Verdict:
     """Pre-checks, then read and validate: what a reader may touch, it touches only after these."""
     kind = sniff(data)
     if not kind.readable:
-        return check_bytes(data, ctx)  # refused with its own reason by the reader
+        return check_bytes(data, ctx, sniffed=kind)  # refused with its own reason by the reader
     pre = precheck(data, kind.kind, limits)
-    return refused(kind, pre.problem) if pre.problem else check_bytes(data, ctx, pre.marks)
+    return refused(kind, pre.problem) if pre.problem else check_bytes(data, ctx, pre.marks, kind)
 
 
 def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: float,
@@ -96,8 +96,11 @@ def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: 
     return Arrived(dropped, sha, len(data), verdict, dest)
 
 
-def store(arrived: Arrived, home: Home, conn: Connection, now: dt.datetime) -> tuple[FileOutcome, ReceiptInfo]:
-    """One transaction for the file, on the batch's connection; returns its outcome and its receipt."""
+def store(arrived: Arrived, home: Home, conns: tuple[Connection, Connection],
+          now: dt.datetime) -> tuple[FileOutcome, ReceiptInfo]:
+    """Plan from what the ledger holds (read connection), then one write transaction for the file (write
+    connection): the write lock is held only for the writes. Returns the outcome and its receipt."""
+    reader, writer = conns
     dropped, verdict, checked = arrived.dropped, arrived.verdict, arrived.verdict.checked
     tz = ZoneInfo(home.settings.schedules.timezone)
     found = list(verdict.findings)
@@ -115,9 +118,14 @@ def store(arrived: Arrived, home: Home, conn: Connection, now: dt.datetime) -> t
                          .relative_to(home.root)),
         declared_unit=checked.declared_unit if checked else "", period=period, late=late,
         due_date=due.due if due else None)
-    with conn.begin():
-        rec = record(conn, arrival, checked.values if verdict.ok else None, tuple(found),
-                     (home.settings.outlier_factor, home.settings.outlier_floor))
+    values = checked.values if verdict.ok else None
+    with reader.begin():
+        decided = plan(reader, arrival, values, tuple(found), (home.settings.outlier_factor, home.settings.outlier_floor))
+    if decided.resumed is not None:
+        rec = decided.resumed
+    else:
+        with writing(writer):
+            rec = write(writer, arrival, values, decided)
     outcome = FileOutcome(dropped.unit, dropped.name, rec.status, period, rec.submission_id, rec.receipt_path,
                           late, rec.findings, rec.corrected)
     return outcome, receipt_info(home, rec, arrival, verdict.read.ret)
@@ -150,8 +158,8 @@ def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float
     engine = make_engine(home.database_url)
     outcomes: list[FileOutcome] = []
     try:
-        with engine.connect() as conn:
-            conn = conn.execution_options(write=True)  # each transaction takes the write lock at once
+        with engine.connect() as reader, engine.connect() as writer:
+            conns = (reader, writer.execution_options(write=True))  # writes take SQLite's lock at once
             arrivals = [arrive(d, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
                                home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
                                durable=False) for d in files]
@@ -159,16 +167,16 @@ def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float
             if arrivals:
                 sync_filesystem(home.archive)  # one flush for the unit's archive copies, before any commit
             for arrived in arrivals:
-                outcomes.append(answer(arrived, home, conn, now))
+                outcomes.append(answer(arrived, home, conns, now))
         mark_done(engine, [o.submission_id for o in outcomes])
     finally:
         engine.dispose()
     return outcomes
 
 
-def answer(arrived: Arrived, home: Home, conn: Connection, now: dt.datetime) -> FileOutcome:
+def answer(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], now: dt.datetime) -> FileOutcome:
     """Store, write the receipt, empty the inbox: in this order, so a crash between is finished later."""
-    outcome, info = store(arrived, home, conn, now)
+    outcome, info = store(arrived, home, conns, now)
     write_receipt(info)
     remove(arrived.dropped.path)
     return outcome

@@ -54,10 +54,12 @@ class ReadResult:
     findings: tuple[Finding, ...] = ()
 
 
-def read_return(data: bytes, layout: ReturnLayout | None = None, marks: bool | None = None) -> ReadResult:
-    """marks=False: a pre-check saw no formula or error cell, so they are not looked for again."""
+def read_return(data: bytes, layout: ReturnLayout | None = None, marks: bool | None = None,
+                sniffed: Sniffed | None = None) -> ReadResult:
+    """marks=False: a pre-check saw no formula or error cell, so they are not looked for again.
+    sniffed: the format, when the caller has already decided it from the bytes."""
     layout = layout or return_layout()
-    sniffed = sniff(data)
+    sniffed = sniffed or sniff(data)
     if not sniffed.readable:
         return ReadResult(sniffed, None, (_refusal(sniffed),))
     try:

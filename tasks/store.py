@@ -49,6 +49,8 @@ CURRENT = select(submissions.c.id, submissions.c.received_at, submissions.c.vers
     submissions.c.unit == bindparam("unit"), submissions.c.period == bindparam("period"),
     submissions.c.status.in_(STORED))
 INSERT_SUBMISSION = insert(submissions).returning(submissions.c.id)
+INSERT_VALUES = insert(return_values)
+INSERT_FINDINGS = insert(findings_t)
 SUPERSEDE = update(submissions).where(submissions.c.id == bindparam("old")).values(
     status="superseded", superseded_by=bindparam("new"))
 HISTORY = (select(return_values.c.indicator, return_values.c.value)
@@ -62,42 +64,65 @@ def find_existing(conn: Connection, unit: str, sha256: str):
     return conn.execute(EXISTING, {"unit": unit, "sha": sha256}).first()
 
 
-def record(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
-           found: tuple[Finding, ...], outliers: tuple[float, int] | None = None) -> Recorded:
-    """Within the caller's write transaction. values is None when the file was refused outright.
-    outliers=(factor, floor): warn on values far above the unit's own earlier months."""
+@dataclass(frozen=True)
+class Plan:
+    """What the ledger will record for a file, decided from what it already holds."""
+    status: str                          # accepted | accepted_with_warnings | rejected | duplicate
+    version: int | None
+    findings: tuple[Finding, ...]
+    resumed: Recorded | None = None      # this very drop is already recorded: nothing to write
+    duplicate_of: int | None = None
+    supersedes: int | None = None
+
+
+def plan(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, found: tuple[Finding, ...],
+         outliers: tuple[float, int] | None = None) -> Plan:
+    """Reads only. values is None when the file was refused outright. outliers=(factor, floor): warn on
+    values far above the unit's own earlier months. One unit's files are planned and written by one
+    process at a time (per-unit jobs, per-unit locks), so what is read here still holds at the write;
+    the unique indexes catch anything else."""
     existing = find_existing(conn, arrival.unit, arrival.sha256)
     if existing is not None:
         same_drop = existing.original_name == arrival.original_name and (
             existing.stage != "done" or existing.submitted_at == arrival.submitted_at)
         if same_drop:  # a run interrupted after its commit, or a second worker on the same file
-            return Recorded(existing.id, existing.status, existing.version, _findings_of(conn, existing.id),
-                            existing.receipt_path, resumed=True)
+            return Plan(existing.status, existing.version, (), resumed=Recorded(
+                existing.id, existing.status, existing.version, _findings_of(conn, existing.id),
+                existing.receipt_path, resumed=True))
         note = finding("I_DUPLICATE", expected=f"{existing.received_at:%Y-%m-%d %H:%M}（{existing.original_name}）")
-        sid = _insert(conn, arrival, "duplicate", None, (note,), duplicate_of=existing.id)
-        return Recorded(sid, "duplicate", None, (note,), arrival.receipt_path)
-    ok = values is not None and arrival.period is not None and worst_level(list(found)) != "error"
-    if not ok:
-        sid = _insert(conn, arrival, "rejected", None, found)
-        return Recorded(sid, "rejected", None, found, arrival.receipt_path)
-    if outliers and values and any(v.value > outliers[1] for v in values):  # else no value can be one
+        return Plan("duplicate", None, (note,), duplicate_of=existing.id)
+    if values is None or arrival.period is None or worst_level(list(found)) == "error":
+        return Plan("rejected", None, found)
+    if outliers and any(v.value > outliers[1] for v in values):  # else no value can be one
         found = (*found, *outlier_findings(values, history(conn, arrival.unit, arrival.period), *outliers))
+    status = "accepted_with_warnings" if worst_level(list(found)) == "warning" else "accepted"
     # The stored version is the newest: superseded ones are older, refused ones have none.
     previous = conn.execute(CURRENT, {"unit": arrival.unit, "period": arrival.period}).first()
-    version = (previous.version if previous is not None else 0) + 1
-    all_findings = found
-    if previous is not None:
-        all_findings = (*found, finding("I_CORRECTION", value=arrival.period, parsed=version,
-                                        expected=f"{previous.received_at:%Y-%m-%d %H:%M}"))
-    status = "accepted_with_warnings" if worst_level(list(found)) == "warning" else "accepted"
-    sid = _insert(conn, arrival, status, version, all_findings)
-    if previous is not None:
-        conn.execute(SUPERSEDE, {"old": previous.id, "new": sid})
-    if values:
-        conn.execute(insert(return_values), [
+    if previous is None:
+        return Plan(status, 1, found)
+    note = finding("I_CORRECTION", value=arrival.period, parsed=previous.version + 1,
+                   expected=f"{previous.received_at:%Y-%m-%d %H:%M}")
+    return Plan(status, previous.version + 1, (*found, note), supersedes=previous.id)
+
+
+def write(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, p: Plan) -> Recorded:
+    """Writes only, within the caller's write transaction: the row, its findings, its values."""
+    if p.resumed is not None:
+        return p.resumed
+    sid = _insert(conn, arrival, p.status, p.version, p.findings, duplicate_of=p.duplicate_of)
+    if p.supersedes is not None:
+        conn.execute(SUPERSEDE, {"old": p.supersedes, "new": sid})
+    if values and p.status in STORED:
+        conn.execute(INSERT_VALUES, [
             {"submission_id": sid, "unit": arrival.unit, "period": arrival.period, "indicator": v.indicator,
              "value": v.value, "raw": v.raw, "place": v.place, "note": v.note} for v in values])
-    return Recorded(sid, status, version, all_findings, arrival.receipt_path, corrected=previous is not None)
+    return Recorded(sid, p.status, p.version, p.findings, arrival.receipt_path, corrected=p.supersedes is not None)
+
+
+def record(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, found: tuple[Finding, ...],
+           outliers: tuple[float, int] | None = None) -> Recorded:
+    """Plan and write in the caller's one transaction."""
+    return write(conn, arrival, values, plan(conn, arrival, values, found, outliers))
 
 
 def _insert(conn: Connection, a: Arrival, status: str, version: int | None, found: tuple[Finding, ...],
@@ -109,7 +134,7 @@ def _insert(conn: Connection, a: Arrival, status: str, version: int | None, foun
         "due_date": a.due_date, "archive_path": a.archive_path, "receipt_path": a.receipt_path, "stage": "stored",
         "duplicate_of": duplicate_of}).scalar_one()
     if found:
-        conn.execute(insert(findings_t), [
+        conn.execute(INSERT_FINDINGS, [
             {"submission_id": sid, "seq": i, "code": f.code, "level": f.level, "place": f.place,
              "message": f.message, "hint": f.hint, "value": f.value} for i, f in enumerate(found)])
     return sid

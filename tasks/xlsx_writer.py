@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 # Style ids (cellXfs indexes in STYLES below).
 PLAIN, BOLD, TITLE, WRAP, DATE, ERROR, WARNING, OK, STATUS_ERROR, STATUS_WARNING, STATUS_OK = range(11)
@@ -66,11 +66,13 @@ class Sheet:
 def workbook_bytes(sheets: list[Sheet], author: str = "township") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", _content_types(sheets))
-        zf.writestr("_rels/.rels", ROOT_RELS)
-        zf.writestr("xl/workbook.xml", _workbook(sheets))
-        zf.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(sheets))
-        zf.writestr("xl/styles.xml", STYLES)
+        # The small fixed parts are stored, not deflated: compressing them again for every receipt
+        # would cost more than the bytes it saves.
+        zf.writestr("[Content_Types].xml", _content_types(sheets), zipfile.ZIP_STORED)
+        zf.writestr("_rels/.rels", ROOT_RELS, zipfile.ZIP_STORED)
+        zf.writestr("xl/workbook.xml", _workbook(sheets), zipfile.ZIP_STORED)
+        zf.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(sheets), zipfile.ZIP_STORED)
+        zf.writestr("xl/styles.xml", STYLES, zipfile.ZIP_STORED)
         comment_no = 0
         for i, sheet in enumerate(sheets, start=1):
             zf.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheet))
@@ -130,10 +132,17 @@ def _cell(ref: str, value: object, style: int) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text(str(value))}</t></is></c>'
 
 
+COLUMNS = [xl_col_to_name(c) for c in range(64)]  # a receipt is narrow; wider sheets fall back below
+
+
+def _ref(r: int, c: int) -> str:
+    return f"{COLUMNS[c] if c < len(COLUMNS) else xl_col_to_name(c)}{r + 1}"
+
+
 def _sheet_xml(sheet: Sheet) -> str:
     rows: dict[int, list[str]] = {}
     for (r, c), (value, style) in sorted(sheet.cells.items()):
-        rows.setdefault(r, []).append(_cell(xl_rowcol_to_cell(r, c), value, style))
+        rows.setdefault(r, []).append(_cell(_ref(r, c), value, style))
     body = "".join(f'<row r="{r + 1}">{"".join(cells)}</row>' for r, cells in rows.items())
     cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
                    for c, w in sorted(sheet.widths.items()))

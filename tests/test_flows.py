@@ -7,7 +7,7 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
-from flows.ingest import ingest_returns
+from flows.ingest import run_ingest
 from flows.report import annual_report
 from tasks.aggregate import figures_for
 from tasks.db import make_engine
@@ -22,7 +22,7 @@ ELEVEN = ("组织开展法律专题培训12次", "调处各类矛盾纠纷70余�
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory, prefect_server):
     home, dropped = make_demo(tmp_path_factory.mktemp("demo") / "home", 2024)
-    summary = ingest_returns(home=str(home.root))
+    summary = run_ingest(home=str(home.root))
     return home, dropped, summary
 
 
@@ -59,7 +59,7 @@ def test_a_second_run_changes_nothing(demo_home):
     from tasks.db import submissions
     with engine.connect() as conn:
         before = conn.execute(select(func.count()).select_from(submissions)).scalar_one()
-    summary = ingest_returns(home=str(home.root))
+    summary = run_ingest(home=str(home.root))
     with engine.connect() as conn:
         after = conn.execute(select(func.count()).select_from(submissions)).scalar_one()
     engine.dispose()

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.ingest import SKIPPED, ingest_returns
+from flows.ingest import SKIPPED, run_ingest
 from flows.report import annual_report
 from tasks.lock import unit_locks
 from tests.helpers import NOW, OTHER, VILLAGE, drop
@@ -36,7 +36,7 @@ def held_lock(home):
 
 def test_a_run_that_finds_the_lock_held_is_skipped_and_changes_nothing(prefect_server, home, held_lock):
     path = drop(home)
-    state = ingest_returns(home=str(home.root), as_of=NOW, lock_wait_seconds=0.5, return_state=True)
+    state = run_ingest(home=str(home.root), as_of=NOW, lock_wait_seconds=0.5, return_state=True)
     assert state.is_completed() and state.name == SKIPPED and VILLAGE in state.message
     assert path.exists() and not list(home.receipt_dir(VILLAGE).iterdir())
 
@@ -54,12 +54,12 @@ def test_the_cli_says_another_run_holds_the_lock(prefect_server, home, held_lock
 def test_a_per_unit_run_takes_only_its_units_files(prefect_server, home):
     drop(home, unit=VILLAGE)
     other = drop(home, unit=OTHER)
-    mine = ingest_returns(home=str(home.root), units=[VILLAGE], as_of=NOW)
+    mine = run_ingest(home=str(home.root), units=[VILLAGE], as_of=NOW)
     assert mine.received == 1 and set(mine.by_unit) == {VILLAGE} and other.exists()
-    rest = ingest_returns(home=str(home.root), as_of=NOW)
+    rest = run_ingest(home=str(home.root), as_of=NOW)
     assert rest.received == 1 and set(rest.by_unit) == {OTHER}
     with pytest.raises(ValueError, match="不在 units.yaml"):
-        ingest_returns(home=str(home.root), units=["999"], as_of=NOW)
+        run_ingest(home=str(home.root), units=["999"], as_of=NOW)
 
 
 def test_each_ingest_leaves_a_table_and_a_summary_for_the_operator(prefect_server, home):
@@ -68,7 +68,7 @@ def test_each_ingest_leaves_a_table_and_a_summary_for_the_operator(prefect_serve
 
     drop(home, values={"TRAINING": 1})
     drop(home, name="bad.xlsx", unit=OTHER, edits={"E8": "-2"})
-    state = ingest_returns(home=str(home.root), as_of=NOW, return_state=True)
+    state = run_ingest(home=str(home.root), as_of=NOW, return_state=True)
     with get_client(sync_client=True) as client:
         found = client.read_artifacts(artifact_filter=ArtifactFilter(
             flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
