@@ -26,11 +26,20 @@ def mark(key: str, text: str) -> str:
     return f"{START}{key}{SEP}{text}{END}" if text else text
 
 
+MAX_UNITS = 30  # a county's comment lists its 30 largest contributors; 附表 has every unit
+
+
 def breakdown(total: int, by_unit: dict[str, int], names: dict[str, str]) -> str:
-    """'73 = 下汤镇司法所 12 + 下汤村 9 + …', largest first, then in registry order."""
+    """'73 = 下汤镇司法所 12 + 下汤村 9 + …', largest first, then in registry order; beyond MAX_UNITS
+    the rest are summed as one term, so the equation still holds."""
     order = {code: i for i, code in enumerate(names)}
     parts = sorted(((c, v) for c, v in by_unit.items() if v), key=lambda cv: (-cv[1], order.get(cv[0], 1e9)))
-    return f"{total} = " + " + ".join(f"{names.get(c, c)} {v}" for c, v in parts) if parts else f"{total}"
+    if not parts:
+        return f"{total}"
+    terms = [f"{names.get(c, c)} {v}" for c, v in parts[:MAX_UNITS]]
+    if len(parts) > MAX_UNITS:
+        terms.append(f"其余{len(parts) - MAX_UNITS}个单位 {sum(v for _, v in parts[MAX_UNITS:])}")
+    return f"{total} = " + " + ".join(terms)
 
 
 def source_lines(sources: list[Source], names: dict[str, str]) -> list[str]:
@@ -40,8 +49,11 @@ def source_lines(sources: list[Source], names: dict[str, str]) -> list[str]:
         label = s.file if s.period in s.file else f"{s.period} {s.file}"
         per_unit.setdefault(s.unit, []).append(f"{label}（{s.value}）")
     order = {code: i for i, code in enumerate(names)}
-    return [f"{names.get(u, u)}：" + "、".join(files)
-            for u, files in sorted(per_unit.items(), key=lambda kv: order.get(kv[0], 1e9))]
+    lines = [f"{names.get(u, u)}：" + "、".join(files)
+             for u, files in sorted(per_unit.items(), key=lambda kv: order.get(kv[0], 1e9))]
+    if len(lines) > MAX_UNITS:
+        lines = [*lines[:MAX_UNITS], f"……另有{len(lines) - MAX_UNITS}个单位的文件，见附表及各单位月报表"]
+    return lines
 
 
 def figure_note(ind: Indicator, figures: Figures, names: dict[str, str], year: int, stated: str) -> str:
