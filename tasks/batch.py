@@ -22,6 +22,7 @@ from tasks.isolate import Failed, Isolated, outcome
 from tasks.reconcile import reconcile
 from tasks.sniff import sniff
 from tasks.store import mark_done
+from tasks.unit_ledger import UnitLedger
 
 
 READ_WORKERS = int(os.environ.get("TW_WORKERS", 0)) or max(1, min(2, os.cpu_count() or 1))
@@ -58,13 +59,10 @@ def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float
     home = open_home(root)
     wall = time.time() if wall is None else wall
     limits = home.settings.limits
-    by_unit: dict[str, list[Dropped]] = {}
-    for dropped in batch:
-        by_unit.setdefault(dropped.unit, []).append(dropped)
     outcomes: list[FileOutcome] = []
     with Isolated(limits, workers=READ_WORKERS) as pool:
         jobs = [(files, pool.submit_with_timeout(ingest_files, _unit_timeout(limits, len(files)), home, files, now,
-                                                 wall, limits.read_timeout_s)) for files in by_unit.values()]
+                                                 wall, limits.read_timeout_s)) for files in jobs_of(batch)]
         retry: list[Dropped] = []
         for files, job in jobs:
             result = outcome(job)
@@ -81,6 +79,23 @@ def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float
             else:
                 outcomes.extend(result)
     return outcomes
+
+
+JOB_FILES = 100  # files per child job: whole units, packed until about this many
+
+
+def jobs_of(batch: list[Dropped]) -> list[list[Dropped]]:
+    """Whole units (their files in order) packed into jobs of about JOB_FILES: one job's start-up (its
+    home, its database connections) is paid per ~100 files, not per unit."""
+    by_unit: dict[str, list[Dropped]] = {}
+    for dropped in batch:
+        by_unit.setdefault(dropped.unit, []).append(dropped)
+    jobs: list[list[Dropped]] = [[]]
+    for files in by_unit.values():
+        if jobs[-1] and len(jobs[-1]) + len(files) > JOB_FILES:
+            jobs.append([])
+        jobs[-1].extend(files)
+    return [job for job in jobs if job]
 
 
 def _unit_timeout(limits, files: int) -> float:
@@ -105,8 +120,10 @@ def refuse_unreadable(root: Path, dropped: Dropped, reason: str, now: dt.datetim
     engine = make_engine(home.database_url)
     try:
         with engine.connect() as reader, engine.connect() as writer:
+            with reader.begin():
+                ledger = UnitLedger.load(reader, dropped.unit)
             result = answer(Arrived(dropped, sha, len(data), verdict, dest), home,
-                            (reader, writer.execution_options(write=True)), now)
+                            (reader, writer.execution_options(write=True)), ledger, now)
         mark_done(engine, [result.submission_id])
     finally:
         engine.dispose()

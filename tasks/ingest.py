@@ -31,6 +31,7 @@ from tasks.receipt import ReceiptInfo, free_receipt_path, write_receipt
 from tasks.sniff import sniff
 from tasks.store import Arrival, Recorded, mark_done, plan, write
 from tasks.timeliness import due_date, is_late
+from tasks.unit_ledger import UnitLedger
 from tasks.validate import Context
 
 
@@ -96,10 +97,10 @@ def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: 
     return Arrived(dropped, sha, len(data), verdict, dest)
 
 
-def store(arrived: Arrived, home: Home, conns: tuple[Connection, Connection],
+def store(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
           now: dt.datetime) -> tuple[FileOutcome, ReceiptInfo]:
-    """Plan from what the ledger holds (read connection), then one write transaction for the file (write
-    connection): the write lock is held only for the writes. Returns the outcome and its receipt."""
+    """Plan from what the unit's ledger holds, then one write transaction for the file: the write lock
+    is held only for the writes. Returns the outcome and its receipt."""
     reader, writer = conns
     dropped, verdict, checked = arrived.dropped, arrived.verdict, arrived.verdict.checked
     tz = ZoneInfo(home.settings.schedules.timezone)
@@ -120,12 +121,13 @@ def store(arrived: Arrived, home: Home, conns: tuple[Connection, Connection],
         due_date=due.due if due else None)
     values = checked.values if verdict.ok else None
     with reader.begin():
-        decided = plan(reader, arrival, values, tuple(found), (home.settings.outlier_factor, home.settings.outlier_floor))
+        decided = plan(ledger, reader, arrival, values, tuple(found),
+                       (home.settings.outlier_factor, home.settings.outlier_floor))
     if decided.resumed is not None:
         rec = decided.resumed
     else:
         with writing(writer):
-            rec = write(writer, arrival, values, decided)
+            rec = write(writer, arrival, values, decided, ledger)
     outcome = FileOutcome(dropped.unit, dropped.name, rec.status, period, rec.submission_id, rec.receipt_path,
                           late, rec.findings, rec.corrected)
     return outcome, receipt_info(home, rec, arrival, verdict.read.ret)
@@ -166,17 +168,23 @@ def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float
             arrivals = [a for a in arrivals if a is not None]
             if arrivals:
                 sync_filesystem(home.archive)  # one flush for the unit's archive copies, before any commit
+            ledgers: dict[str, UnitLedger] = {}
             for arrived in arrivals:
-                outcomes.append(answer(arrived, home, conns, now))
+                unit = arrived.dropped.unit
+                if unit not in ledgers:
+                    with reader.begin():
+                        ledgers[unit] = UnitLedger.load(reader, unit)
+                outcomes.append(answer(arrived, home, conns, ledgers[unit], now))
         mark_done(engine, [o.submission_id for o in outcomes])
     finally:
         engine.dispose()
     return outcomes
 
 
-def answer(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], now: dt.datetime) -> FileOutcome:
+def answer(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
+           now: dt.datetime) -> FileOutcome:
     """Store, write the receipt, empty the inbox: in this order, so a crash between is finished later."""
-    outcome, info = store(arrived, home, conns, now)
+    outcome, info = store(arrived, home, conns, ledger, now)
     write_receipt(info)
     remove(arrived.dropped.path)
     return outcome

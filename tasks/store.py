@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from schemas.findings import Finding, finding, worst_level
 from tasks.db import STORED, findings as findings_t, return_values, submissions
+from tasks.unit_ledger import Held, UnitLedger
 from tasks.validate import Value, outlier_findings
 
 
@@ -43,25 +44,12 @@ class Recorded:
 
 
 # Statements built once (immutable values, not state): building a select() costs more than running it.
-EXISTING = select(submissions).where(submissions.c.unit == bindparam("unit"),
-                                     submissions.c.sha256 == bindparam("sha"), submissions.c.status != "duplicate")
-CURRENT = select(submissions.c.id, submissions.c.received_at, submissions.c.version).where(
-    submissions.c.unit == bindparam("unit"), submissions.c.period == bindparam("period"),
-    submissions.c.status.in_(STORED))
 INSERT_SUBMISSION = insert(submissions).returning(submissions.c.id)
 INSERT_VALUES = insert(return_values)
 INSERT_FINDINGS = insert(findings_t)
 SUPERSEDE = update(submissions).where(submissions.c.id == bindparam("old")).values(
     status="superseded", superseded_by=bindparam("new"))
-HISTORY = (select(return_values.c.indicator, return_values.c.value)
-           .join(submissions, submissions.c.id == return_values.c.submission_id)
-           .where(submissions.c.unit == bindparam("unit"), submissions.c.status.in_(STORED),
-                  submissions.c.period < bindparam("period")))
 FINDINGS_OF = select(findings_t).where(findings_t.c.submission_id == bindparam("sid")).order_by(findings_t.c.seq)
-
-
-def find_existing(conn: Connection, unit: str, sha256: str):
-    return conn.execute(EXISTING, {"unit": unit, "sha": sha256}).first()
 
 
 @dataclass(frozen=True)
@@ -75,13 +63,12 @@ class Plan:
     supersedes: int | None = None
 
 
-def plan(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, found: tuple[Finding, ...],
-         outliers: tuple[float, int] | None = None) -> Plan:
-    """Reads only. values is None when the file was refused outright. outliers=(factor, floor): warn on
-    values far above the unit's own earlier months. One unit's files are planned and written by one
-    process at a time (per-unit jobs, per-unit locks), so what is read here still holds at the write;
-    the unique indexes catch anything else."""
-    existing = find_existing(conn, arrival.unit, arrival.sha256)
+def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
+         found: tuple[Finding, ...], outliers: tuple[float, int] | None = None) -> Plan:
+    """From what the unit's ledger holds; reads the database only to resume a recorded drop. values is
+    None when the file was refused outright. outliers=(factor, floor): warn on values far above the
+    unit's own earlier months."""
+    existing = ledger.by_sha.get(arrival.sha256)
     if existing is not None:
         same_drop = existing.original_name == arrival.original_name and (
             existing.stage != "done" or existing.submitted_at == arrival.submitted_at)
@@ -94,10 +81,10 @@ def plan(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, f
     if values is None or arrival.period is None or worst_level(list(found)) == "error":
         return Plan("rejected", None, found)
     if outliers and any(v.value > outliers[1] for v in values):  # else no value can be one
-        found = (*found, *outlier_findings(values, history(conn, arrival.unit, arrival.period), *outliers))
+        found = (*found, *outlier_findings(values, ledger.history(arrival.period), *outliers))
     status = "accepted_with_warnings" if worst_level(list(found)) == "warning" else "accepted"
     # The stored version is the newest: superseded ones are older, refused ones have none.
-    previous = conn.execute(CURRENT, {"unit": arrival.unit, "period": arrival.period}).first()
+    previous = ledger.current.get(arrival.period)
     if previous is None:
         return Plan(status, 1, found)
     note = finding("I_CORRECTION", value=arrival.period, parsed=previous.version + 1,
@@ -105,8 +92,10 @@ def plan(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, f
     return Plan(status, previous.version + 1, (*found, note), supersedes=previous.id)
 
 
-def write(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, p: Plan) -> Recorded:
-    """Writes only, within the caller's write transaction: the row, its findings, its values."""
+def write(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, p: Plan,
+          ledger: UnitLedger | None = None) -> Recorded:
+    """Writes only, within the caller's write transaction: the row, its findings, its values; then
+    keeps `ledger` true."""
     if p.resumed is not None:
         return p.resumed
     sid = _insert(conn, arrival, p.status, p.version, p.findings, duplicate_of=p.duplicate_of)
@@ -116,13 +105,11 @@ def write(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, 
         conn.execute(INSERT_VALUES, [
             {"submission_id": sid, "unit": arrival.unit, "period": arrival.period, "indicator": v.indicator,
              "value": v.value, "raw": v.raw, "place": v.place, "note": v.note} for v in values])
+    if ledger is not None:
+        ledger.note(arrival.sha256, Held(sid, p.status, p.version, arrival.period, arrival.original_name, "stored",
+                                         arrival.submitted_at, arrival.received_at, arrival.receipt_path),
+                    {v.indicator: v.value for v in values} if values else None)
     return Recorded(sid, p.status, p.version, p.findings, arrival.receipt_path, corrected=p.supersedes is not None)
-
-
-def record(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, found: tuple[Finding, ...],
-           outliers: tuple[float, int] | None = None) -> Recorded:
-    """Plan and write in the caller's one transaction."""
-    return write(conn, arrival, values, plan(conn, arrival, values, found, outliers))
 
 
 def _insert(conn: Connection, a: Arrival, status: str, version: int | None, found: tuple[Finding, ...],
@@ -143,15 +130,6 @@ def _insert(conn: Connection, a: Arrival, status: str, version: int | None, foun
 def _findings_of(conn: Connection, sid: int) -> tuple[Finding, ...]:
     rows = conn.execute(FINDINGS_OF, {"sid": sid}).all()
     return tuple(Finding(r.code, r.level, r.place, r.message, r.hint, r.value) for r in rows)
-
-
-def history(conn: Connection, unit: str, before_period: str) -> dict[str, list[int]]:
-    """The unit's stored values of earlier periods, per indicator (for outlier warnings)."""
-    rows = conn.execute(HISTORY, {"unit": unit, "period": before_period}).all()
-    out: dict[str, list[int]] = {}
-    for indicator, value in rows:
-        out.setdefault(indicator, []).append(value)
-    return out
 
 
 def mark_done(engine: Engine, ids: list[int]) -> None:
