@@ -73,12 +73,17 @@ def run_bench(files: int, repeat: int = 3, naive: bool = True, county_units: int
     with tempfile.TemporaryDirectory(prefix="township-bench-") as tmp:
         tmp_path = Path(tmp)
         registry = bench_registry(files)
-        warm = fresh_home(tmp_path / "warm", registry, None)
-        started = time.perf_counter()
-        run_ingest(home=str(warm))  # the first flow run starts Prefect (its temporary server in local mode)
-        prefect_start = time.perf_counter() - started
         source = tmp_path / "source"
-        paths = generate(source, registry, open_home(warm).catalog, files)
+        paths = generate(source, registry, open_home(fresh_home(tmp_path / "catalog", registry, None)).catalog, files)
+        # Warm-up on a dozen of the files in a home of its own: the first flow run starts Prefect (its
+        # temporary server in local mode) and the reading children's fork server; both are one-time
+        # costs of a process, reported as prefect_start_s, not in township_s.
+        warm = fresh_home(tmp_path / "warm", registry, None)
+        first = paths[0].parent
+        shutil.copytree(first, warm / "inbox" / first.name, dirs_exist_ok=True)
+        started = time.perf_counter()
+        run_ingest(home=str(warm))
+        prefect_start = time.perf_counter() - started
         rounds = [one_round(tmp_path / f"round{i}", source, paths, registry, naive) for i in range(repeat)]
         county = tmp_path / "county"
         fill_county_year(county, county_units, 2024)

@@ -18,7 +18,6 @@ from tasks.discover import Discovery, Dropped
 from tasks.dispatch import only_units
 from tasks.errors import is_transient
 from tasks.home import open_home
-from tasks.ingest import FileOutcome
 from tasks.ingest_report import report_for
 from tasks.lock import LockBusy, unit_locks
 
@@ -37,7 +36,7 @@ def transient_only(_task, _run, state) -> bool:
 prepare_task = task(steps.prepare, name="reconcile", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2,
                     retry_condition_fn=transient_only)
 discover_task = task(steps.find_new, name="discover", cache_policy=NO_CACHE)
-ingest_batch_task = task(steps.ingest_batch, name="ingest-batch", cache_policy=NO_CACHE, retries=3,
+ingest_batch_task = task(steps.ingest_and_tally, name="ingest-batch", cache_policy=NO_CACHE, retries=3,
                          retry_delay_seconds=5, retry_condition_fn=transient_only)
 report_task = task(report_for, name="ingest-report", cache_policy=NO_CACHE)
 
@@ -68,10 +67,8 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
             discovery: Discovery = discover_task(root, now)
             if units is not None:
                 discovery = only_units(discovery, set(codes))
-            outcomes: list[FileOutcome] = []
-            for part in chunks(discovery.ready, batch_size):
-                outcomes.extend(ingest_batch_task(root, part, now))
-            summary = steps.summarize(outcomes, discovery)
+            tallies = [ingest_batch_task(root, part, now) for part in chunks(discovery.ready, batch_size)]
+            summary = steps.summarize(tallies, discovery)
     except LockBusy as exc:
         print(str(exc))
         return Completed(name=SKIPPED, message=str(exc))

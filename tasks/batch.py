@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -134,6 +134,32 @@ STATUS_WORDS = {"accepted": "已接收", "accepted_with_warnings": "已接收（
                 "duplicate": "重复报送"}
 
 
+REFUSED_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a batch did, in counts: light enough to pass between Prefect tasks at any size of run."""
+    by_unit: dict[str, dict[str, int]]              # unit → status (and "late") → files
+    refused: tuple[tuple[str, str, str], ...] = ()  # (unit, file, why) of the first refused files
+
+
+def tally(outcomes: list[FileOutcome]) -> Tally:
+    by_unit: dict[str, Counter] = {}
+    for o in outcomes:
+        by_unit.setdefault(o.unit, Counter())[o.status] += 1
+        if o.late:
+            by_unit[o.unit]["late"] += 1
+    refused = tuple((o.unit, o.name, "；".join(f.message for f in o.findings if f.level == "error")[:200])
+                    for o in outcomes if o.status == "rejected")[:REFUSED_SHOWN]
+    return Tally({u: dict(c) for u, c in by_unit.items()}, refused)
+
+
+def ingest_and_tally(root: Path, batch: list[Dropped], now: dt.datetime) -> Tally:
+    """The flow's batch step: ingest, and hand back counts rather than every file's outcome."""
+    return tally(ingest_batch(root, batch, now))
+
+
 @dataclass(frozen=True)
 class IngestSummary:
     received: int
@@ -141,7 +167,7 @@ class IngestSummary:
     by_unit: dict[str, dict[str, int]]
     settling: int
     strays: tuple[str, ...]
-    outcomes: tuple[FileOutcome, ...] = field(default=(), repr=False)
+    refused: tuple[tuple[str, str, str], ...] = ()
 
     def line(self) -> str:
         parts = [f"{STATUS_WORDS.get(k, k)} {v}" for k, v in sorted(self.by_status.items())]
@@ -150,12 +176,14 @@ class IngestSummary:
                 + (f"；{len(self.strays)} 个不在已登记单位文件夹中" if self.strays else ""))
 
 
-def summarize(outcomes: list[FileOutcome], discovery: Discovery) -> IngestSummary:
+def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
     by_unit: dict[str, Counter] = {}
-    for o in outcomes:
-        by_unit.setdefault(o.unit, Counter())[o.status] += 1
-        if o.late:
-            by_unit[o.unit]["late"] += 1
-    return IngestSummary(len(outcomes), dict(Counter(o.status for o in outcomes)),
-                         {u: dict(c) for u, c in by_unit.items()}, len(discovery.settling),
-                         discovery.strays, tuple(outcomes))
+    for t in tallies:
+        for unit, counts in t.by_unit.items():
+            by_unit.setdefault(unit, Counter()).update(counts)
+    by_status: Counter = Counter()
+    for counts in by_unit.values():
+        by_status.update({k: v for k, v in counts.items() if k != "late"})
+    refused = tuple(r for t in tallies for r in t.refused)[:REFUSED_SHOWN]
+    return IngestSummary(sum(by_status.values()), dict(by_status), {u: dict(c) for u, c in by_unit.items()},
+                         len(discovery.settling), discovery.strays, refused)

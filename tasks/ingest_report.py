@@ -55,12 +55,12 @@ def ingest_report(summary: IngestSummary, units: list[Unit], stored: set[tuple[s
 def _markdown(summary: IngestSummary, rows: list[dict[str, object]], absent: list[str], collecting: str,
               title: str) -> str:
     lines = [f"# {title}", "", summary.line(), ""]
-    refused = [o for o in summary.outcomes if o.status == "rejected"]
+    refused = summary.refused
     if refused:
+        total = summary.by_status.get("rejected", len(refused))
         lines += ["## 退回的文件", ""]
-        lines += [f"- {o.unit} `{o.name}`：" + "；".join(f.message for f in o.findings if f.level == "error")[:200]
-                  for o in refused[:50]]
-        lines += [f"- …另 {len(refused) - 50} 个" ] if len(refused) > 50 else []
+        lines += [f"- {unit} `{name}`：{why}" for unit, name, why in refused]
+        lines += [f"- …另 {total - len(refused)} 个"] if total > len(refused) else []
         lines.append("")
     if collecting:
         lines.append(f"**{collecting} 未报送（{len(absent)} 个单位）**：" + ("、".join(absent) if absent else "无"))
