@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: setup
+	@.ci/system-deps fonts
 	$(BIN)/township demo $(DEMO)
 
 test: setup
+	@.ci/system-deps all
 	$(BIN)/python -m pytest
 
 test-fast: setup

@@ -2,7 +2,9 @@
 (12次), full-width digits, notes, now and then a refused slip (约70) or another unit's code."""
 from __future__ import annotations
 
+import multiprocessing
 import random
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from schemas.catalog import Catalog
@@ -19,12 +21,25 @@ def bench_registry(files: int) -> Registry:
 
 
 def generate(folder: Path, registry: Registry, catalog: Catalog, files: int, year: int = 2024,
-             seed: int = 7) -> list[Path]:
-    """Write `files` returns to folder/<unit>/<period>.xlsx; same seed, same files."""
-    rng = random.Random(seed)
+             seed: int = 7, workers: int = 2) -> list[Path]:
+    """Write `files` returns to folder/<unit>/<period>.xlsx; same seed, same files. Made in child
+    processes: faster, and the memory openpyxl leaves behind stays out of the process that measures."""
+    # spawn, not forkserver: the fork server is one per process and the reading children need it started
+    # with their modules preloaded (tasks.isolate), or every batch's children import them afresh.
+    ctx = multiprocessing.get_context("spawn")
+    step = -(-files // workers)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        parts = pool.map(_generate_range, *zip(*[(folder, registry, catalog, start, min(start + step, files), year,
+                                                   seed) for start in range(0, files, step)]))
+        return [path for part in parts for path in part]
+
+
+def _generate_range(folder: Path, registry: Registry, catalog: Catalog, start: int, stop: int, year: int,
+                    seed: int) -> list[Path]:
     units_of = {i.code: i.unit for i in catalog.indicators}
     written: list[Path] = []
-    for n in range(files):
+    for n in range(start, stop):
+        rng = random.Random(seed * 1_000_003 + n)  # each file its own stream: any split gives the same files
         unit = registry.units[n // 12 % len(registry.units)]
         period = f"{year + n // (12 * len(registry.units))}-{n % 12 + 1:02d}"
         values = {code: typed(rng.randint(0, 40), rng, u) for code, u in units_of.items() if rng.random() < 0.8}
