@@ -58,3 +58,16 @@ def demo_draft(demo_ledger, tmp_path_factory):
 
     return annual_draft(demo_ledger.root, 2024, tmp_path_factory.mktemp("draft") / "draft.docx",
                         dt.date(2024, 12, 20))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A ledger URL on each database the project supports: SQLite in tmp_path, and a scratch PostgreSQL
+    database created and dropped around the test (skipped, with the reason, where none is reachable)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+        return
+    from tests.pg import scratch_database, sqlalchemy_url
+
+    with scratch_database() as name:
+        yield sqlalchemy_url(name)

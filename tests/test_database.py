@@ -17,15 +17,6 @@ from tests.helpers import NOW, OTHER, VILLAGE, drop
 from tests.pg import scratch_database, sqlalchemy_url, use_database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ledger.db'}"
-        return
-    with scratch_database() as name:
-        yield sqlalchemy_url(name)
-
-
 @pytest.fixture
 def pg_home(home):
     with scratch_database() as name:

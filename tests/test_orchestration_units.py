@@ -14,16 +14,6 @@ from tasks.arrivals import MARGIN_SECONDS, Pending, is_arrival
 from tasks.discover import Discovery, Dropped
 from tasks.dispatch import files_per_unit, only_units, plan_runs
 from tasks.lock import LockBusy, lock_key, unit_locks
-from tests.pg import scratch_database, sqlalchemy_url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def lock_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'x.db'}"
-        return
-    with scratch_database() as name:
-        yield sqlalchemy_url(name)
 
 
 def _holding(root: Path, url: str, units: list[str], release: threading.Event, held: threading.Event):
@@ -37,20 +27,20 @@ def _holding(root: Path, url: str, units: list[str], release: threading.Event, h
     return t
 
 
-def test_a_busy_unit_makes_the_second_run_wait_then_give_up(tmp_path, lock_url):
+def test_a_busy_unit_makes_the_second_run_wait_then_give_up(tmp_path, database_url):
     release, held = threading.Event(), threading.Event()
-    t = _holding(tmp_path, lock_url, ["A"], release, held)
+    t = _holding(tmp_path, database_url, ["A"], release, held)
     try:
         started = time.monotonic()
-        with pytest.raises(LockBusy, match="A"), unit_locks(tmp_path, lock_url, ["B", "A"], wait_seconds=0.6):
+        with pytest.raises(LockBusy, match="A"), unit_locks(tmp_path, database_url, ["B", "A"], wait_seconds=0.6):
             pass
         assert time.monotonic() - started >= 0.5
-        with unit_locks(tmp_path, lock_url, ["B", "C"], wait_seconds=0.5):  # other units go on meanwhile
+        with unit_locks(tmp_path, database_url, ["B", "C"], wait_seconds=0.5):  # other units go on meanwhile
             pass
     finally:
         release.set()
         t.join()
-    with unit_locks(tmp_path, lock_url, ["A", "B"], wait_seconds=0.5):  # released with its holder
+    with unit_locks(tmp_path, database_url, ["A", "B"], wait_seconds=0.5):  # released with its holder
         pass
 
 
