@@ -17,8 +17,8 @@ from tasks.ingest import judge
 from tasks.isolate import Failed, _limit_worker, outcome
 from tasks.validate import Context
 from tests.helpers import VILLAGE, make_home
+from tests.shared import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def measured(path: str, ctx: Context, limits) -> tuple[str, float, int]:

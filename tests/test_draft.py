@@ -18,9 +18,9 @@ from tasks.wording import state_figure
 from templates import TEMPLATES_DIR
 from tests.docx_helpers import breakdown_sum, comments, golden, main_text, unit_table
 from tests.helpers import drop
+from tests.shared import REFERENCE
 
 GOLDEN = Path(__file__).parent / "golden" / "annual_draft_2024.txt"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "2024-township-rule-of-law-report.txt"
 WORDING = [line for line in (TEMPLATES_DIR / "annual_report.txt").read_text(encoding="utf-8").splitlines()
            if not line.startswith("#")]
 IN_TEXT = re.findall(r"\{\{ f\.([A-Z_]+) \}\}", "\n".join(WORDING))

@@ -20,9 +20,9 @@ from tasks.db import make_engine, return_values, submissions
 
 STORED = {"accepted", "accepted_with_warnings"}
 from tests.helpers import VILLAGE, make_home, return_file
+from tests.shared import CORPUS
 
 pytestmark = pytest.mark.slow
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 ROOT = Path(__file__).resolve().parents[1]
 
 

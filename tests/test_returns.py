@@ -3,7 +3,6 @@ them, each asserting the verdict's status and [(code, place)] of its findings.""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from tasks.validate import Context
 from tests import files as f
 from tests.helpers import OTHER, TODAY, VILLAGE
 from tests.test_validate import CASES as RULE_CASES
+from tests.shared import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 LAST = 6 + 13  # the row after the 13 catalog indicators
 
 
