@@ -2,7 +2,6 @@
 test harness (a real temporary server) for the whole session."""
 from __future__ import annotations
 
-import os
 
 from flows.prefect_env import configure_prefect
 

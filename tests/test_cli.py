@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import docx
-import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app

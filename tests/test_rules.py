@@ -1,5 +1,4 @@
 """Rules declared as data (cross-field, like DHIS2 validation rules) and history-aware outliers."""
-import datetime as dt
 
 import yaml
 
