@@ -118,7 +118,8 @@ def _workbook_rels(sheets: list[Sheet]) -> str:
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{NS_PKG}">{rels}</Relationships>'
 
 
-@lru_cache(maxsize=4096, typed=True)  # typed: True, 1 and 1.0 stay apart; receipts repeat the template's labels, codes and names cell for cell
+# Receipts repeat the template's labels, codes and names cell for cell; typed: True, 1 and 1.0 stay apart.
+@lru_cache(maxsize=4096, typed=True)
 def _cell(ref: str, value: object, style: int) -> str:
     s = f' s="{style}"' if style else ""
     if value is None or value == "":
