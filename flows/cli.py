@@ -177,13 +177,14 @@ def check(file: Annotated[Path, typer.Argument(help="要检查的报表文件")]
 
     Example: township check 2024-03月报表.xlsx --unit 410423105201 --home ./xiatang
     """
-    from tasks.check import check_bytes
+    from tasks.ingest import judge_isolated
     from tasks.validate import Context
 
     h = _home(home)
     folder = unit or file.resolve().parent.name
-    verdict = check_bytes(file.read_bytes(), Context(folder, h.registry, h.catalog, dt.date.today(),
-                                                     h.settings.max_count))
+    # The same pre-checks and limited child as the ingest: a hostile file must not kill this command either.
+    verdict = judge_isolated(file.read_bytes(), Context(folder, h.registry, h.catalog, dt.date.today(),
+                                                        h.settings.max_count), h.settings.limits)
     found = verdict.findings
     table = Table(title=f"{file.name}：" + ("可以接收" if verdict.ok else "将被退回"))
     for col in ("位置", "级别", "问题", "怎么办"):
@@ -225,11 +226,6 @@ def demo(directory: Annotated[Path, typer.Argument(help="演示实例目录")] =
     with console.status("生成年度报告草稿（Prefect 流程 annual-report）…"):
         path = annual_report(home=str(root), year=year)
     typer.echo(path)
-
-
-def _not_yet(what: str, issue: int) -> None:
-    err.print(f"[yellow]{what}尚未实现（见 issue {issue}）[/yellow]")
-    raise typer.Exit(2)
 
 
 @app.command()

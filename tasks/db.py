@@ -121,11 +121,10 @@ def _sqlite_begin(conn) -> None:
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One transaction that will write: all of it commits, or none of it."""
+    """One transaction that will write: all of it commits, or none of it; queued like every writer."""
     with engine.connect() as conn:
-        conn = conn.execution_options(write=True)
-        with conn.begin():
-            yield conn
+        with writing(conn.execution_options(write=True)) as writer:
+            yield writer
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from tasks.discover import Dropped
 from tasks.guard import precheck
 from tasks.db import make_engine, writing
 from tasks.home import Home
+from tasks.isolate import Failed, Isolated
 from tasks.periods import period_year
 from tasks.receipt import ReceiptInfo, free_receipt_path, write_receipt
 from tasks.sniff import sniff
@@ -65,6 +66,13 @@ def judge(data: bytes, ctx: Context, limits: Limits) -> Verdict:
         return check_bytes(data, ctx, sniffed=kind)  # refused with its own reason by the reader
     pre = precheck(data, kind.kind, limits)
     return refused(kind, pre.problem) if pre.problem else check_bytes(data, ctx, pre.marks, kind)
+
+
+def judge_isolated(data: bytes, ctx: Context, limits: Limits) -> Verdict:
+    """`judge` in a limited child process: a file that kills or hangs the reader is refused, not fatal."""
+    with Isolated(limits, workers=1) as pool:
+        [result] = pool.map(judge, [(data, ctx, limits)])
+    return refused(sniff(data), result.reason) if isinstance(result, Failed) else result
 
 
 def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: float,

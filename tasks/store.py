@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from schemas.findings import Finding, finding, worst_level
-from tasks.db import STORED, findings as findings_t, return_values, submissions
+from tasks.db import STORED, write_transaction, findings as findings_t, return_values, submissions
 from tasks.unit_ledger import Held, UnitLedger
 from tasks.validate import Value, outlier_findings
 
@@ -135,7 +135,6 @@ def _findings_of(conn: Connection, sid: int) -> tuple[Finding, ...]:
 def mark_done(engine: Engine, ids: list[int]) -> None:
     if not ids:
         return
-    from tasks.db import write_transaction
     with write_transaction(engine) as conn:
         conn.execute(update(submissions).where(submissions.c.id.in_(ids)).values(stage="done"))
 
@@ -150,11 +149,3 @@ def unfinished(engine: Engine):
 def findings_of(engine: Engine, sid: int) -> tuple[Finding, ...]:
     with engine.connect() as conn:
         return _findings_of(conn, sid)
-
-
-def is_corrected(engine: Engine, row) -> bool:
-    if not row.version or row.version < 2:
-        return False
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(submissions).where(and_(
-            submissions.c.superseded_by == row.id))).scalar_one() > 0

@@ -103,3 +103,16 @@ def test_odd_file_names_are_answered_with_safe_receipt_names(home):
     for r in receipts:
         assert r.parent == home.receipt_dir(VILLAGE) and len(r.name) < 120 and "\n" not in r.name
     assert os.listdir(folder) == ["回执".encode()]
+
+
+def test_check_refuses_a_reader_killing_file_instead_of_dying(home, tmp_path):
+    """`township check` reads the clerk's file like the ingest does: pre-checks, then a limited child."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(h.far_cell())
+    result = CliRunner().invoke(app, ["check", str(path), "--unit", VILLAGE, "--home", str(home.root)],
+                                terminal_width=200)
+    assert result.exit_code == 1 and "文件异常，无法读取" in result.output
