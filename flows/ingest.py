@@ -12,6 +12,7 @@ from prefect import flow, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, State
+from prefect.utilities.annotations import quote
 
 from tasks import batch as steps
 from tasks.discover import Discovery, Dropped
@@ -67,7 +68,8 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
             discovery: Discovery = discover_task(root, now)
             if units is not None:
                 discovery = only_units(discovery, set(codes))
-            tallies = [ingest_batch_task(root, part, now) for part in chunks(discovery.ready, batch_size)]
+            # quote: Prefect would otherwise walk every file of the batch looking for futures (0.2 s per 1000).
+            tallies = [ingest_batch_task(root, quote(part), now) for part in chunks(discovery.ready, batch_size)]
             summary = steps.summarize(tallies, discovery)
     except LockBusy as exc:
         print(str(exc))

@@ -2,6 +2,8 @@
 
 SQLite by default, in WAL with synchronous=FULL so a committed return survives power loss
 (MEASURED.md: one transaction per file costs ~0.1 ms in WAL); PostgreSQL for the scale-out path.
+The ingest's reading children commit each file without waiting for the disk and make a whole job's
+commits durable with one `flush_ledger` before any receipt tells a clerk (group commit).
 """
 from __future__ import annotations
 
@@ -77,22 +79,44 @@ Index("ix_values_period_indicator", return_values.c.period, return_values.c.indi
 STORED = ("accepted", "accepted_with_warnings")  # statuses whose values count
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, sync_each_commit: bool = True) -> Engine:
+    """sync_each_commit=False (SQLite): a commit does not wait for the disk. Only for a caller that
+    calls `flush_ledger` before anything outside the database depends on its commits."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        synchronous = "FULL" if sync_each_commit else "NORMAL"
+        event.listen(engine, "connect", lambda conn, _record: _sqlite_pragmas(conn, synchronous))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn, synchronous: str = "FULL") -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout=30000")
     _wal(cur)
-    cur.execute("PRAGMA synchronous=FULL")   # the ledger must survive power loss
+    # FULL: the ledger must survive power loss. NORMAL (WAL): a commit survives a crash of the process
+    # at once and power loss after the next flush_ledger or checkpoint.
+    cur.execute(f"PRAGMA synchronous={synchronous}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def flush_ledger(engine: Engine) -> None:
+    """Make every commit so far durable. SQLite in WAL keeps commits in the -wal file until a checkpoint,
+    so one fsync of that file covers all of them, whichever connection or process wrote them (fsync
+    flushes the file, not a descriptor). PostgreSQL commits are durable already."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    try:
+        fd = os.open(f"{url.database}-wal", os.O_RDONLY)
+    except FileNotFoundError:
+        return  # no WAL: everything is in the database file, which checkpoints have synced
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _wal(cur, attempts: int = 40) -> None:

@@ -3,8 +3,9 @@ completes (issue 6). Per file, in a limited child process (one unit's files in o
 always follows what it corrects):
 
   take the bytes → judge them (pre-checks, read, validate: pure) → copy the original into the archive
-  (temp + fsync + rename) → one transaction (ledger row + findings + values) → the receipt (temp +
-  rename) → remove the file from the inbox.
+  (temp + rename; one flush for the job) → one transaction (ledger row + findings + values) → [one
+  flush of the ledger for the job's transactions] → the receipt (temp + rename) → remove the file
+  from the inbox.
 
 `tasks.reconcile` finishes whatever a crash interrupted.
 """
@@ -24,7 +25,7 @@ from tasks.archive import archive_path, sha256_of, sync_filesystem, write_durabl
 from tasks.check import Verdict, check_bytes, refused
 from tasks.discover import Dropped
 from tasks.guard import precheck
-from tasks.db import make_engine, writing
+from tasks.db import flush_ledger, make_engine, writing
 from tasks.home import Home
 from tasks.isolate import Failed, Isolated
 from tasks.periods import period_year
@@ -106,9 +107,10 @@ def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: 
 
 
 def store(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
-          now: dt.datetime) -> tuple[FileOutcome, ReceiptInfo]:
+          now: dt.datetime, promised: set[Path] | None = None) -> tuple[FileOutcome, ReceiptInfo]:
     """Plan from what the unit's ledger holds, then one write transaction for the file: the write lock
-    is held only for the writes. Returns the outcome and its receipt."""
+    is held only for the writes. Returns the outcome and its receipt. promised: receipt paths given
+    to files whose receipts are not written yet."""
     reader, writer = conns
     dropped, verdict, checked = arrived.dropped, arrived.verdict, arrived.verdict.checked
     tz = ZoneInfo(home.settings.schedules.timezone)
@@ -123,7 +125,7 @@ def store(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], le
         unit=dropped.unit, original_name=dropped.name, sha256=arrived.sha256, size=arrived.size,
         format=verdict.read.sniffed.kind, received_at=naive_utc(now), submitted_at=naive_utc(submitted),
         archive_path=str(arrived.archive.relative_to(home.root)),
-        receipt_path=str(free_receipt_path(home.receipt_dir(dropped.unit), dropped.name, now.astimezone(tz))
+        receipt_path=str(free_receipt_path(home.receipt_dir(dropped.unit), dropped.name, now.astimezone(tz), promised)
                          .relative_to(home.root)),
         declared_unit=checked.declared_unit if checked else "", period=period, late=late,
         due_date=due.due if due else None)
@@ -163,10 +165,13 @@ def receipt_info(home: Home, rec: Recorded, arrival: Arrival, ret) -> ReceiptInf
 
 def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float,
                  alarm: float | None = None) -> list[FileOutcome]:
-    """One unit's files, in order, each through every step; runs in a limited child process."""
+    """Units' files, in order, each through every step; runs in a limited child process. The job's
+    transactions commit without waiting for the disk; one flush makes them all durable before the
+    first receipt is written (a crash before it leaves rows that reconcile or a retry completes)."""
     today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
-    engine = make_engine(home.database_url)
-    outcomes: list[FileOutcome] = []
+    engine = make_engine(home.database_url, sync_each_commit=False)
+    stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]] = []
+    promised: set[Path] = set()
     try:
         with engine.connect() as reader, engine.connect() as writer:
             conns = (reader, writer.execution_options(write=True))  # writes take SQLite's lock at once
@@ -182,11 +187,15 @@ def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float
                 if unit not in ledgers:
                     with reader.begin():
                         ledgers[unit] = UnitLedger.load(reader, unit)
-                outcomes.append(answer(arrived, home, conns, ledgers[unit], now))
-        mark_done(engine, [o.submission_id for o in outcomes])
+                stored.append((arrived, *store(arrived, home, conns, ledgers[unit], now, promised)))
+        flush_ledger(engine)
+        for arrived, _, info in stored:
+            write_receipt(info)
+            remove(arrived.dropped.path)
+        mark_done(engine, [outcome.submission_id for _, outcome, _ in stored])
     finally:
         engine.dispose()
-    return outcomes
+    return [outcome for _, outcome, _ in stored]
 
 
 def answer(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,

@@ -52,13 +52,17 @@ def receipt_name(original_name: str, received_at: dt.datetime) -> str:
     return f"{safe_name(original_name)}.{received_at:%Y%m%d-%H%M%S}.回执.xlsx"
 
 
-def free_receipt_path(folder: Path, original_name: str, received_at: dt.datetime) -> Path:
-    """The receipt's path, never one an older receipt already holds (two files of one name in one second)."""
+def free_receipt_path(folder: Path, original_name: str, received_at: dt.datetime,
+                      promised: set[Path] | None = None) -> Path:
+    """The receipt's path, never one an older receipt already holds (two files of one name in one second)
+    nor one `promised` to a receipt not written yet (names cut to 60 characters can meet); adds it there."""
     path = folder / receipt_name(original_name, received_at)
     n = 2
-    while path.exists():
+    while path.exists() or (promised is not None and path in promised):
         path = folder / receipt_name(original_name, received_at).replace(".回执.xlsx", f"-{n}.回执.xlsx")
         n += 1
+    if promised is not None:
+        promised.add(path)
     return path
 
 

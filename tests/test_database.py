@@ -101,3 +101,24 @@ def test_postgresql_ledger_accepts_rejects_corrects_and_ignores_duplicates(pg_ho
     assert statuses == {"2024-03月报表.xlsx": "superseded", "bad.xlsx": "rejected", "again.xlsx": "duplicate",
                         "fixed.xlsx": "accepted"}
     assert [u["code"] for u in report.missing[0]["units"]] == ["410423105001", OTHER]
+
+
+def test_group_commit_engine_waits_for_the_disk_only_at_flush(tmp_path):
+    """The reading children commit each file without an fsync (synchronous=NORMAL) and flush the WAL once
+    per job; every other writer keeps synchronous=FULL. A flushed commit is read back by a new engine."""
+    from sqlalchemy import text
+
+    from tasks.db import flush_ledger, write_transaction
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    migrate(make_engine(url))
+    grouped, each = make_engine(url, sync_each_commit=False), make_engine(url)
+    with grouped.connect() as a, each.connect() as b:
+        assert a.exec_driver_sql("PRAGMA synchronous").scalar() == 1   # NORMAL
+        assert b.exec_driver_sql("PRAGMA synchronous").scalar() == 2   # FULL
+    with write_transaction(grouped) as conn:
+        conn.execute(insert(submissions).values(**_row_at_0001()))
+    assert (tmp_path / "ledger.db-wal").stat().st_size > 0
+    flush_ledger(grouped)
+    with make_engine(url).connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM submissions")).scalar() == 1

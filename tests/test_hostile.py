@@ -116,3 +116,17 @@ def test_check_refuses_a_reader_killing_file_instead_of_dying(home, tmp_path):
     result = CliRunner().invoke(app, ["check", str(path), "--unit", VILLAGE, "--home", str(home.root)],
                                 terminal_width=200)
     assert result.exit_code == 1 and "文件异常，无法读取" in result.output
+
+
+def test_names_that_meet_when_cut_short_get_a_receipt_each(home):
+    """Receipts are written after the job's ledger flush: names promised earlier in the job, not yet on
+    disk, are taken too (two 80-character names that share their first 60 characters)."""
+    stem = "二〇二四年度下汤镇平安建设工作月报表" * 4
+    for i in range(2):
+        (home.unit_inbox(VILLAGE) / f"{stem}-{i}.xlsx").write_bytes(f.edited(home, {}, period=f"2024-0{i + 1}"))
+    prepare(home.root)
+    later = time.time() + 120
+    outcomes = ingest_batch(home.root, list(find_new(home.root, NOW, wall=later).ready), NOW, wall=later)
+    assert sorted(o.status for o in outcomes) == ["accepted", "accepted"]
+    assert len({o.receipt for o in outcomes}) == 2
+    assert len(list(home.receipt_dir(VILLAGE).iterdir())) == 2
