@@ -130,9 +130,8 @@ def store(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], le
         declared_unit=checked.declared_unit if checked else "", period=period, late=late,
         due_date=due.due if due else None)
     values = checked.values if verdict.ok else None
-    with reader.begin():
-        decided = plan(ledger, reader, arrival, values, tuple(found),
-                       (home.settings.outlier_factor, home.settings.outlier_floor))
+    decided = plan(ledger, reader, arrival, values, tuple(found),
+                   (home.settings.outlier_factor, home.settings.outlier_floor))
     if decided.resumed is not None:
         rec = decided.resumed
     else:

@@ -65,7 +65,8 @@ class Plan:
 
 def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
          found: tuple[Finding, ...], outliers: tuple[float, int] | None = None) -> Plan:
-    """From what the unit's ledger holds; reads the database only to resume a recorded drop. values is
+    """From what the unit's ledger holds; reads the database (in a transaction of its own on `conn`) only
+    to resume a recorded drop. values is
     None when the file was refused outright. outliers=(factor, floor): warn on values far above the
     unit's own earlier months."""
     existing = ledger.by_sha.get(arrival.sha256)
@@ -73,9 +74,10 @@ def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[V
         same_drop = existing.original_name == arrival.original_name and (
             existing.stage != "done" or existing.submitted_at == arrival.submitted_at)
         if same_drop:  # a run interrupted after its commit, or a second worker on the same file
+            with conn.begin():
+                recorded = _findings_of(conn, existing.id)
             return Plan(existing.status, existing.version, (), resumed=Recorded(
-                existing.id, existing.status, existing.version, _findings_of(conn, existing.id),
-                existing.receipt_path, resumed=True))
+                existing.id, existing.status, existing.version, recorded, existing.receipt_path, resumed=True))
         note = finding("I_DUPLICATE", expected=f"{existing.received_at:%Y-%m-%d %H:%M}（{existing.original_name}）")
         return Plan("duplicate", None, (note,), duplicate_of=existing.id)
     if values is None or arrival.period is None or worst_level(list(found)) == "error":
