@@ -18,7 +18,7 @@ from tasks.home import open_home
 from tasks.archive import archive_path, sha256_of, write_durably
 from tasks.check import refused
 from tasks.ingest import Arrived, FileOutcome, answer, ingest_files
-from tasks.isolate import Failed, Isolated, outcome
+from tasks.isolate import Failed, KeptPools, outcome
 from tasks.reconcile import reconcile
 from tasks.sniff import sniff
 from tasks.store import mark_done
@@ -26,6 +26,7 @@ from tasks.unit_ledger import UnitLedger
 
 
 READ_WORKERS = max(1, min(2, os.cpu_count() or 1))  # measured: a third child on two cores gains nothing
+reading_pools = KeptPools()  # started on first use (no process at import), closed at exit
 
 
 def prepare(root: Path, finish_interrupted: bool = True) -> int:
@@ -67,24 +68,24 @@ def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float
     wall = time.time() if wall is None else wall
     limits = home.settings.limits
     outcomes: list[FileOutcome] = []
-    with Isolated(limits, workers=READ_WORKERS) as pool:
-        jobs = [(files, pool.submit_with_timeout(ingest_files, _unit_timeout(limits, len(files)), home, files, now,
-                                                 wall, limits.read_timeout_s)) for files in jobs_of(batch)]
-        retry: list[Dropped] = []
-        for files, job in jobs:
-            result = outcome(job)
-            if isinstance(result, Failed):
-                retry.extend(files)  # those it finished are in the ledger: taking them again resumes them
-            else:
-                outcomes.extend(result)
-        singles = [(d, pool.submit(ingest_files, home, [d], now, wall, limits.read_timeout_s)) for d in retry]
-        for dropped, job in singles:
-            result = outcome(job)
-            if isinstance(result, Failed):
-                refused = refuse_unreadable(root, dropped, result.reason, now)
-                outcomes.extend([refused] if refused else [])
-            else:
-                outcomes.extend(result)
+    pool = reading_pools.get(limits, READ_WORKERS)
+    jobs = [(files, pool.submit_with_timeout(ingest_files, _unit_timeout(limits, len(files)), home, files, now,
+                                             wall, limits.read_timeout_s)) for files in jobs_of(batch)]
+    retry: list[Dropped] = []
+    for files, job in jobs:
+        result = outcome(job)
+        if isinstance(result, Failed):
+            retry.extend(files)  # those it finished are in the ledger: taking them again resumes them
+        else:
+            outcomes.extend(result)
+    singles = [(d, pool.submit(ingest_files, home, [d], now, wall, limits.read_timeout_s)) for d in retry]
+    for dropped, job in singles:
+        result = outcome(job)
+        if isinstance(result, Failed):
+            refused = refuse_unreadable(root, dropped, result.reason, now)
+            outcomes.extend([refused] if refused else [])
+        else:
+            outcomes.extend(result)
     return outcomes
 
 

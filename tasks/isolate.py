@@ -7,11 +7,13 @@ single-threaded parents, whatever threads Prefect runs in this process.
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import logging
 import multiprocessing
 import resource
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
@@ -63,12 +65,13 @@ class Isolated:
     """A pool of limited workers; `map` returns each job's result, or Failed for a job that crashed,
     ran out of memory or time."""
 
-    def __init__(self, limits: Limits, workers: int = 2, preload: tuple[str, ...] = ("tasks.ingest",)) -> None:
+    def __init__(self, limits: Limits, workers: int = 2, preload: tuple[str, ...] = ("tasks.ingest",),
+                 jobs_per_worker: int = 0) -> None:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(list(preload))
         self.limits = limits
-        self.pool = ProcessPool(max_workers=workers, initializer=_limit_worker, initargs=(limits.read_memory_mb,),
-                                context=ctx)
+        self.pool = ProcessPool(max_workers=workers, max_tasks=jobs_per_worker, initializer=_limit_worker,
+                                initargs=(limits.read_memory_mb,), context=ctx)
 
     def map(self, fn: Callable[..., T], jobs: Iterable[tuple[Any, ...]]) -> list[T | Failed]:
         return [outcome(f) for f in [self.submit(fn, *job) for job in jobs]]
@@ -89,6 +92,40 @@ class Isolated:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+JOBS_PER_WORKER = 50  # then a kept worker is replaced: whatever a long life gathers is given back
+
+
+class KeptPools:
+    """Reading pools kept for the life of the process, one per set of limits, so a run's batches (and
+    the runs of one process: `township bench`, the tests) reuse warm workers. A new worker costs ~0.1 s
+    before its first file goes at full speed — copy-on-write faults over the fork server's preloaded
+    modules, cold caches — and stopping a pool waits up to 0.1 s for pebble's threads (measured: a
+    1,000-file run 2.29 s → 2.05 s). Workers die with the process (PDEATHSIG); `close` runs at exit,
+    before multiprocessing joins its children."""
+
+    def __init__(self) -> None:
+        self._pools: dict[tuple[int, float, int], Isolated] = {}
+        self._lock = threading.Lock()
+        self._closing_at_exit = False
+
+    def get(self, limits: Limits, workers: int) -> Isolated:
+        key = (limits.read_memory_mb, limits.read_timeout_s, workers)
+        with self._lock:
+            pool = self._pools.get(key)
+            if pool is None or not pool.pool.active:
+                pool = self._pools[key] = Isolated(limits, workers, jobs_per_worker=JOBS_PER_WORKER)
+            if not self._closing_at_exit:
+                atexit.register(self.close)
+                self._closing_at_exit = True
+            return pool
+
+    def close(self) -> None:
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
 
 
 def outcome(future) -> Any:
