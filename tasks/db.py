@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,6 +90,35 @@ def make_engine(url: str, sync_each_commit: bool = True) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+class KeptEngines:
+    """Engines kept by a long-lived process (a kept reading worker), least recently used disposed. An
+    engine compiles each statement once (~2 ms apiece): an engine per job compiled the ingest's seven
+    statements again for every hundred files. A SQLite engine is kept only while its file is the same
+    file (a home removed and made again at the same path gets a new engine, never a stale handle)."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._engines: OrderedDict[tuple[str, bool, int], Engine] = OrderedDict()
+
+    def get(self, url: str, sync_each_commit: bool = True) -> Engine:
+        key = (url, sync_each_commit, _file_identity(url))
+        engine = self._engines.pop(key, None) or make_engine(url, sync_each_commit)
+        self._engines[key] = engine
+        while len(self._engines) > self.size:
+            _, old = self._engines.popitem(last=False)
+            old.dispose()
+        return engine
+
+
+def _file_identity(url: str) -> int:
+    if not url.startswith("sqlite:///"):
+        return 0
+    try:
+        return os.stat(url.removeprefix("sqlite:///")).st_ino
+    except OSError:
+        return 0
 
 
 def _sqlite_pragmas(dbapi_conn, synchronous: str = "FULL") -> None:

@@ -25,7 +25,7 @@ from tasks.archive import archive_path, sha256_of, sync_filesystem, write_durabl
 from tasks.check import Verdict, check_bytes, refused
 from tasks.discover import Dropped
 from tasks.guard import precheck
-from tasks.db import flush_ledger, make_engine, writing
+from tasks.db import KeptEngines, flush_ledger, writing
 from tasks.home import Home
 from tasks.isolate import Failed, Isolated
 from tasks.periods import period_year
@@ -162,38 +162,38 @@ def receipt_info(home: Home, rec: Recorded, arrival: Arrival, ret) -> ReceiptInf
         path=str(home.root / rec.receipt_path))
 
 
+engines = KeptEngines()  # a kept reading worker's engines, across its jobs (created on first use)
+
+
 def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float,
                  alarm: float | None = None) -> list[FileOutcome]:
     """Units' files, in order, each through every step; runs in a limited child process. The job's
     transactions commit without waiting for the disk; one flush makes them all durable before the
     first receipt is written (a crash before it leaves rows that reconcile or a retry completes)."""
     today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
-    engine = make_engine(home.database_url, sync_each_commit=False)
+    engine = engines.get(home.database_url, sync_each_commit=False)
     stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]] = []
     promised: set[Path] = set()
-    try:
-        with engine.connect() as reader, engine.connect() as writer:
-            conns = (reader, writer.execution_options(write=True))  # writes take SQLite's lock at once
-            arrivals = [arrive(d, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
-                               home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
-                               durable=False) for d in files]
-            arrivals = [a for a in arrivals if a is not None]
-            if arrivals:
-                sync_filesystem(home.archive)  # one flush for the unit's archive copies, before any commit
-            ledgers: dict[str, UnitLedger] = {}
-            for arrived in arrivals:
-                unit = arrived.dropped.unit
-                if unit not in ledgers:
-                    with reader.begin():
-                        ledgers[unit] = UnitLedger.load(reader, unit)
-                stored.append((arrived, *store(arrived, home, conns, ledgers[unit], now, promised)))
-        flush_ledger(engine)
-        for arrived, _, info in stored:
-            write_receipt(info)
-            remove(arrived.dropped.path)
-        mark_done(engine, [outcome.submission_id for _, outcome, _ in stored])
-    finally:
-        engine.dispose()
+    with engine.connect() as reader, engine.connect() as writer:
+        conns = (reader, writer.execution_options(write=True))  # writes take SQLite's lock at once
+        arrivals = [arrive(d, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
+                           home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
+                           durable=False) for d in files]
+        arrivals = [a for a in arrivals if a is not None]
+        if arrivals:
+            sync_filesystem(home.archive)  # one flush for the unit's archive copies, before any commit
+        ledgers: dict[str, UnitLedger] = {}
+        for arrived in arrivals:
+            unit = arrived.dropped.unit
+            if unit not in ledgers:
+                with reader.begin():
+                    ledgers[unit] = UnitLedger.load(reader, unit)
+            stored.append((arrived, *store(arrived, home, conns, ledgers[unit], now, promised)))
+    flush_ledger(engine)
+    for arrived, _, info in stored:
+        write_receipt(info)
+        remove(arrived.dropped.path)
+    mark_done(engine, [outcome.submission_id for _, outcome, _ in stored])
     return [outcome for _, outcome, _ in stored]
 
 

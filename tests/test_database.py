@@ -122,3 +122,28 @@ def test_group_commit_engine_waits_for_the_disk_only_at_flush(tmp_path):
     flush_ledger(grouped)
     with make_engine(url).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM submissions")).scalar() == 1
+
+
+def test_kept_engine_follows_a_database_made_again_at_the_same_path(tmp_path):
+    """A kept worker's engine is reused for the same file, and never writes into a removed one."""
+    from sqlalchemy import text
+
+    from tasks.db import KeptEngines, write_transaction
+
+    path = tmp_path / "ledger.db"
+    url = f"sqlite:///{path}"
+    kept = KeptEngines(size=2)
+    migrate(make_engine(url))
+    first = kept.get(url)
+    assert kept.get(url) is first
+    with write_transaction(first) as conn:
+        conn.execute(insert(submissions).values(**_row_at_0001()))
+    for leftover in tmp_path.glob("ledger.db*"):
+        leftover.unlink()
+    migrate(make_engine(url))
+    again = kept.get(url)
+    assert again is not first
+    with write_transaction(again) as conn:
+        conn.execute(insert(submissions).values(**_row_at_0001()))
+    with make_engine(url).connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM submissions")).scalar() == 1
