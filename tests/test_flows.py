@@ -1,6 +1,7 @@
 """Real Prefect flow runs: a year of generated returns through ingest-returns, then annual-report,
 the draft read back with python-docx."""
 import datetime as dt
+import os
 from pathlib import Path
 
 import docx
@@ -72,3 +73,30 @@ def test_drafts_never_overwrite_each_other(demo_home):
     first = annual_report(home=str(home.root), year=2024, on=on)
     second = annual_report(home=str(home.root), year=2024, on=on)
     assert first != second and Path(first).exists() and Path(second).exists()
+
+
+def test_plain_http_prefect_api_gets_a_one_certificate_bundle(monkeypatch, tmp_path):
+    """Prefect's clients parse their CA bundle on creation, even for plain HTTP: township points them
+    at one certificate then, and leaves an https API or the user's own TLS settings alone."""
+    import ssl
+
+    from flows import prefect_env
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))          # no profiles.toml of the machine's
+    for key in ("PREFECT_API_URL", "PREFECT_API_SSL_CERT_FILE", "PREFECT_API_TLS_INSECURE_SKIP_VERIFY",
+                "PREFECT_PROFILES_PATH"):
+        monkeypatch.delenv(key, raising=False)
+    prefect_env.configure_prefect()
+    bundle = os.environ["PREFECT_API_SSL_CERT_FILE"]
+    assert ssl.create_default_context(cafile=bundle).cert_store_stats()["x509_ca"] == 1
+
+    monkeypatch.delenv("PREFECT_API_SSL_CERT_FILE")
+    monkeypatch.setenv("PREFECT_API_URL", "https://prefect.example.org/api")
+    prefect_env.configure_prefect()
+    assert "PREFECT_API_SSL_CERT_FILE" not in os.environ
+
+    monkeypatch.delenv("PREFECT_API_URL")
+    (tmp_path / "profiles.toml").write_text(
+        'active = "office"\n[profiles.office]\nPREFECT_API_URL = "https://prefect.example.org/api"\n')
+    prefect_env.configure_prefect()
+    assert "PREFECT_API_SSL_CERT_FILE" not in os.environ
