@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from schemas.settings import Limits
@@ -25,13 +26,14 @@ class Precheck:
     marks: bool | None = None    # whether any sheet holds formulas or error cells (None: not looked)
 
 
-def precheck(data: bytes, kind: str, limits: Limits) -> Precheck:
+def precheck(data: bytes, kind: str, limits: Limits, opened: zipfile.ZipFile | None = None) -> Precheck:
+    """opened: `data` already opened as a zip by the caller."""
     if len(data) > limits.max_file_mb * MB:
         return Precheck(f"文件过大（{len(data) / MB:.1f} MB，上限 {limits.max_file_mb:g} MB）")
     if kind not in ("xlsx", "xlsm", "ods"):
         return Precheck(None)  # xls: bounded by the reading child's memory limit and timeout
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with nullcontext(opened) if opened is not None else zipfile.ZipFile(io.BytesIO(data)) as zf:
             problem = _zip_bounds(zf, limits) or _no_dtd(zf)
             if problem or kind == "ods":
                 return Precheck(problem)

@@ -30,7 +30,7 @@ from tasks.home import Home
 from tasks.isolate import Failed, Isolated
 from tasks.periods import period_year
 from tasks.receipt import ReceiptInfo, free_receipt_path, write_receipt
-from tasks.sniff import sniff
+from tasks.sniff import open_zip, sniff
 from tasks.store import Arrival, Recorded, mark_done, plan, write
 from tasks.timeliness import due_date, is_late
 from tasks.unit_ledger import UnitLedger
@@ -62,10 +62,15 @@ class FileOutcome:
 
 def judge(data: bytes, ctx: Context, limits: Limits) -> Verdict:
     """Pre-checks, then read and validate: what a reader may touch, it touches only after these."""
-    kind = sniff(data)
-    if not kind.readable:
-        return check_bytes(data, ctx, sniffed=kind)  # refused with its own reason by the reader
-    pre = precheck(data, kind.kind, limits)
+    opened = open_zip(data)  # sniff and pre-checks share one parse of the zip's directory
+    try:
+        kind = sniff(data, opened)
+        if not kind.readable:
+            return check_bytes(data, ctx, sniffed=kind)  # refused with its own reason by the reader
+        pre = precheck(data, kind.kind, limits, opened)
+    finally:
+        if opened is not None:
+            opened.close()
     return refused(kind, pre.problem) if pre.problem else check_bytes(data, ctx, pre.marks, kind)
 
 

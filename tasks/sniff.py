@@ -6,6 +6,7 @@ import codecs
 import io
 import struct
 import zipfile
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import olefile
@@ -33,11 +34,12 @@ class Sniffed:
         return self.kind in READABLE
 
 
-def sniff(data: bytes) -> Sniffed:
+def sniff(data: bytes, opened: zipfile.ZipFile | None = None) -> Sniffed:
+    """opened: `data` already opened as a zip by the caller (one parse of its directory, not two)."""
     if not data:
         return Sniffed("empty")
     if data.startswith(ZIP_MAGIC):
-        return _sniff_zip(data)
+        return _sniff_zip(data, opened)
     if data.startswith(OLE_MAGIC):
         return _sniff_ole(data)
     if data[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08") and len(data) > 4:
@@ -54,9 +56,19 @@ def sniff(data: bytes) -> Sniffed:
     return Sniffed("other", "未知格式")
 
 
-def _sniff_zip(data: bytes) -> Sniffed:
+def open_zip(data: bytes) -> zipfile.ZipFile | None:
+    """`data` as a zip, or None when it is none (or a broken one: `sniff` says how)."""
+    if not data.startswith(ZIP_MAGIC):
+        return None
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def _sniff_zip(data: bytes, opened: zipfile.ZipFile | None = None) -> Sniffed:
+    try:
+        with nullcontext(opened) if opened is not None else zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             if "mimetype" in names:
                 mime = zf.read("mimetype")[:100].decode("ascii", "replace").strip()
