@@ -38,7 +38,10 @@ def _is_worker(pid: int) -> bool:
 class PeakRss:
     """with PeakRss() as p: work() — then p.peak_mb is the largest single process's peak RSS."""
 
-    def __init__(self, interval: float = 0.02) -> None:
+    # VmHWM is each process's own high-water mark, so sampling only has to see every process once
+    # before it exits; the reading workers are kept for many jobs. A sample costs ~0.5 ms of the
+    # parent's CPU: at 0.02 s the measurement took ~3% of a core from what it measured.
+    def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.peak_kb = 0
         self._stop = threading.Event()
