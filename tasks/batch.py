@@ -89,20 +89,23 @@ def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float
     return outcomes
 
 
-JOB_FILES = 100  # files per child job: whole units, packed until about this many
+JOB_FILES = 100  # about this many files per child job: whole units
 
 
-def jobs_of(batch: list[Dropped]) -> list[list[Dropped]]:
-    """Whole units (their files in order) packed into jobs of about JOB_FILES: one job's start-up (its
-    home, its database connections) is paid per ~100 files, not per unit."""
+def jobs_of(batch: list[Dropped], workers: int = READ_WORKERS) -> list[list[Dropped]]:
+    """Whole units (their files in order) in jobs of about JOB_FILES: one job's start-up is paid per ~100
+    files, not per unit. The number of jobs is a multiple of `workers` and the units are dealt largest
+    first to the emptiest job, so the workers finish together (filling jobs one after another left a
+    short last job for one worker while the other stood idle)."""
     by_unit: dict[str, list[Dropped]] = {}
     for dropped in batch:
         by_unit.setdefault(dropped.unit, []).append(dropped)
-    jobs: list[list[Dropped]] = [[]]
-    for files in by_unit.values():
-        if jobs[-1] and len(jobs[-1]) + len(files) > JOB_FILES:
-            jobs.append([])
-        jobs[-1].extend(files)
+    if not by_unit:
+        return []
+    rounds = -(-len(batch) // (workers * JOB_FILES))
+    jobs: list[list[Dropped]] = [[] for _ in range(min(len(by_unit), workers * rounds))]
+    for files in sorted(by_unit.values(), key=len, reverse=True):
+        min(jobs, key=len).extend(files)
     return [job for job in jobs if job]
 
 
