@@ -16,6 +16,10 @@ from tasks.cell_marks import has_marks
 # A cell that holds something (<v>, <is> or <f>): styled empty cells, which some writers emit out to
 # XFD1048576, allocate nothing in a reader and are no threat.
 REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b')
+# Every double-quoted r="A1" (cells that hold nothing included): a pattern that starts with a literal
+# runs ~3.5× faster than REF. Whatever REF finds, it finds too, so its bound is an upper bound; REF
+# decides only when that bound is over the limit.
+ANY_REF = re.compile(rb'r="([A-Z]{1,3})([0-9]{1,7})"')
 CHUNK = 1 << 20
 MB = 1 << 20
 
@@ -90,15 +94,32 @@ def _sheet_extents(zf: zipfile.ZipFile, limits: Limits) -> Precheck:
                     return Precheck(f"含有不允许的 XML 声明（{info.filename}）")
                 text = tail + chunk
                 marks = marks or has_marks(text)
-                found = REF.findall(text)
-                if found:  # max over C-level maps: a Python loop per cell cost more than the regex
-                    cols, rows = zip(*found)
-                    max_col = max(max_col, *map(_col_number, set(cols)))
-                    max_row = max(max_row, *map(int, rows))
+                max_row, max_col = _extent(ANY_REF.findall(text), max_row, max_col)
                 tail = text[-256:]
         if max_row * max(max_col, 1) > limits.max_cells:
-            return Precheck(f"表格范围异常（{max_col} 列 × {max_row} 行）")
+            max_row, max_col = _valued_extent(zf, info)  # styled empty cells far out are no threat
+            if max_row * max(max_col, 1) > limits.max_cells:
+                return Precheck(f"表格范围异常（{max_col} 列 × {max_row} 行）")
     return Precheck(None, marks)
+
+
+def _valued_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(rows, columns) spanned by the cells of a sheet that hold something (its size is checked)."""
+    max_row = max_col = 0
+    tail = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(CHUNK):
+            text = tail + chunk
+            max_row, max_col = _extent(REF.findall(text), max_row, max_col)
+            tail = text[-256:]
+    return max_row, max_col
+
+
+def _extent(found: list[tuple[bytes, bytes]], max_row: int, max_col: int) -> tuple[int, int]:
+    if not found:
+        return max_row, max_col
+    cols, rows = zip(*found)  # max over C-level maps: a Python loop per cell cost more than the regex
+    return max(max_row, *map(int, rows)), max(max_col, *map(_col_number, set(cols)))
 
 
 def _is_sheet(name: str) -> bool:

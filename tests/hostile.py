@@ -24,6 +24,12 @@ def far_cell_lying_dimension() -> bytes:
     return patch_sheet_xml(far_cell(), r'<dimension ref="[^"]*"/>', '<dimension ref="A1:B1"/>')
 
 
+def styled_empty_far_cell(home) -> bytes:
+    """A good return whose writer styled an empty cell at XFD1048576: nothing a reader allocates for."""
+    return patch_sheet_xml(edited(home, {}), r"</sheetData>",
+                           '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')
+
+
 def zip_bomb(megabytes: int = 120) -> bytes:
     """A small zip whose sheet XML inflates to `megabytes` MB of cells."""
     row = b'<row r="7"><c r="E7"><v>1</v></c></row>'

@@ -21,6 +21,7 @@ SAMPLES = [
     ("truncated zip", f.corrupt_zip, "rejected", "E_CORRUPT"),
     ("zero-filled tail", h.zero_filled_tail, "rejected", "E_CORRUPT"),
     ("wrong dimension", f.dimension_a1, "accepted", None),
+    ("styled empty cell at XFD1048576", h.styled_empty_far_cell, "accepted", None),
     ("encrypted", f.encrypted_xlsx, "rejected", "E_ENCRYPTED"),
     ("macro workbook", h.macro_workbook, "accepted", None),
     ("0-byte file", lambda home: b"", "rejected", "E_EMPTY_FILE"),
