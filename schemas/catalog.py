@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
+from collections.abc import Mapping
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -71,11 +72,21 @@ class Catalog(BaseModel):
                     raise ValueError(f"rule {rule.code}: unknown indicator {term}")
         return self
 
-    def by_code(self) -> dict[str, Indicator]:
+    def by_code(self) -> Mapping[str, Indicator]:
+        return self.code_table
+
+    def lookup(self) -> Mapping[str, str]:
+        """label key (code, name or alias) → indicator code."""
+        return self.label_table
+
+    # Built once per catalog (it is frozen), not once per file: validating a return asks for both.
+    # Plain dicts (they travel to the reading workers with the catalog); read them, never change them.
+    @cached_property
+    def code_table(self) -> Mapping[str, Indicator]:
         return {i.code: i for i in self.indicators}
 
-    def lookup(self) -> dict[str, str]:
-        """label key (code, name or alias) → indicator code."""
+    @cached_property
+    def label_table(self) -> Mapping[str, str]:
         table: dict[str, str] = {}
         for ind in self.indicators:
             table[ind.code] = ind.code

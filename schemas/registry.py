@@ -1,6 +1,8 @@
 """The unit registry (units.yaml, DESIGN §6): the township and its reporting units."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -39,7 +41,11 @@ class Registry(BaseModel):
             raise ValueError(f"units.yaml: duplicate unit codes {dupes}")
         return self
 
-    def by_code(self) -> dict[str, Unit]:
+    def by_code(self) -> Mapping[str, Unit]:
+        return self.code_table
+
+    @cached_property
+    def code_table(self) -> Mapping[str, Unit]:  # built once (frozen), not once per file
         return {u.code: u for u in self.units}
 
 
