@@ -73,12 +73,12 @@ def naive_round(work: Path, source: Path) -> float:
 
 def county_report(root: Path, units: int) -> float:
     """The annual draft of a county-sized year (units × 12 months stored), timed on the flow's second run."""
-    from flows.report import annual_report
+    from flows.report import run_annual_report
 
     fill_county_year(root, units, 2024)
-    annual_report(home=str(root), year=2024, on=dt.date(2024, 12, 20))
+    run_annual_report(home=str(root), year=2024, on=dt.date(2024, 12, 20))
     started = time.perf_counter()
-    annual_report(home=str(root), year=2024, on=dt.date(2024, 12, 20))
+    run_annual_report(home=str(root), year=2024, on=dt.date(2024, 12, 20))
     return time.perf_counter() - started
 
 

@@ -160,8 +160,8 @@ def report(home: HomeOpt = None,
     h = _home(home)
     use_home_server(h.root)
     from flows.outputs import deliver_now, pdf_preview
-    from flows.report import annual_report
-    path = Path(annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None, deliver=False))
+    from flows.report import run_annual_report
+    path = Path(run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None, deliver=False))
     typer.echo(str(path))
     codes = [pdf_preview(path, console, err)] if pdf else []
     if deliver:
@@ -219,12 +219,12 @@ def demo(directory: Annotated[Path, typer.Argument(help="演示实例目录")] =
     console.print(f"已在 {home.inbox} 放入 {count} 份月报表（{len(home.registry.units)} 个单位 × 12 个月）")
     from flows.ingest import run_ingest
     from flows.progress import inbox_progress, waiting_files
-    from flows.report import annual_report
+    from flows.report import run_annual_report
     with inbox_progress(console, waiting_files(root, None), "入库（Prefect 流程 ingest-returns）…"):
         summary = run_ingest(home=str(root), batch_size=home.settings.batch_size)
     console.print(summary.line(), soft_wrap=True)
     with console.status("生成年度报告草稿（Prefect 流程 annual-report）…"):
-        path = annual_report(home=str(root), year=year)
+        path = run_annual_report(home=str(root), year=year)
     typer.echo(path)
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from flows.ingest import run_ingest
-from flows.report import annual_report
+from flows.report import run_annual_report
 from tasks.aggregate import figures_for
 from tasks.db import make_engine
 from tasks.demo import REFERENCE_TOTALS, make_demo
@@ -45,7 +45,7 @@ def test_yearly_totals_are_the_reference_reports(demo_home):
 
 def test_the_draft_holds_the_eleven_phrases(demo_home, tmp_path):
     home, _, _ = demo_home
-    path = annual_report(home=str(home.root), year=2024, on=dt.date(2024, 12, 20))
+    path = run_annual_report(home=str(home.root), year=2024, on=dt.date(2024, 12, 20))
     text = "\n".join(p.text for p in docx.Document(path).paragraphs)
     for phrase in ELEVEN:
         assert phrase in text, phrase
@@ -70,8 +70,8 @@ def test_a_second_run_changes_nothing(demo_home):
 def test_drafts_never_overwrite_each_other(demo_home):
     home, _, _ = demo_home
     on = dt.date(2024, 12, 21)
-    first = annual_report(home=str(home.root), year=2024, on=on)
-    second = annual_report(home=str(home.root), year=2024, on=on)
+    first = run_annual_report(home=str(home.root), year=2024, on=on)
+    second = run_annual_report(home=str(home.root), year=2024, on=on)
     assert first != second and Path(first).exists() and Path(second).exists()
 
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.ingest import SKIPPED, run_ingest
-from flows.report import annual_report
+from flows.report import run_annual_report
 from tasks.lock import unit_locks
 from tests.helpers import NOW, OTHER, VILLAGE, drop
 
@@ -83,5 +83,5 @@ def test_each_ingest_leaves_a_table_and_a_summary_for_the_operator(prefect_serve
 
 
 def test_the_annual_report_flow_defaults_to_the_current_year(prefect_server, home):
-    path = annual_report(home=str(home.root), on=dt.date(2024, 12, 20))
+    path = run_annual_report(home=str(home.root), on=dt.date(2024, 12, 20))
     assert "2024年法治政府建设情况报告" in path
