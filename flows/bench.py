@@ -4,6 +4,7 @@ is reported apart), and the naive rival; then the annual draft of a county-sized
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import statistics
 import tempfile
@@ -48,8 +49,10 @@ def fresh_home(root: Path, registry, source: Path | None) -> Path:
 def one_round(work: Path, source: Path, paths: list[Path], registry) -> dict[str, float]:
     from flows.ingest import run_ingest
 
+    os.sync()  # each contender starts with nothing of the harness's own writes left to flush
     result: dict[str, float] = {"floor_s": floor(paths, work / "floor")}
     home = fresh_home(work / "township", registry, source)
+    os.sync()  # else the ingest's one flush of the file system would write back the floor's output
     with PeakRss() as rss:
         started = time.perf_counter()
         summary = run_ingest(home=str(home))
@@ -66,6 +69,7 @@ def naive_round(work: Path, source: Path) -> float:
 
     inbox = work / "naive-inbox"
     shutil.copytree(source, inbox)
+    os.sync()
     started = time.perf_counter()
     naive_ingest(inbox=str(inbox), work=str(work / "naive"))
     return time.perf_counter() - started
