@@ -4,11 +4,13 @@ is reported apart), and the naive rival; then the annual draft of a county-sized
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import statistics
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import python_calamine as pc
@@ -36,6 +38,13 @@ def floor(paths: list[Path], out: Path) -> float:
     return time.perf_counter() - started
 
 
+def floor_in_child(paths: list[Path], out: Path) -> float:
+    """`floor` in a process of its own (timed inside it): what ten thousand reads leave behind in an
+    allocator must not count in the memory township's ingest is measured by."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(floor, paths, out).result()
+
+
 def fresh_home(root: Path, registry, source: Path | None) -> Path:
     init_home(root, registry)
     toml = root / "township.toml"
@@ -50,7 +59,7 @@ def one_round(work: Path, source: Path, paths: list[Path], registry) -> dict[str
     from flows.ingest import run_ingest
 
     os.sync()  # each contender starts with nothing of the harness's own writes left to flush
-    result: dict[str, float] = {"floor_s": floor(paths, work / "floor")}
+    result: dict[str, float] = {"floor_s": floor_in_child(paths, work / "floor")}
     home = fresh_home(work / "township", registry, source)
     os.sync()  # else the ingest's one flush of the file system would write back the floor's output
     with PeakRss() as rss:
