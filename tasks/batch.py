@@ -89,14 +89,15 @@ def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float
     return outcomes
 
 
-JOB_FILES = 100  # about this many files per child job: whole units
+JOB_FILES = 250  # at most about this many files per child job (whole units); each job pays two flushes
 
 
 def jobs_of(batch: list[Dropped], workers: int = READ_WORKERS) -> list[list[Dropped]]:
-    """Whole units (their files in order) in jobs of about JOB_FILES: one job's start-up is paid per ~100
-    files, not per unit. The number of jobs is a multiple of `workers` and the units are dealt largest
-    first to the emptiest job, so the workers finish together (filling jobs one after another left a
-    short last job for one worker while the other stood idle)."""
+    """Whole units (their files in order) in jobs of at most about JOB_FILES: one job's start-up and its
+    two flushes (archive, ledger) are paid per few hundred files, not per unit (measured at 1,000 files:
+    jobs of 250 ~3% faster than jobs of 100). The number of jobs is a multiple of `workers` and the
+    units are dealt largest first to the emptiest job, so the workers finish together (filling jobs one
+    after another left a short last job for one worker while the other stood idle)."""
     by_unit: dict[str, list[Dropped]] = {}
     for dropped in batch:
         by_unit.setdefault(dropped.unit, []).append(dropped)
