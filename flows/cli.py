@@ -161,7 +161,8 @@ def report(home: HomeOpt = None,
     use_home_server(h.root)
     from flows.outputs import deliver_now, pdf_preview
     from flows.report import run_annual_report
-    path = Path(run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None, deliver=False))
+    path = Path(run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
+                                  deliver=False))
     typer.echo(str(path))
     codes = [pdf_preview(path, console, err)] if pdf else []
     if deliver:

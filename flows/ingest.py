@@ -69,8 +69,9 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
             discovery: Discovery = take_stock_task(root, now, units is None)
             if units is not None:
                 discovery = only_units(discovery, set(codes))
-            # quote: Prefect would otherwise walk every file of the batch looking for futures (0.2 s per 1000).
-            tallies = [ingest_batch_task(root, quote(part), now) for part in chunks(discovery.ready, batch_size)]
+            # quote: else Prefect walks every file of a batch looking for futures (0.2 s per 1,000).
+            parts = chunks(discovery.ready, batch_size)
+            tallies = [ingest_batch_task(root, quote(part), now) for part in parts]
             summary = steps.summarize(tallies, discovery)
     except LockBusy as exc:
         print(str(exc))

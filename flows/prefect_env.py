@@ -51,7 +51,8 @@ def _tls_configured() -> bool:
 
 
 def _profile_setting(key: str) -> str | None:
-    """A setting of the active Prefect profile (profiles.toml), which Prefect reads besides the environment."""
+    """A setting of the active Prefect profile (profiles.toml), which Prefect reads as well as the
+    environment."""
     home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
     path = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
     try:

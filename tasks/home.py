@@ -71,8 +71,10 @@ def open_home(root: Path) -> Home:
         raise HomeError(f"{root} is not a township home (no units.yaml); create one with `township init {root}`")
     settings = _loaded.get(load_settings, root / "township.toml")
     catalog_path = root / settings.catalog
-    catalog = _loaded.get(load_catalog, catalog_path if catalog_path.exists() else default_file("indicators.yaml"))
-    return Home(root=root, settings=settings, registry=_loaded.get(load_registry, registry_path), catalog=catalog)
+    catalog = _loaded.get(load_catalog,
+                          catalog_path if catalog_path.exists() else default_file("indicators.yaml"))
+    registry = _loaded.get(load_registry, registry_path)
+    return Home(root=root, settings=settings, registry=registry, catalog=catalog)
 
 
 class LoadedFiles:

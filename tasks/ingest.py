@@ -130,8 +130,8 @@ def store(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], le
         unit=dropped.unit, original_name=dropped.name, sha256=arrived.sha256, size=arrived.size,
         format=verdict.read.sniffed.kind, received_at=naive_utc(now), submitted_at=naive_utc(submitted),
         archive_path=str(arrived.archive.relative_to(home.root)),
-        receipt_path=str(free_receipt_path(home.receipt_dir(dropped.unit), dropped.name, now.astimezone(tz), promised)
-                         .relative_to(home.root)),
+        receipt_path=str(free_receipt_path(home.receipt_dir(dropped.unit), dropped.name, now.astimezone(tz),
+                                           promised).relative_to(home.root)),
         declared_unit=checked.declared_unit if checked else "", period=period, late=late,
         due_date=due.due if due else None)
     values = checked.values if verdict.ok else None

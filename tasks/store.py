@@ -77,7 +77,8 @@ def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[V
             with conn.begin():
                 recorded = _findings_of(conn, existing.id)
             return Plan(existing.status, existing.version, (), resumed=Recorded(
-                existing.id, existing.status, existing.version, recorded, existing.receipt_path, resumed=True))
+                existing.id, existing.status, existing.version, recorded, existing.receipt_path,
+                resumed=True))
         note = finding("I_DUPLICATE", expected=f"{existing.received_at:%Y-%m-%d %H:%M}（{existing.original_name}）")
         return Plan("duplicate", None, (note,), duplicate_of=existing.id)
     if values is None or arrival.period is None or worst_level(list(found)) == "error":

@@ -124,7 +124,8 @@ def test_names_that_meet_when_cut_short_get_a_receipt_each(home):
     disk, are taken too (two 80-character names that share their first 60 characters)."""
     stem = "二〇二四年度下汤镇平安建设工作月报表" * 4
     for i in range(2):
-        (home.unit_inbox(VILLAGE) / f"{stem}-{i}.xlsx").write_bytes(f.edited(home, {}, period=f"2024-0{i + 1}"))
+        path = home.unit_inbox(VILLAGE) / f"{stem}-{i}.xlsx"
+        path.write_bytes(f.edited(home, {}, period=f"2024-0{i + 1}"))
     prepare(home.root)
     later = time.time() + 120
     outcomes = ingest_batch(home.root, list(find_new(home.root, NOW, wall=later).ready), NOW, wall=later)
