@@ -38,7 +38,8 @@ def ingest_one(home: Path, source: list[Path], env: dict[str, str]) -> float:
     settled = time.time() - 120
     os.utime(dest, (settled, settled))
     started = time.perf_counter()
-    done = subprocess.run([township(), "ingest", "--home", str(home)], env=env, capture_output=True, text=True)
+    done = subprocess.run([township(), "ingest", "--home", str(home)], env=env, capture_output=True,
+                          text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0 or dest.exists():
         raise RuntimeError(f"ingest did not take {dest.name}: {done.stderr[-1000:]}")
