@@ -6,7 +6,6 @@ The console shows warnings only; flow-run logs still reach the Prefect server an
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from pathlib import Path
 
@@ -25,8 +24,11 @@ DEFAULTS = {
 def configure_prefect(verbose: bool = False) -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
-    if _api_is_plain_http() and not _tls_configured():
-        os.environ["PREFECT_API_SSL_CERT_FILE"] = str(one_certificate_bundle())
+    if _api_is_plain_http() and not _tls_configured() and not _settings_files_mention_tls():
+        try:
+            os.environ["PREFECT_API_SSL_CERT_FILE"] = str(one_certificate_bundle())
+        except OSError:
+            pass  # no bundle, no shortcut: Prefect builds its usual context
     if verbose:
         for key in ("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL",
                     "PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL"):
@@ -50,6 +52,19 @@ def _tls_configured() -> bool:
     return any(os.environ.get(k) or _profile_setting(k) for k in keys)
 
 
+def _settings_files_mention_tls() -> bool:
+    """Prefect also reads .env, prefect.toml and pyproject.toml in the working directory: any https
+    address or TLS setting there, and the shortcut is not taken (when in doubt, leave TLS alone)."""
+    for name in (".env", "prefect.toml", "pyproject.toml"):
+        try:
+            text = (Path.cwd() / name).read_text(encoding="utf-8", errors="replace").lower()
+        except OSError:
+            continue
+        if any(word in text for word in ("https://", "ssl_cert_file", "tls_insecure_skip_verify")):
+            return True
+    return False
+
+
 def _profile_setting(key: str) -> str | None:
     """A setting of the active Prefect profile (profiles.toml), which Prefect reads as well as the
     environment."""
@@ -71,7 +86,8 @@ def one_certificate_bundle() -> Path:
     text = certifi.contents()
     end = "-----END CERTIFICATE-----"
     first = text[text.index("-----BEGIN CERTIFICATE-----"):text.index(end) + len(end)] + "\n"
-    path = Path(tempfile.gettempdir()) / "township-loopback-ca.pem"
+    path = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser() / "township-plain-http-ca.pem"
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if path.read_text(encoding="ascii") == first:
             return path

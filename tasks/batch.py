@@ -69,23 +69,39 @@ def ingest_batch(root: Path, batch: list[Dropped], now: dt.datetime, wall: float
     limits = home.settings.limits
     outcomes: list[FileOutcome] = []
     pool = reading_pools.get(limits, READ_WORKERS)
-    jobs = [(files, pool.submit_with_timeout(ingest_files, _unit_timeout(limits, len(files)), home, files, now,
-                                             wall, limits.read_timeout_s)) for files in jobs_of(batch)]
-    retry: list[Dropped] = []
-    for files, job in jobs:
-        result = outcome(job)
-        if isinstance(result, Failed):
-            retry.extend(files)  # those it finished are in the ledger: taking them again resumes them
-        else:
-            outcomes.extend(result)
-    singles = [(d, pool.submit(ingest_files, home, [d], now, wall, limits.read_timeout_s)) for d in retry]
-    for dropped, job in singles:
-        result = outcome(job)
-        if isinstance(result, Failed):
-            refused = refuse_unreadable(root, dropped, result.reason, now)
-            outcomes.extend([refused] if refused else [])
-        else:
-            outcomes.extend(result)
+    submitted: list = []
+    try:
+        jobs = [(files, pool.submit_with_timeout(ingest_files, _unit_timeout(limits, len(files)), home, files,
+                                                 now, wall, limits.read_timeout_s))
+                for files in jobs_of(batch)]
+        submitted.extend(job for _, job in jobs)
+        retry: list[Dropped] = []
+        for files, job in jobs:
+            result = outcome(job)
+            if isinstance(result, Failed):
+                retry.extend(files)  # those it finished are in the ledger: taking them again resumes them
+            else:
+                outcomes.extend(result)
+        by_unit: dict[str, list[Dropped]] = {}
+        for dropped in retry:
+            by_unit.setdefault(dropped.unit, []).append(dropped)
+        # Each file alone in a child (to find the one that kills a reader), each unit's in order, units
+        # side by side: a correction never runs beside the file it corrects.
+        while by_unit:
+            heads = [files.pop(0) for files in by_unit.values()]
+            singles = [(d, pool.submit(ingest_files, home, [d], now, wall, limits.read_timeout_s)) for d in heads]
+            submitted.extend(job for _, job in singles)
+            for dropped, job in singles:
+                result = outcome(job)
+                if isinstance(result, Failed):
+                    refused = refuse_unreadable(root, dropped, result.reason, now)
+                    outcomes.extend([refused] if refused else [])
+                else:
+                    outcomes.extend(result)
+            by_unit = {unit: files for unit, files in by_unit.items() if files}
+    finally:
+        for job in submitted:
+            job.cancel()  # done ones: nothing; if this step failed, no job goes on writing behind its retry
     return outcomes
 
 

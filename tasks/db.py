@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
                         String, Table, Text, create_engine, event, text)
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 
 metadata = MetaData()
 
@@ -88,6 +88,7 @@ def make_engine(url: str, sync_each_commit: bool = True) -> Engine:
         synchronous = "FULL" if sync_each_commit else "NORMAL"
         event.listen(engine, "connect", lambda conn, _record: _sqlite_pragmas(conn, synchronous))
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "close", _close_write_lock)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -113,10 +114,11 @@ class KeptEngines:
 
 
 def _file_identity(url: str) -> int:
-    if not url.startswith("sqlite:///"):
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return 0
     try:
-        return os.stat(url.removeprefix("sqlite:///")).st_ino
+        return os.stat(parsed.database).st_ino
     except OSError:
         return 0
 
@@ -202,6 +204,13 @@ def writing(conn: Connection) -> Iterator[Connection]:
         fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _close_write_lock(_dbapi_conn, record) -> None:
+    """The lock file's descriptor lives as long as the database connection it was opened for."""
+    fd = record.info.pop("write_lock_fd", None)
+    if fd is not None:
+        os.close(fd)
+
+
 def _sqlite_write_lock(conn: Connection) -> int | None:
     url = conn.engine.url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
@@ -209,7 +218,7 @@ def _sqlite_write_lock(conn: Connection) -> int | None:
     fd = conn.info.get("write_lock_fd")
     if fd is None:
         fd = os.open(f"{url.database}.write-lock", os.O_RDWR | os.O_CREAT, 0o644)
-        conn.info["write_lock_fd"] = fd  # closed with the process; one per pooled connection
+        conn.info["write_lock_fd"] = fd  # one per pooled connection, closed with it (_close_write_lock)
     return fd
 
 

@@ -88,12 +88,15 @@ class LoadedFiles:
         self._made: dict[tuple, object] = {}
 
     def get(self, loader, path: Path):
-        key = (loader, str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+        try:
+            key = (loader, str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+        except FileNotFoundError:
+            return loader(path)  # the loader's own answer for a missing file (settings: defaults)
         made = self._made.get(key)
         if made is None:
             made = loader(path)
-            if len(self._made) >= self.size:
-                self._made.pop(next(iter(self._made)))
+            while len(self._made) >= self.size:
+                self._made.pop(next(iter(self._made), None), None)
             self._made[key] = made
         return made
 

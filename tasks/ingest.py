@@ -193,6 +193,9 @@ def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float
             if unit not in ledgers:
                 with reader.begin():
                     ledgers[unit] = UnitLedger.load(reader, unit)
+                # receipts a killed job promised but never wrote: not free for this job's files either
+                promised.update(home.root / held.receipt_path for held in ledgers[unit].by_sha.values()
+                                if held.stage != "done" and held.receipt_path)
             stored.append((arrived, *store(arrived, home, conns, ledgers[unit], now, promised)))
     flush_ledger(engine)
     for arrived, _, info in stored:
@@ -204,8 +207,10 @@ def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float
 
 def answer(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
            now: dt.datetime) -> FileOutcome:
-    """Store, write the receipt, empty the inbox: in this order, so a crash between is finished later."""
+    """Store, write the receipt, empty the inbox: in this order, so a crash between is finished later.
+    The flush covers a row resumed from a killed job's commits, which no one has flushed yet."""
     outcome, info = store(arrived, home, conns, ledger, now)
+    flush_ledger(conns[1].engine)
     write_receipt(info)
     remove(arrived.dropped.path)
     return outcome

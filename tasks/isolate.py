@@ -115,6 +115,8 @@ class KeptPools:
         with self._lock:
             pool = self._pools.get(key)
             if pool is None or not pool.pool.active:
+                if pool is not None:
+                    pool.close()
                 pool = self._pools[key] = Isolated(limits, workers, jobs_per_worker=JOBS_PER_WORKER)
             if not self._closing_at_exit:
                 atexit.register(self.close)

@@ -7,6 +7,7 @@ import os
 from sqlalchemy.engine import Engine
 
 from tasks.archive import sha256_of
+from tasks.db import flush_ledger
 from tasks.home import Home
 from tasks.ingest import receipt_info, remove
 from tasks.read import read_return
@@ -16,6 +17,7 @@ from tasks.store import Arrival, Recorded, findings_of, unfinished
 
 def reconcile(home: Home, engine: Engine) -> list[int]:
     """Returns the ids of the ledger rows it finished."""
+    flush_ledger(engine)  # rows a killed job committed but never flushed: durable before their receipts
     finished: list[int] = []
     for row in unfinished(engine):
         if not (home.root / row.receipt_path).exists():

@@ -100,3 +100,16 @@ def test_plain_http_prefect_api_gets_a_one_certificate_bundle(monkeypatch, tmp_p
         'active = "office"\n[profiles.office]\nPREFECT_API_URL = "https://prefect.example.org/api"\n')
     prefect_env.configure_prefect()
     assert "PREFECT_API_SSL_CERT_FILE" not in os.environ
+
+
+def test_an_https_address_in_a_prefect_settings_file_keeps_prefects_own_tls(monkeypatch, tmp_path):
+    from flows import prefect_env
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    for key in ("PREFECT_API_URL", "PREFECT_API_SSL_CERT_FILE", "PREFECT_API_TLS_INSECURE_SKIP_VERIFY",
+                "PREFECT_PROFILES_PATH"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "prefect.toml").write_text('[api]\nurl = "https://prefect.example.org/api"\n')
+    prefect_env.configure_prefect()
+    assert "PREFECT_API_SSL_CERT_FILE" not in os.environ
