@@ -65,11 +65,14 @@ def _settings_files_mention_tls() -> bool:
     return False
 
 
+def _prefect_home() -> Path:
+    return Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+
+
 def _profile_setting(key: str) -> str | None:
     """A setting of the active Prefect profile (profiles.toml), which Prefect reads as well as the
     environment."""
-    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
-    path = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH", _prefect_home() / "profiles.toml")).expanduser()
     try:
         profiles = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -86,7 +89,7 @@ def one_certificate_bundle() -> Path:
     text = certifi.contents()
     end = "-----END CERTIFICATE-----"
     first = text[text.index("-----BEGIN CERTIFICATE-----"):text.index(end) + len(end)] + "\n"
-    path = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser() / "township-plain-http-ca.pem"
+    path = _prefect_home() / "township-plain-http-ca.pem"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if path.read_text(encoding="ascii") == first:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
                         String, Table, Text, create_engine, event, text)
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 metadata = MetaData()
 
@@ -114,13 +114,20 @@ class KeptEngines:
 
 
 def _file_identity(url: str) -> int:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    path = sqlite_file(make_url(url))
+    if path is None:
         return 0
     try:
-        return os.stat(parsed.database).st_ino
+        return os.stat(path).st_ino
     except OSError:
         return 0
+
+
+def sqlite_file(url: URL) -> str | None:
+    """The database file of a SQLite URL; None for PostgreSQL or an in-memory database."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return url.database
 
 
 def _sqlite_pragmas(dbapi_conn, synchronous: str = "FULL") -> None:
@@ -138,11 +145,11 @@ def flush_ledger(engine: Engine) -> None:
     """Make every commit so far durable. SQLite in WAL keeps commits in the -wal file until a checkpoint,
     so one fsync of that file covers all of them, whichever connection or process wrote them (fsync
     flushes the file, not a descriptor). PostgreSQL commits are durable already."""
-    url = engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    path = sqlite_file(engine.url)
+    if path is None:
         return
     try:
-        fd = os.open(f"{url.database}-wal", os.O_RDONLY)
+        fd = os.open(f"{path}-wal", os.O_RDONLY)
     except FileNotFoundError:
         return  # no WAL: everything is in the database file, which checkpoints have synced
     try:
@@ -212,12 +219,12 @@ def _close_write_lock(_dbapi_conn, record) -> None:
 
 
 def _sqlite_write_lock(conn: Connection) -> int | None:
-    url = conn.engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    path = sqlite_file(conn.engine.url)
+    if path is None:
         return None
     fd = conn.info.get("write_lock_fd")
     if fd is None:
-        fd = os.open(f"{url.database}.write-lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(f"{path}.write-lock", os.O_RDWR | os.O_CREAT, 0o644)
         conn.info["write_lock_fd"] = fd  # one per pooled connection, closed with it (_close_write_lock)
     return fd
 
