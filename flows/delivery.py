@@ -9,23 +9,22 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.deliver import DeliveryError, build_message, mail_text, send
-from tasks.home import open_home
+from tasks.delivery.mail import DeliveryError, build_message, mail_text, send
+from tasks.home import Home
 
 
-def wants_delivery(home: str, deliver: bool | None) -> bool:
+def wants_delivery(home: Home, deliver: bool | None) -> bool:
     """None (a scheduled run): deliver when [delivery] is configured; True/False: as the operator said."""
-    return deliver if deliver is not None else open_home(Path(home)).settings.delivery is not None
+    return deliver if deliver is not None else home.settings.delivery is not None
 
 
-def deliver_files(home: str, what: str, files: list[str]) -> list[str]:
-    h = open_home(Path(home))
-    delivery = h.settings.delivery
+def deliver_files(home: Home, what: str, files: list[str]) -> list[str]:
+    delivery = home.settings.delivery
     if delivery is None:
         raise DeliveryError("township.toml 中没有 [delivery] 设置，未发送邮件（见 township.toml 中的示例）")
     password = os.environ.get(delivery.password_env) if delivery.password_env else None
     paths = [Path(f) for f in files]
-    subject, body = mail_text(h.registry.township.name, what, paths)
+    subject, body = mail_text(home.registry.township.name, what, paths)
     return send(delivery, build_message(delivery, subject, body, paths), password)
 
 

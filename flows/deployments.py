@@ -21,10 +21,10 @@ def home_deployments(root: Path, settings: Settings, pool: str | None = None) ->
     from prefect.schedules import Cron
     from prefect.types.entrypoint import EntrypointType
 
-    from flows.dispatch import dispatch_ingest
-    from flows.ingest import ingest_returns
-    from flows.report import annual_report
-    from flows.summary import period_summary
+    from flows.annual_report import annual_report
+    from flows.dispatch_ingest import dispatch_ingest
+    from flows.ingest_returns import ingest_returns
+    from flows.period_summary import period_summary
 
     s = settings.schedules
     home = str(root)

@@ -82,7 +82,8 @@ def deploy_home(home: Home, pool: str, console: Console) -> list[str]:
     from prefect.workers.process import ProcessWorker
 
     from flows.deployments import home_deployments
-    from tasks.db import make_engine, migrate
+    from tasks.ledger.engine import make_engine
+    from tasks.ledger.migrate import migrate
 
     engine = make_engine(home.database_url)
     try:

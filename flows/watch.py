@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tasks.arrivals import Pending, is_arrival
+from tasks.intake.arrivals import Pending, is_arrival
 
 log = logging.getLogger("township.watch")
 

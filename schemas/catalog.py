@@ -8,8 +8,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from schemas import load_yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas import load_yaml
 
 Style = Literal["exact", "approx"]
 Operator = Literal["<=", "<", ">=", ">", "==", "!="]

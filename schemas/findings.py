@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-
 from pydantic import BaseModel, ConfigDict
 
 from schemas import default_file, load_yaml

@@ -6,8 +6,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from schemas import load_yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas import load_yaml
 
 UnitKind = Literal["village", "community", "office"]
 

@@ -1,11 +1,12 @@
 """A home: the folder holding one township's settings, registry, inbox, archive, outbox and database."""
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from schemas import default_file
 from schemas.catalog import Catalog, load_catalog
@@ -69,39 +70,17 @@ def open_home(root: Path) -> Home:
     registry_path = root / "units.yaml"
     if not registry_path.exists():
         raise HomeError(f"{root} is not a township home (no units.yaml); create one with `township init {root}`")
-    settings = _loaded.get(load_settings, root / "township.toml")
+    settings = load_settings(root / "township.toml")
     catalog_path = root / settings.catalog
-    catalog = _loaded.get(load_catalog,
-                          catalog_path if catalog_path.exists() else default_file("indicators.yaml"))
-    registry = _loaded.get(load_registry, registry_path)
-    return Home(root=root, settings=settings, registry=registry, catalog=catalog)
+    catalog = load_catalog(catalog_path if catalog_path.exists() else default_file("indicators.yaml"))
+    return Home(root=root, settings=settings, registry=load_registry(registry_path), catalog=catalog)
 
 
-class LoadedFiles:
-    """What a loader made of a file, kept while the file's bytes are the same: a run opens its home in
-    every step, and a county's units.yaml of 400 units takes ~20 ms to validate, ~0.05 ms to read and
-    hash. (By content, not mtime: two writes within a clock tick can leave the same mtime.) The models
-    are frozen, so sharing them is safe."""
-
-    def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self._made: dict[tuple, object] = {}
-
-    def get(self, loader, path: Path):
-        try:
-            key = (loader, str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
-        except FileNotFoundError:
-            return loader(path)  # the loader's own answer for a missing file (settings: defaults)
-        made = self._made.get(key)
-        if made is None:
-            made = loader(path)
-            while len(self._made) >= self.size:
-                self._made.pop(next(iter(self._made), None), None)
-            self._made[key] = made
-        return made
+def township_today(home: Home) -> dt.date:
+    """Today where the township is (its schedules' time zone), not where the machine's clock is set."""
+    return dt.datetime.now(ZoneInfo(home.settings.schedules.timezone)).date()
 
 
-_loaded = LoadedFiles()  # empty until a home is opened
 
 
 SAMPLE_REGISTRY = Registry(

@@ -11,8 +11,8 @@ from pathlib import Path
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 
+from tasks.drafts.page_layout import draft_mark, page_numbers, page_setup, style_paragraphs
 from templates import ANNUAL_REPORT, TEMPLATES_DIR
-from templates.layout import draft_mark, page_numbers, page_setup, style_paragraphs
 
 WORDING = TEMPLATES_DIR / "annual_report.txt"
 STYLES = {"title": "公文标题", "h1": "Heading 1", "h2": "Heading 2", "body": "Normal", "plate": "Normal",

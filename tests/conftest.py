@@ -2,7 +2,6 @@
 test harness (a real temporary server) for the whole session."""
 from __future__ import annotations
 
-
 from flows.prefect_env import configure_prefect
 
 configure_prefect()
@@ -38,13 +37,14 @@ def demo_ledger(tmp_path_factory):
     Prefect — once for the session. Tests render from it; they must not ingest into it."""
     import datetime as dt
 
-    from tasks.batch import find_new, ingest_batch, prepare
-    from tasks.demo import make_demo
+    from tasks.intake.pool import ingest_batch
+    from tasks.intake.take_stock import find_new, prepare
+    from tasks.samples.demo import make_demo
 
     home, _ = make_demo(tmp_path_factory.mktemp("ledger") / "home", 2024)
     now = dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)
-    prepare(home.root)
-    ingest_batch(home.root, list(find_new(home.root, now).ready), now)
+    prepare(home)
+    ingest_batch(home, list(find_new(home, now).ready), now)
     return home
 
 
@@ -53,9 +53,9 @@ def demo_draft(demo_ledger, tmp_path_factory):
     """The annual draft of the demo year, rendered once (no Prefect): tests read it back."""
     import datetime as dt
 
-    from tasks.report import annual_draft
+    from tasks.drafts.annual import annual_draft
 
-    return annual_draft(demo_ledger.root, 2024, tmp_path_factory.mktemp("draft") / "draft.docx",
+    return annual_draft(demo_ledger, 2024, tmp_path_factory.mktemp("draft") / "draft.docx",
                         dt.date(2024, 12, 20))
 
 

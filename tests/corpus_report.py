@@ -13,12 +13,11 @@ from pathlib import Path
 
 from pebble import ProcessPool
 
-from tasks.ingest import judge
-from tasks.isolate import Failed, _limit_worker, outcome
-from tasks.validate import Context
+from tasks.intake.isolate import Failed, _limit_worker, outcome
+from tasks.returns.judge import judge
+from tasks.returns.validate import Context
 from tests.helpers import VILLAGE, make_home
 from tests.shared import CORPUS
-
 
 
 def measured(path: str, ctx: Context, limits) -> tuple[str, float, int]:

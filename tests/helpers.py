@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from schemas.registry import Registry, Township, Unit
 from tasks.home import Home, init_home, open_home
-from tasks.periods import parse_period, period_end
-from tasks.template import ReturnContent, write_return
+from tasks.returns.blank import ReturnContent, write_return
+from tasks.returns.periods import parse_period, period_end
 
 REGISTRY = Registry(
     township=Township(code="410423105", name="下汤镇", county="鲁山县"),

@@ -1,8 +1,8 @@
 """How a batch is cut into child jobs: whole units, each unit's files in order, jobs of even size."""
 from pathlib import Path
 
-from tasks.batch import JOB_FILES, jobs_of
-from tasks.discover import Dropped
+from tasks.intake.discover import Dropped
+from tasks.intake.pool import JOB_FILES, jobs_of
 
 
 def _batch(files_per_unit: list[int]) -> list[Dropped]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.chart import CjkFontMissing, find_cjk_font, monthly_chart
+from tasks.drafts.chart import CjkFontMissing, find_cjk_font, monthly_chart
 
 
 def test_chinese_labels_render_without_missing_glyphs():

@@ -10,8 +10,9 @@ import docx
 from typer.testing import CliRunner
 
 from flows.cli import app
+from tasks.intake.pool import ingest_batch
+from tasks.intake.take_stock import find_new, prepare
 from tests.helpers import NOW, VILLAGE, drop
-from tasks.batch import find_new, ingest_batch, prepare
 
 runner = CliRunner()
 DESIGN_COMMANDS = ("init", "template", "ingest", "status", "report", "demo", "serve", "summary", "check", "deploy",
@@ -46,8 +47,8 @@ def test_template_writes_a_blank_return(home, tmp_path):
 def test_status_json_has_the_contracted_shape(home):
     drop(home, values={"DISPUTE": 3})
     drop(home, name="bad.xlsx", period="2024-04", edits={"E8": "-2"})
-    prepare(home.root)
-    ingest_batch(home.root, list(find_new(home.root, NOW).ready), NOW)
+    prepare(home)
+    ingest_batch(home, list(find_new(home, NOW).ready), NOW)
     result = runner.invoke(app, ["status", "--home", str(home.root), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -104,4 +105,4 @@ def test_template_all_drops_prefilled_templates_that_are_never_ingested(home):
         from openpyxl import load_workbook
         ws = load_workbook(path)["报表"]
         assert (ws["D2"].value, ws["F2"].value) == (unit.code, "2024-03")
-    assert find_new(home.root, NOW).ready == ()
+    assert find_new(home, NOW).ready == ()

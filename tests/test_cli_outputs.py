@@ -5,7 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tasks.pdf import find_soffice
+from tasks.delivery.pdf import find_soffice
 from tests.helpers import drop
 
 runner = CliRunner()

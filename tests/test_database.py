@@ -9,10 +9,13 @@ import threading
 import pytest
 from sqlalchemy import func, insert, inspect, select
 
-from tasks.batch import find_new, ingest_batch, prepare
-from tasks.db import findings, make_engine, migrate, return_values, submissions
 from tasks.home import open_home
-from tasks.status import status_report
+from tasks.intake.pool import ingest_batch
+from tasks.intake.take_stock import find_new, prepare
+from tasks.ledger.engine import make_engine
+from tasks.ledger.migrate import migrate
+from tasks.ledger.tables import findings, return_values, submissions
+from tasks.summaries.status import status_report
 from tests.helpers import NOW, OTHER, VILLAGE, drop
 from tests.pg import scratch_database, sqlalchemy_url, use_database
 
@@ -75,8 +78,8 @@ def test_workers_starting_together_migrate_once(database_url):
 
 
 def _run(home):
-    prepare(home.root)
-    return ingest_batch(home.root, list(find_new(home.root, NOW).ready), NOW)
+    prepare(home)
+    return ingest_batch(home, list(find_new(home, NOW).ready), NOW)
 
 
 def test_postgresql_ledger_accepts_rejects_corrects_and_ignores_duplicates(pg_home):
@@ -108,7 +111,7 @@ def test_group_commit_engine_waits_for_the_disk_only_at_flush(tmp_path):
     per job; every other writer keeps synchronous=FULL. A flushed commit is read back by a new engine."""
     from sqlalchemy import text
 
-    from tasks.db import flush_ledger, write_transaction
+    from tasks.ledger.engine import flush_ledger, write_transaction
 
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     migrate(make_engine(url))
@@ -128,7 +131,7 @@ def test_kept_engine_follows_a_database_made_again_at_the_same_path(tmp_path):
     """A kept worker's engine is reused for the same file, and never writes into a removed one."""
     from sqlalchemy import text
 
-    from tasks.db import KeptEngines, write_transaction
+    from tasks.ledger.engine import KeptEngines, write_transaction
 
     path = tmp_path / "ledger.db"
     url = f"sqlite:///{path}"

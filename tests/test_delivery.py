@@ -104,7 +104,7 @@ def test_a_missing_password_or_setting_says_so(home, smtp, monkeypatch, prefect_
 
 
 def test_the_scheduled_summary_flow_delivers_when_configured(home, smtp, monkeypatch, prefect_server):
-    from flows.summary import period_summary
+    from flows.period_summary import period_summary
 
     inbox, port = smtp
     configure(home, port)

@@ -2,7 +2,7 @@
 import os
 import time
 
-from tasks.discover import discover, is_ignored
+from tasks.intake.discover import discover, is_ignored
 from tests.helpers import OTHER, VILLAGE
 
 

@@ -9,7 +9,8 @@ import signal
 import pytest
 from sqlalchemy import func, select
 
-from tasks.db import make_engine, submissions
+from tasks.ledger.engine import make_engine
+from tasks.ledger.tables import submissions
 from tests.bulk import bulk_home, drop_many
 from tests.pg import scratch_database, sqlalchemy_url
 from tests.procs import BIN, clean_env, cli, flow_runs, free_port, healthy, start, stop, wait_for

@@ -8,13 +8,14 @@ from pathlib import Path
 import docx
 import pytest
 
-from tasks.aggregate import figures_for
-from tasks.batch import find_new, ingest_batch, prepare
-from tasks.db import make_engine
-from tasks.periods import months_of
-from tasks.report import annual_draft
-from tasks.review import highlighted
-from tasks.wording import state_figure
+from tasks.drafts.annual import annual_draft
+from tasks.drafts.todo import highlighted
+from tasks.drafts.wording import state_figure
+from tasks.intake.pool import ingest_batch
+from tasks.intake.take_stock import find_new, prepare
+from tasks.ledger.aggregate import figures_for
+from tasks.ledger.engine import make_engine
+from tasks.returns.periods import months_of
 from templates import TEMPLATES_DIR
 from tests.docx_helpers import breakdown_sum, comments, golden, main_text, unit_table
 from tests.helpers import drop
@@ -110,8 +111,8 @@ def test_chart_and_the_clerks_notes_follow_the_signature(doc, figures):
 
 
 def _ingest(home, now=dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)):
-    prepare(home.root)
-    ingest_batch(home.root, list(find_new(home.root, now).ready), now)
+    prepare(home)
+    ingest_batch(home, list(find_new(home, now).ready), now)
 
 
 def test_year_over_year_when_last_year_is_stored(home, tmp_path):
@@ -119,7 +120,7 @@ def test_year_over_year_when_last_year_is_stored(home, tmp_path):
     drop(home, name="2024-03.xlsx", period="2024-03", values={"DISPUTE": 12, "TRAINING": 2},
          notes={"DISPUTE": "=1+1 {{ township }} 调解成功"})
     _ingest(home)
-    path = annual_draft(home.root, 2024, tmp_path / "d.docx", dt.date(2024, 12, 20))
+    path = annual_draft(home, 2024, tmp_path / "d.docx", dt.date(2024, 12, 20))
     doc = docx.Document(path)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "调处各类矛盾纠纷10余起（较上年增长20%）" in text  # 12 stated as 10余 (DESIGN §5), change exact
@@ -131,7 +132,7 @@ def test_year_over_year_when_last_year_is_stored(home, tmp_path):
 
 
 def test_an_empty_year_still_renders_and_says_what_is_missing(home, tmp_path):
-    path = annual_draft(home.root, 2024, tmp_path / "empty.docx", dt.date(2024, 12, 20))
+    path = annual_draft(home, 2024, tmp_path / "empty.docx", dt.date(2024, 12, 20))
     doc = docx.Document(path)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "调处各类矛盾纠纷0起" in text and "月报表的“备注”栏均未填写" in text

@@ -8,7 +8,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from templates.layout import east_asian_font
+from tasks.drafts.page_layout import east_asian_font
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tasks.db import make_engine, return_values, submissions
-
-STORED = {"accepted", "accepted_with_warnings"}
+from tasks.ledger.engine import make_engine
+from tasks.ledger.tables import return_values, submissions
 from tests.helpers import VILLAGE, make_home, return_file
 from tests.shared import CORPUS
+
+STORED = {"accepted", "accepted_with_warnings"}
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +159,7 @@ def test_the_whole_corpus_in_one_folder(tmp_path):
     rows = assert_consistent(home, len(sources))
     reasons: dict[str, int] = {}
     engine = make_engine(home.database_url)
-    from tasks.db import findings as findings_t
+    from tasks.ledger.tables import findings as findings_t
     with engine.connect() as conn:
         for r in rows:
             first = conn.execute(select(findings_t.c.code).where(findings_t.c.submission_id == r.id,

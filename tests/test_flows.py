@@ -8,12 +8,12 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
-from flows.ingest import run_ingest
-from flows.report import run_annual_report
-from tasks.aggregate import figures_for
-from tasks.db import make_engine
-from tasks.demo import REFERENCE_TOTALS, make_demo
-from tasks.periods import months_of
+from flows.annual_report import run_annual_report
+from flows.ingest_returns import run_ingest
+from tasks.ledger.aggregate import figures_for
+from tasks.ledger.engine import make_engine
+from tasks.returns.periods import months_of
+from tasks.samples.demo import REFERENCE_TOTALS, make_demo
 
 ELEVEN = ("组织开展法律专题培训12次", "调处各类矛盾纠纷70余起", "无偿法律援助20余人次", "防溺亡现场会1场",
           "警示标识牌200余处", "普法宣传活动100余次", "普法宣传版面128块", "宣传彩页7000余份", "法治书籍4000余本",
@@ -57,7 +57,7 @@ def test_the_draft_holds_the_eleven_phrases(demo_home, tmp_path):
 def test_a_second_run_changes_nothing(demo_home):
     home, _, _ = demo_home
     engine = make_engine(home.database_url)
-    from tasks.db import submissions
+    from tasks.ledger.tables import submissions
     with engine.connect() as conn:
         before = conn.execute(select(func.count()).select_from(submissions)).scalar_one()
     summary = run_ingest(home=str(home.root))

@@ -4,10 +4,11 @@ import time
 
 import pytest
 
-from tasks.batch import find_new, ingest_batch, prepare
-from tasks.check import check_bytes
-from tasks.isolate import Failed, Isolated
-from tasks.validate import Context
+from tasks.intake.isolate import Failed, Isolated
+from tasks.intake.pool import ingest_batch
+from tasks.intake.take_stock import find_new, prepare
+from tasks.returns.validate import Context
+from tasks.returns.verdict import check_bytes
 from tests import files as f
 from tests import hostile as h
 from tests.helpers import NOW, TODAY, VILLAGE
@@ -34,10 +35,10 @@ def test_each_hostile_class_is_answered_and_the_run_goes_on(home):
         path.write_bytes(build(home))
     good = home.unit_inbox(VILLAGE) / "99-good.xlsx"
     good.write_bytes(f.edited(home, {}, period="2024-05"))
-    prepare(home.root)
+    prepare(home)
     started = time.monotonic()
     later = time.time() + 120  # as if the files had arrived two minutes ago
-    outcomes = ingest_batch(home.root, list(find_new(home.root, NOW, wall=later).ready), NOW, wall=later)
+    outcomes = ingest_batch(home, list(find_new(home, NOW, wall=later).ready), NOW, wall=later)
     elapsed = time.monotonic() - started
     by_name = {o.name: o for o in outcomes}
     for i, (name, _, status, code) in enumerate(SAMPLES):
@@ -67,9 +68,9 @@ def test_a_reader_that_aborts_or_hangs_is_refused_and_the_pool_lives_on(home):
 def test_a_truncated_zip_that_just_changed_is_left_for_later(home):
     path = home.unit_inbox(VILLAGE) / "half.xlsx"
     path.write_bytes(f.corrupt_zip(home))
-    prepare(home.root)
-    ready = list(find_new(home.root, NOW, wall=time.time() + 1).ready)
-    home_settle_0 = ingest_batch(home.root, ready, NOW)
+    prepare(home)
+    ready = list(find_new(home, NOW, wall=time.time() + 1).ready)
+    home_settle_0 = ingest_batch(home, ready, NOW)
     assert home_settle_0 == [] and path.exists()  # "incomplete, try later": no receipt, no ledger row
     assert not list(home.receipt_dir(VILLAGE).glob("*.回执.xlsx"))
 
@@ -78,14 +79,14 @@ def test_a_truncated_zip_that_just_changed_is_left_for_later(home):
 def test_a_file_that_vanishes_or_changes_after_listing_is_skipped(home, vanish):
     path = home.unit_inbox(VILLAGE) / "a.xlsx"
     path.write_bytes(f.edited(home, {}))
-    prepare(home.root)
-    ready = list(find_new(home.root, NOW, wall=time.time() + 120).ready)
+    prepare(home)
+    ready = list(find_new(home, NOW, wall=time.time() + 120).ready)
     if vanish:
         path.unlink()
     else:
         path.write_bytes(f.edited(home, {}) + b"")  # rewritten: a new mtime
         path.touch()
-    assert ingest_batch(home.root, ready, NOW) == []
+    assert ingest_batch(home, ready, NOW) == []
 
 
 def test_odd_file_names_are_answered_with_safe_receipt_names(home):
@@ -95,9 +96,9 @@ def test_odd_file_names_are_answered_with_safe_receipt_names(home):
     for i, name in enumerate(names):
         with open(folder + b"/" + name, "wb") as fh:
             fh.write(f.edited(home, {}, period=f"2024-0{i + 1}"))
-    prepare(home.root)
+    prepare(home)
     later = time.time() + 120
-    outcomes = ingest_batch(home.root, list(find_new(home.root, NOW, wall=later).ready), NOW, wall=later)
+    outcomes = ingest_batch(home, list(find_new(home, NOW, wall=later).ready), NOW, wall=later)
     assert sorted(o.status for o in outcomes) == ["accepted"] * len(names)
     receipts = list(home.receipt_dir(VILLAGE).iterdir())
     assert len(receipts) == len(names)
@@ -126,9 +127,9 @@ def test_names_that_meet_when_cut_short_get_a_receipt_each(home):
     for i in range(2):
         path = home.unit_inbox(VILLAGE) / f"{stem}-{i}.xlsx"
         path.write_bytes(f.edited(home, {}, period=f"2024-0{i + 1}"))
-    prepare(home.root)
+    prepare(home)
     later = time.time() + 120
-    outcomes = ingest_batch(home.root, list(find_new(home.root, NOW, wall=later).ready), NOW, wall=later)
+    outcomes = ingest_batch(home, list(find_new(home, NOW, wall=later).ready), NOW, wall=later)
     assert sorted(o.status for o in outcomes) == ["accepted", "accepted"]
     assert len({o.receipt for o in outcomes}) == 2
     assert len(list(home.receipt_dir(VILLAGE).iterdir())) == 2

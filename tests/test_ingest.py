@@ -6,14 +6,16 @@ import os
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tasks.batch import find_new, ingest_batch, prepare
-from tasks.db import make_engine, return_values, submissions
+from tasks.intake.pool import ingest_batch
+from tasks.intake.take_stock import find_new, prepare
+from tasks.ledger.engine import make_engine
+from tasks.ledger.tables import return_values, submissions
 from tests.helpers import NOW, OTHER, VILLAGE, drop
 
 
 def run(home):
-    prepare(home.root)
-    return ingest_batch(home.root, list(find_new(home.root, NOW).ready), NOW)
+    prepare(home)
+    return ingest_batch(home, list(find_new(home, NOW).ready), NOW)
 
 
 def ledger(home):

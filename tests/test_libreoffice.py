@@ -2,8 +2,8 @@
 formula results, error cells — read back to the same values and findings."""
 import pytest
 
-from tasks.check import check_bytes
-from tasks.validate import Context
+from tasks.returns.validate import Context
+from tasks.returns.verdict import check_bytes
 from tests import files as f
 from tests.helpers import TODAY, VILLAGE
 

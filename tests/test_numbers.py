@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from tasks.numbers import parse_count
+from tasks.returns.numbers import parse_count
 
 
 @pytest.mark.parametrize("raw, value, warnings", [

@@ -10,10 +10,10 @@ import time
 import pytest
 from typer.testing import CliRunner
 
+from flows.annual_report import run_annual_report
 from flows.cli import app
-from flows.ingest import SKIPPED, run_ingest
-from flows.report import run_annual_report
-from tasks.lock import unit_locks
+from flows.ingest_returns import SKIPPED, run_ingest
+from tasks.intake.unit_locks import unit_locks
 from tests.helpers import NOW, OTHER, VILLAGE, drop
 
 

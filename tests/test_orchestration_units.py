@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from schemas.settings import Schedules, Settings
-from tasks.arrivals import MARGIN_SECONDS, Pending, is_arrival
-from tasks.discover import Discovery, Dropped
-from tasks.dispatch import files_per_unit, only_units, plan_runs
-from tasks.lock import LockBusy, lock_key, unit_locks
+from tasks.intake.arrivals import MARGIN_SECONDS, Pending, is_arrival
+from tasks.intake.discover import Discovery, Dropped
+from tasks.intake.dispatch import files_per_unit, only_units, plan_runs
+from tasks.intake.unit_locks import LockBusy, lock_key, unit_locks
 
 
 def _holding(root: Path, url: str, units: list[str], release: threading.Event, held: threading.Event):
@@ -105,7 +105,7 @@ def test_deployments_take_crons_and_time_zone_from_the_settings(tmp_path):
                      "annual-report": [("0 8 20 12 *", "Asia/Urumqi")]}
     assert served["annual-report"].parameters == {"home": str(tmp_path), "year": None}
     assert served["period-summary"].parameters == {"home": str(tmp_path), "period": None}
-    assert served["ingest-returns"].entrypoint == "flows.ingest.ingest_returns"
+    assert served["ingest-returns"].entrypoint == "flows.ingest_returns.ingest_returns"
     pooled = {d.name: d for d in home_deployments(tmp_path, settings, pool="county")}
     assert set(pooled) == set(served) | {"dispatch-ingest"}
     assert not pooled["ingest-returns"].schedules and pooled["dispatch-ingest"].schedules[0].schedule.cron == "*/5 * * * *"

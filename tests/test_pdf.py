@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from tasks.pdf import convert, find_soffice
+from tasks.delivery.pdf import convert, find_soffice
 
 SOFFICE = find_soffice()
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; "
@@ -35,9 +35,9 @@ def test_the_draft_converts_with_22_lines_on_a_full_page(demo_draft, tmp_path):
 def test_the_period_workbook_converts(demo_ledger, tmp_path):
     import datetime as dt
 
-    from tasks.summary import period_summary
+    from tasks.summaries.period import summary_files
 
-    files = period_summary(demo_ledger.root, "2024", dt.date(2025, 1, 20))
+    files = summary_files(demo_ledger, "2024", dt.date(2025, 1, 20))
     pdf = convert(files.workbook, "pdf", SOFFICE, out=tmp_path / "summary.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):

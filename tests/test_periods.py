@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 
 from schemas.settings import CalendarSettings
-from tasks.periods import is_future, months_of, parse_period
-from tasks.timeliness import due_date
+from tasks.ledger.timeliness import due_date
+from tasks.returns.periods import is_future, months_of, parse_period
 
 
 @pytest.mark.parametrize("raw, period", [

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from schemas.findings import finding_specs
-from tasks.check import check_bytes
-from tasks.numbers import parse_count
-from tasks.validate import Context
+from tasks.returns.numbers import parse_count
+from tasks.returns.validate import Context
+from tasks.returns.verdict import check_bytes
 from tests import files as f
 from tests.helpers import TODAY, VILLAGE, make_home
 

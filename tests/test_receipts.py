@@ -8,16 +8,17 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from tasks.batch import find_new, ingest_batch, prepare
-from tasks.receipt import ReceiptInfo, free_receipt_path, receipt_name, safe_name, write_receipt
 from schemas.findings import finding
+from tasks.intake.pool import ingest_batch
+from tasks.intake.receipt import ReceiptInfo, free_receipt_path, receipt_name, safe_name, write_receipt
+from tasks.intake.take_stock import find_new, prepare
 from tests.files import SOFFICE, needs_soffice
 from tests.helpers import NOW, VILLAGE, drop
 
 
 def run(home, now=NOW):
-    prepare(home.root)
-    return ingest_batch(home.root, list(find_new(home.root, now).ready), now)
+    prepare(home)
+    return ingest_batch(home, list(find_new(home, now).ready), now)
 
 
 def test_a_warning_receipt_lists_place_level_message_and_hint(home):

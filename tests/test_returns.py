@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from tasks.check import check_bytes
-from tasks.validate import Context
+from tasks.returns.validate import Context
+from tasks.returns.verdict import check_bytes
 from tests import files as f
 from tests.helpers import OTHER, TODAY, VILLAGE
-from tests.test_validate import CASES as RULE_CASES
 from tests.shared import CORPUS
+from tests.test_validate import CASES as RULE_CASES
 
 LAST = 6 + 13  # the row after the 13 catalog indicators
 

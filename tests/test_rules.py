@@ -3,9 +3,10 @@
 import yaml
 
 from schemas.catalog import Catalog, Indicator, Rule
-from tasks.batch import find_new, ingest_batch, prepare
 from tasks.home import open_home
-from tasks.validate import Value, outlier_findings, rule_findings
+from tasks.intake.pool import ingest_batch
+from tasks.intake.take_stock import find_new, prepare
+from tasks.returns.validate import Value, outlier_findings, rule_findings
 from tests.helpers import NOW, drop
 
 
@@ -18,8 +19,8 @@ def test_a_cross_field_rule_from_the_catalog(home):
     (home.root / "indicators.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     home = open_home(home.root)
     drop(home, values={"DISPUTE_SCREENED": 5, "DISPUTE_SOLVED": 8})
-    prepare(home.root)
-    [outcome] = ingest_batch(home.root, list(find_new(home.root, NOW).ready), NOW)
+    prepare(home)
+    [outcome] = ingest_batch(home, list(find_new(home, NOW).ready), NOW)
     assert outcome.status == "rejected"
     assert [(f.code, f.place) for f in outcome.findings] == [("E_RULE", "报表!E20")]
     assert "调处成功数不应大于排查数" in outcome.findings[0].message
@@ -54,8 +55,8 @@ def test_an_outlier_is_a_warning_on_ingest(home):
     for month in ("01", "02", "03"):
         drop(home, name=f"{month}.xlsx", period=f"2024-{month}", values={"LEAFLET": 100})
     drop(home, name="04.xlsx", period="2024-04", values={"LEAFLET": 1000})
-    prepare(home.root)
-    outcomes = ingest_batch(home.root, list(find_new(home.root, NOW).ready), NOW)
+    prepare(home)
+    outcomes = ingest_batch(home, list(find_new(home, NOW).ready), NOW)
     last = next(o for o in outcomes if o.period == "2024-04")
     assert last.status == "accepted_with_warnings"
     assert [(f.code, f.place) for f in last.findings] == [("W_OUTLIER", "报表!E14")]

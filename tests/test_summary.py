@@ -8,9 +8,10 @@ import pytest
 from openpyxl import load_workbook
 
 from schemas.registry import dump_registry
-from tasks.batch import find_new, ingest_batch, prepare
 from tasks.home import SAMPLE_REGISTRY, open_home
-from tasks.summary import period_label, period_summary
+from tasks.intake.pool import ingest_batch
+from tasks.intake.take_stock import find_new, prepare
+from tasks.summaries.period import period_label, summary_files
 from tests.helpers import NOW, OTHER, VILLAGE, drop, row_of
 
 OFFICE = "410423105001"
@@ -29,8 +30,8 @@ def quarter(home):
     drop(home, name="=HYPERLINK(1).xlsx", period="2024-03", values={"DISPUTE": 12, "PUBLICITY_EVENT": 7},
          notes={"DISPUTE": "=1+1"}, edits={f"E{row_of(home, 'LEGAL_AID')}": "2人次"})
     drop(home, name="3月.xlsx", unit=OTHER, period="2024-03", edits={f"E{row_of(home, 'DISPUTE')}": "约70"})
-    prepare(home.root)
-    ingest_batch(home.root, list(find_new(home.root, NOW).ready), NOW)
+    prepare(home)
+    ingest_batch(home, list(find_new(home, NOW).ready), NOW)
     return home
 
 
@@ -39,7 +40,7 @@ def test_period_labels():
 
 
 def test_the_workbook_has_every_sheet_and_the_figures(quarter):
-    files = period_summary(quarter.root, "2024-Q1", ON)
+    files = summary_files(quarter, "2024-Q1", ON)
     assert files.workbook.parent == quarter.outbox and files.workbook.name == "2024年第1季度报表汇总-20240420.xlsx"
     wb = load_workbook(files.workbook)
     assert wb.sheetnames == ["汇总", "分单位", "报送情况", "问题清单", "催报名单", "备注摘录"]
@@ -54,7 +55,7 @@ def test_the_workbook_has_every_sheet_and_the_figures(quarter):
 
 
 def test_timeliness_is_coloured(quarter):
-    wb = load_workbook(period_summary(quarter.root, "2024-Q1", ON).workbook)
+    wb = load_workbook(summary_files(quarter, "2024-Q1", ON).workbook)
     ws = wb["报送情况"]
     rows = {r[0].value: r for r in ws.iter_rows(min_row=4, max_row=6)}
     village, other, office = rows[VILLAGE], rows[OTHER], rows[OFFICE]
@@ -67,7 +68,7 @@ def test_timeliness_is_coloured(quarter):
 
 
 def test_findings_with_places_and_clerks_text_stays_text(quarter):
-    files = period_summary(quarter.root, "2024-Q1", ON)
+    files = summary_files(quarter, "2024-Q1", ON)
     wb = load_workbook(files.workbook)
     found = [r for r in wb["问题清单"].iter_rows(min_row=4, values_only=True)]
     places = {(r[1], r[6], r[5]) for r in found}
@@ -80,7 +81,7 @@ def test_findings_with_places_and_clerks_text_stays_text(quarter):
 
 
 def test_the_chase_list_and_the_notice(quarter):
-    files = period_summary(quarter.root, "2024-03", ON)
+    files = summary_files(quarter, "2024-03", ON)
     chase = list(load_workbook(files.workbook)["催报名单"].iter_rows(min_row=4, values_only=True))
     assert [(r[2], r[3], r[4], r[5]) for r in chase] == [
         ("下汤镇司法所", "李娜", "0375-5012001", "未报送（已逾期）"),
@@ -92,12 +93,12 @@ def test_the_chase_list_and_the_notice(quarter):
         "1. 下汤镇司法所（李娜 0375-5012001）",
         "2. 松垛村（张秀英 13803750202）（已退回，请按回执修改后重新报送）",
         "请尽快将月报表放入本单位文件夹，填报有疑问请联系镇党政办。谢谢！"]
-    early = period_summary(quarter.root, "2024-03", dt.date(2024, 4, 2))
+    early = summary_files(quarter, "2024-03", dt.date(2024, 4, 2))
     assert "应于2024年4月8日前报送" in early.text
 
 
 def test_outputs_never_overwrite_older_ones(quarter):
-    first = period_summary(quarter.root, "2024", ON)
-    second = period_summary(quarter.root, "2024", ON)
+    first = summary_files(quarter, "2024", ON)
+    second = summary_files(quarter, "2024", ON)
     assert second.workbook != first.workbook and first.workbook.exists() and second.workbook.exists()
     assert second.notice.name == "2024年催报通知-20240420-2.txt"

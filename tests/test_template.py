@@ -1,8 +1,8 @@
 """The generated template (DESIGN §3): layout, dropdown, whole-number validation, 说明, protection."""
 from openpyxl import load_workbook
 
-from tasks.read import read_return
-from tasks.validate import Context, validate
+from tasks.returns.read import read_return
+from tasks.returns.validate import Context, validate
 from tests.helpers import TODAY, VILLAGE, return_file
 
 

@@ -1,8 +1,8 @@
 """One real file per validation rule (DESIGN §4): status and [(code, place)] of its findings."""
 import pytest
 
-from tasks.read import read_return
-from tasks.validate import Context, validate
+from tasks.returns.read import read_return
+from tasks.returns.validate import Context, validate
 from tests.helpers import OTHER, TODAY, VILLAGE, return_file
 
 LAST = 6 + 13  # first row after the 13 catalog indicators

@@ -1,7 +1,7 @@
 """The exact/approx rule of DESIGN §5, table-tested."""
 import pytest
 
-from tasks.wording import state_figure, state_number
+from tasks.drafts.wording import state_figure, state_number
 
 
 @pytest.mark.parametrize("n, style, stated", [

@@ -1,0 +1,1 @@
+"""Delivery: e-mail to leaders, PDF previews, dated names in outbox/."""

@@ -1,0 +1,72 @@
+"""Previews through LibreOffice (headless): the draft as PDF, a workbook as PDF or xlsx round-trip.
+
+The official fonts (方正小标宋简体, 仿宋_GB2312, 楷体_GB2312, 黑体) are rarely installed on a Linux
+server; LibreOffice would then set everything in one sans font. A private fontconfig file maps each
+to the closest face of Debian's fonts-noto-cjk (serif for 宋/仿宋/小标宋, sans for 黑体), so the
+preview shows the document's hierarchy. The .docx itself keeps the official font names.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from tasks.delivery.outbox import free_path
+
+SERIF, SANS = "Noto Serif CJK SC", "Noto Sans CJK SC"
+FONT_ALIASES: dict[str, tuple[str, ...]] = {
+    "方正小标宋简体": (SERIF,), "方正小标宋_GBK": (SERIF,), "小标宋": (SERIF,),
+    "仿宋_GB2312": ("FangSong", SERIF), "仿宋": ("FangSong", SERIF),
+    "楷体_GB2312": ("AR PL UKai CN", "KaiTi", SERIF), "楷体": ("AR PL UKai CN", "KaiTi", SERIF),
+    "黑体": (SANS,), "SimHei": (SANS,), "宋体": (SERIF,), "SimSun": (SERIF,),
+    "Times New Roman": ("Liberation Serif", "DejaVu Serif"),
+}
+BOLD = ("方正小标宋简体", "方正小标宋_GBK", "小标宋")  # 小标宋 is a heavy face: bold Noto Serif is closest
+
+
+class ConversionError(Exception):
+    """LibreOffice ran but produced no file (a damaged input, a timeout); terminal for this file."""
+
+
+def find_soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def fontconfig(folder: Path) -> Path:
+    """A fonts.conf that keeps the system's fonts and adds the aliases above."""
+    rules = []
+    for family, prefer in FONT_ALIASES.items():
+        names = "".join(f"<family>{escape(p)}</family>" for p in prefer)
+        rules.append(f"<alias binding=\"same\"><family>{escape(family)}</family><prefer>{names}</prefer></alias>")
+    for family in BOLD:
+        rules.append(f"<match target=\"pattern\"><test name=\"family\"><string>{escape(family)}</string></test>"
+                     "<edit name=\"weight\" mode=\"assign\"><const>bold</const></edit></match>")
+    path = folder / "fonts.conf"
+    path.write_text("<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>"
+                    "<include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>"
+                    + "".join(rules) + "</fontconfig>\n", encoding="utf-8")
+    return path
+
+
+def convert(src: Path, fmt: str, soffice: str, out: Path | None = None, timeout: float = 180) -> Path:
+    """`soffice --headless --convert-to fmt`; the result lands at `out` (default: beside `src`), never
+    over an existing file. A private profile, so a LibreOffice the operator has open is not disturbed."""
+    target = free_path(out or src.with_suffix(f".{fmt}"))
+    with tempfile.TemporaryDirectory(prefix="township-soffice-") as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig(work)), "HOME": str(work)}
+        cmd = [soffice, "--headless", "--norestore", f"-env:UserInstallation={(work / 'profile').as_uri()}",
+               "--convert-to", fmt, "--outdir", str(work / "out"), str(src)]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        except subprocess.TimeoutExpired as exc:
+            raise ConversionError(f"LibreOffice 转换超时（{timeout:.0f} 秒）：{src.name}") from exc
+        produced = work / "out" / f"{src.stem}.{fmt}"
+        if not produced.exists():
+            raise ConversionError(f"LibreOffice 未能转换 {src.name}：{(done.stderr or done.stdout).strip()[-300:]}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(produced), target)
+    return target

@@ -1,0 +1,54 @@
+"""待完善事项: what staff must still do before the draft can be signed, listed at the top.
+
+Boilerplate the data cannot supply is highlighted in the template ([plate] lines); whatever a staff
+member highlights in their own template counts too. The list goes into a comment on the title, so the
+draft's own text stays exactly the reference's wording.
+"""
+from __future__ import annotations
+
+from docx.enum.text import WD_COLOR_INDEX
+from docx.text.paragraph import Paragraph
+
+from tasks.drafts.provenance import add_note
+
+HEADING_STYLES = {"Heading 1": 1, "Heading 2": 2}
+
+
+def highlighted(paragraph: Paragraph) -> bool:
+    return any(r.font.highlight_color not in (None, WD_COLOR_INDEX.AUTO) and r.text.strip()
+               for r in paragraph.runs)
+
+
+def boilerplate(paragraphs: list[Paragraph]) -> list[tuple[str, str]]:
+    """(where, opening words) of each highlighted paragraph; where is '开头', '一', '二（三）' …"""
+    h1 = h2 = ""
+    found: list[tuple[str, str]] = []
+    for p in paragraphs:
+        level = HEADING_STYLES.get(p.style.name if p.style is not None else "")
+        text = p.text.strip()
+        if level == 1:
+            h1, h2 = text.split("、", 1)[0], ""
+        elif level == 2:
+            h2 = text[: text.find("）") + 1] if "）" in text else text[:4]
+        elif text and highlighted(p):
+            opening = text[:16] + ("…" if len(text) > 16 else "")
+            found.append((f"{h1}{h2}" or "开头", opening))
+    return found
+
+
+def todo_text(places: list[tuple[str, str]], extra: list[str]) -> str:
+    items = [f"【{where}】“{opening}”：模板套话，请结合本年实际修改后取消黄色底纹" for where, opening in places]
+    items += extra
+    lines = [f"待完善事项（共{len(items)}项）："] + [f"{i}. {item}" for i, item in enumerate(items, start=1)]
+    return "\n".join(lines)
+
+
+def add_todo(doc, extra: list[str]) -> int:
+    """Anchor the list on the first line of the title; returns the number of items."""
+    paragraphs = doc.paragraphs
+    places = boilerplate(paragraphs)
+    first = next((p for p in paragraphs if p.text.strip()), None)
+    if first is None or not (places or extra):
+        return 0
+    add_note(doc, first, todo_text(places, extra))
+    return len(places) + len(extra)

@@ -1,0 +1,152 @@
+"""The receipt (回执) a clerk finds in inbox/<unit>/回执/: status on top, every finding with its place
+and what to do, and a copy of the clerk's own sheet with each faulty cell filled and commented.
+
+Written atomically (temp file + rename). Clerks' text is always written as text, never a formula.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlsxwriter.utility import xl_cell_to_rowcol
+
+from schemas.findings import Finding
+from schemas.labels import LEVEL_LABELS, STATUS_LABELS
+from tasks.intake.receipt_writer import (
+    BOLD,
+    ERROR,
+    OK,
+    STATUS_ERROR,
+    STATUS_OK,
+    STATUS_WARNING,
+    TITLE,
+    WARNING,
+    WRAP,
+    Sheet,
+    workbook_bytes,
+)
+
+SUMMARY_SHEET = "校验结果"
+
+
+@dataclass(frozen=True)
+class ReceiptInfo:
+    status: str                 # a key of STATUS_LABELS
+    unit: str
+    unit_name: str
+    period: str
+    original_name: str
+    received_at: str            # local time, as the clerk reads it
+    findings: tuple[Finding, ...]
+    sheet: str = ""
+    grid: tuple[tuple[object, ...], ...] = ()
+    version: int | None = None
+    late: bool = False
+    due: str = ""
+    path: str = ""              # where it goes: inbox/<unit>/回执/…
+
+
+def receipt_name(original_name: str, received_at: dt.datetime) -> str:
+    """<original name>.<YYYYMMDD-HHMMSS>.回执.xlsx — a resubmission never overwrites an older receipt."""
+    return f"{safe_name(original_name)}.{received_at:%Y%m%d-%H%M%S}.回执.xlsx"
+
+
+def free_receipt_path(folder: Path, original_name: str, received_at: dt.datetime,
+                      promised: set[Path] | None = None) -> Path:
+    """The receipt's path, never one an older receipt already holds (two files of one name in one second)
+    nor one `promised` to a receipt not written yet (names cut to 60 characters can meet); adds it there."""
+    path = folder / receipt_name(original_name, received_at)
+    n = 2
+    while path.exists() or (promised is not None and path in promised):
+        path = folder / receipt_name(original_name, received_at).replace(".回执.xlsx", f"-{n}.回执.xlsx")
+        n += 1
+    if promised is not None:
+        promised.add(path)
+    return path
+
+
+def safe_name(name: str, limit: int = 60) -> str:
+    """A clerk's file name made harmless as a file name: no folders, controls or odd Unicode forms."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*\u202a-\u202e\u2066-\u2069]", "_", name).strip(" .")
+    return (name or "文件")[:limit]
+
+
+def write_receipt(info: ReceiptInfo) -> Path:
+    """Atomic (temp file + rename): a reader, or a crash, never sees half a receipt."""
+    path = Path(info.path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheets = [_summary(info)]
+    if info.grid and info.sheet:
+        sheets.append(_copy_with_marks(info))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(workbook_bytes(sheets, author="乡镇报表系统"))
+    os.replace(tmp, path)
+    return path
+
+
+STATUS_STYLES = {"已退回": STATUS_ERROR, "重复报送": STATUS_WARNING}
+LEVEL_STYLES = {"error": ERROR, "warning": WARNING, "info": OK}
+
+
+def _summary(info: ReceiptInfo) -> Sheet:
+    ws = Sheet(SUMMARY_SHEET, widths={0: 14, 1: 30, 2: 56, 3: 44})
+    label = STATUS_LABELS[info.status]
+    ws.put(0, 0, "报送回执", TITLE)
+    ws.put(1, 0, "处理结果", BOLD)
+    ws.put(1, 1, label, STATUS_STYLES.get(label, STATUS_OK))
+    rows = [("报送单位", f"{info.unit_name}（{info.unit}）"), ("报告期", info.period or "未能识别"),
+            ("报送文件", info.original_name), ("接收时间", info.received_at)]
+    if info.version:
+        rows.append(("版本", f"第 {info.version} 版"))
+    if info.due:
+        rows.append(("截止日期", f"{info.due}" + ("（本次逾期）" if info.late else "")))
+    errors = sum(f.level == "error" for f in info.findings)
+    warnings = sum(f.level == "warning" for f in info.findings)
+    rows.append(("问题数量", f"错误 {errors} 项，提示 {warnings} 项"))
+    for r, (key, value) in enumerate(rows, start=2):
+        ws.put(r, 0, key, BOLD)
+        ws.put(r, 1, value)
+    head = len(rows) + 3
+    for c, title in enumerate(("位置", "级别", "问题", "怎么办")):
+        ws.put(head, c, title, BOLD)
+    for r, f in enumerate(info.findings, start=head + 1):
+        ws.put(r, 0, f.place, WRAP)
+        ws.put(r, 1, LEVEL_LABELS[f.level], LEVEL_STYLES[f.level])
+        ws.put(r, 2, f.message, WRAP)
+        ws.put(r, 3, f.hint, WRAP)
+    if not info.findings:
+        ws.put(head + 1, 2, "未发现问题，谢谢！")
+    return ws
+
+
+def _sheet_title(name: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "报表"
+
+
+def _copy_with_marks(info: ReceiptInfo) -> Sheet:
+    """The clerk's sheet at the same coordinates, so 报表!E9 in a finding is E9 here; faulty cells filled
+    and commented. Every value is written as what it is: text stays text, never a formula."""
+    ws = Sheet(_sheet_title(info.sheet), widths={1: 18, 2: 24})
+    for r, line in enumerate(info.grid):
+        for c, value in enumerate(line):
+            if value != "" and value is not None:
+                ws.put(r, c, str(value) if isinstance(value, (dt.time, dt.timedelta)) else value)
+    prefix = f"{info.sheet}!"
+    marked: dict[tuple[int, int], list[Finding]] = {}
+    for f in info.findings:
+        if f.place.startswith(prefix) and f.level != "info":
+            try:
+                marked.setdefault(xl_cell_to_rowcol(f.place[len(prefix):]), []).append(f)
+            except (ValueError, AttributeError, TypeError):
+                continue
+    for (r, c), found in marked.items():
+        value, _ = ws.cells.get((r, c), ("", 0))
+        ws.put(r, c, value, ERROR if any(f.level == "error" for f in found) else WARNING)
+        ws.comments[(r, c)] = "\n".join(f"{LEVEL_LABELS[f.level]}：{f.message}" + (f"\n{f.hint}" if f.hint else "")
+                                        for f in found)
+    return ws

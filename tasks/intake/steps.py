@@ -1,0 +1,161 @@
+"""One dropped file through the intake, each step ordered so a crash at any instant leaves a state the
+next run completes (issue 6):
+
+  take the bytes (`arrive`: judge them, copy the original into the archive) → one transaction
+  (`record_file`: ledger row + findings + values) → [one flush of the ledger, by the job] → the receipt
+  (temp + rename) → remove the file from the inbox (`answer` does the last three for a lone file).
+
+A job of many files (`tasks/intake/job.py`) runs these in a limited child; `tasks/intake/reconcile.py`
+finishes whatever a crash interrupted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Connection
+
+from schemas.findings import Finding, finding
+from schemas.settings import Limits
+from tasks.home import Home
+from tasks.intake.archive import archive_path, sha256_of, write_durably
+from tasks.intake.discover import Dropped
+from tasks.intake.receipt import ReceiptInfo, free_receipt_path, write_receipt
+from tasks.ledger.engine import flush_ledger, writing
+from tasks.ledger.record import Arrival, Recorded, plan, write
+from tasks.ledger.timeliness import due_date, is_late
+from tasks.ledger.unit_ledger import UnitLedger
+from tasks.returns.judge import judge
+from tasks.returns.periods import period_year
+from tasks.returns.validate import Context
+from tasks.returns.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class Arrived:
+    """A dropped file judged and archived, ready for its transaction."""
+    dropped: Dropped
+    sha256: str
+    size: int
+    verdict: Verdict
+    archive: Path
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    unit: str
+    name: str
+    status: str
+    period: str | None
+    submission_id: int
+    receipt: str
+    late: bool | None
+    findings: tuple[Finding, ...]
+    corrected: bool = False
+
+
+def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: float,
+           settle_seconds: float, alarm: float | None = None, durable: bool = True) -> Arrived | None:
+    """None: the file vanished, changed since it was listed, is locked by an open Excel, or is a broken
+    zip that may still be arriving — the next run looks again. alarm: in a reading child only, seconds
+    after which SIGALRM ends the child if a reader hangs (a native call cannot be interrupted).
+    durable=False: the caller makes the archive copies durable at once, before any transaction."""
+    try:
+        st = dropped.path.stat()
+        data = dropped.path.read_bytes()
+    except (FileNotFoundError, PermissionError):
+        return None
+    if st.st_size != dropped.size or st.st_mtime != dropped.mtime or len(data) != dropped.size:
+        return None
+    if alarm:
+        signal.setitimer(signal.ITIMER_REAL, alarm)  # no handler: the default action ends the process
+    verdict = judge(data, ctx, limits)
+    if alarm:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    young = wall - max(st.st_mtime, st.st_ctime) < max(2 * settle_seconds, 60)
+    if young and any(f.code == "E_CORRUPT" for f in verdict.findings):
+        return None  # "incomplete, try later" rather than "corrupt"
+    sha = sha256_of(data)
+    period = verdict.checked.period if verdict.checked else None
+    dest = archive_path(archive, period_year(period) if period else ctx.today.year, dropped.unit, sha,
+                        verdict.read.sniffed.kind)
+    if not (dest.exists() and dest.stat().st_size == len(data)):  # never overwritten: same name, same bytes
+        write_durably(dest, data, sync=durable)
+    return Arrived(dropped, sha, len(data), verdict, dest)
+
+
+def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
+          now: dt.datetime, promised: set[Path] | None = None) -> tuple[FileOutcome, ReceiptInfo]:
+    """Plan from what the unit's ledger holds, then one write transaction for the file: the write lock
+    is held only for the writes. Returns the outcome and its receipt. promised: receipt paths given
+    to files whose receipts are not written yet."""
+    reader, writer = conns
+    dropped, verdict, checked = arrived.dropped, arrived.verdict, arrived.verdict.checked
+    tz = ZoneInfo(home.settings.schedules.timezone)
+    found = list(verdict.findings)
+    period = checked.period if checked else None
+    submitted = dt.datetime.fromtimestamp(min(dropped.mtime, now.timestamp()), dt.UTC)
+    due = due_date(period, home.settings.due_working_days, home.settings.calendar) if verdict.ok else None
+    late = is_late(submitted.astimezone(tz), due) if due else None
+    if late:
+        found.append(finding("W_LATE", expected=f"{due.due:%Y-%m-%d}"))
+    arrival = Arrival(
+        unit=dropped.unit, original_name=dropped.name, sha256=arrived.sha256, size=arrived.size,
+        format=verdict.read.sniffed.kind, received_at=naive_utc(now), submitted_at=naive_utc(submitted),
+        archive_path=str(arrived.archive.relative_to(home.root)),
+        receipt_path=str(free_receipt_path(home.receipt_dir(dropped.unit), dropped.name, now.astimezone(tz),
+                                           promised).relative_to(home.root)),
+        declared_unit=checked.declared_unit if checked else "", period=period, late=late,
+        due_date=due.due if due else None)
+    values = checked.values if verdict.ok else None
+    decided = plan(ledger, reader, arrival, values, tuple(found),
+                   (home.settings.outlier_factor, home.settings.outlier_floor))
+    if decided.resumed is not None:
+        rec = decided.resumed
+    else:
+        with writing(writer):
+            rec = write(writer, arrival, values, decided, ledger)
+    outcome = FileOutcome(dropped.unit, dropped.name, rec.status, period, rec.submission_id, rec.receipt_path,
+                          late, rec.findings, rec.corrected)
+    return outcome, receipt_info(home, rec, arrival, verdict.read.ret)
+
+
+def naive_utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def receipt_info(home: Home, rec: Recorded, arrival: Arrival, ret) -> ReceiptInfo:
+    status = rec.status
+    if rec.corrected and status in ("accepted", "accepted_with_warnings"):
+        status = "corrected" if status == "accepted" else "corrected_with_warnings"
+    unit = home.registry.by_code().get(arrival.unit)
+    tz = ZoneInfo(home.settings.schedules.timezone)
+    received = arrival.received_at.replace(tzinfo=dt.UTC).astimezone(tz)
+    return ReceiptInfo(
+        status=status, unit=arrival.unit, unit_name=unit.name if unit else "未登记单位",
+        period=arrival.period or "", original_name=arrival.original_name,
+        received_at=f"{received:%Y-%m-%d %H:%M:%S}", findings=rec.findings,
+        sheet=ret.sheet if ret else "", grid=ret.grid if ret else (), version=rec.version,
+        late=bool(arrival.late), due=f"{arrival.due_date:%Y-%m-%d}" if arrival.due_date else "",
+        path=str(home.root / rec.receipt_path))
+
+
+def answer(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
+           now: dt.datetime) -> FileOutcome:
+    """Store, write the receipt, empty the inbox: in this order, so a crash between is finished later.
+    The flush covers a row resumed from a killed job's commits, which no one has flushed yet."""
+    outcome, info = record_file(arrived, home, conns, ledger, now)
+    flush_ledger(conns[1].engine)
+    write_receipt(info)
+    remove(arrived.dropped.path)
+    return outcome
+
+
+def remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass

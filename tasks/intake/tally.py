@@ -1,0 +1,59 @@
+"""What an ingest run did, in counts: per batch (`Tally`, light enough to pass between Prefect tasks at
+any size of run) and for the whole run (`IngestSummary`, the operator's one line and the artifacts)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from schemas.labels import STATUS_LABELS
+from tasks.intake.discover import Discovery
+from tasks.intake.steps import FileOutcome
+
+REFUSED_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a batch did, in counts: light enough to pass between Prefect tasks at any size of run."""
+    by_unit: dict[str, dict[str, int]]              # unit → status (and "late") → files
+    refused: tuple[tuple[str, str, str], ...] = ()  # (unit, file, why) of the first refused files
+
+
+def tally(outcomes: list[FileOutcome]) -> Tally:
+    by_unit: dict[str, Counter] = {}
+    for o in outcomes:
+        by_unit.setdefault(o.unit, Counter())[o.status] += 1
+        if o.late:
+            by_unit[o.unit]["late"] += 1
+    refused = tuple((o.unit, o.name, "；".join(f.message for f in o.findings if f.level == "error")[:200])
+                    for o in outcomes if o.status == "rejected")[:REFUSED_SHOWN]
+    return Tally({u: dict(c) for u, c in by_unit.items()}, refused)
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    received: int
+    by_status: dict[str, int]
+    by_unit: dict[str, dict[str, int]]
+    settling: int
+    strays: tuple[str, ...]
+    refused: tuple[tuple[str, str, str], ...] = ()
+
+    def line(self) -> str:
+        parts = [f"{STATUS_LABELS.get(k, k)} {v}" for k, v in sorted(self.by_status.items())]
+        return (f"收到 {self.received} 个文件：" + ("，".join(parts) if parts else "无")
+                + (f"；{self.settling} 个仍在写入，下次处理" if self.settling else "")
+                + (f"；{len(self.strays)} 个不在已登记单位文件夹中" if self.strays else ""))
+
+
+def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
+    by_unit: dict[str, Counter] = {}
+    for t in tallies:
+        for unit, counts in t.by_unit.items():
+            by_unit.setdefault(unit, Counter()).update(counts)
+    by_status: Counter = Counter()
+    for counts in by_unit.values():
+        by_status.update({k: v for k, v in counts.items() if k != "late"})
+    refused = tuple(r for t in tallies for r in t.refused)[:REFUSED_SHOWN]
+    return IngestSummary(sum(by_status.values()), dict(by_status), {u: dict(c) for u, c in by_unit.items()},
+                         len(discovery.settling), discovery.strays, refused)

@@ -1,0 +1,1 @@
+"""The ledger: the database of submissions, findings and values; migrations; sums for drafts and summaries."""

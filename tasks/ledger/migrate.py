@@ -1,0 +1,49 @@
+"""The migration runner: brings a ledger's schema to the current revision through alembic."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from tasks.ledger.engine import make_engine, write_transaction
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` through alembic, so an upgrade keeps a township's data."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    target = ScriptDirectory.from_config(cfg).get_current_head() if revision == "head" else revision
+    if current == target:
+        return
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            # Workers on several machines may start at once: one migrates, the others wait, then find
+            # nothing left to do (SQLite's BEGIN IMMEDIATE does the same for one machine).
+            conn.execute(text("SELECT pg_advisory_xact_lock(7201400)"))
+        if MigrationContext.configure(conn).get_current_revision() == target:
+            return
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+@contextmanager
+def open_ledger(url: str) -> Iterator[Engine]:
+    """A step's ledger, opened at the step's edge: an engine at the current schema, disposed at its end."""
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        yield engine
+    finally:
+        engine.dispose()

@@ -1,0 +1,156 @@
+"""The submissions ledger: one transaction per file decides duplicate / correction / rejection and
+writes the ledger row, its findings and its values together — all of a file, or nothing of it."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from schemas.findings import Finding, finding, worst_level
+from tasks.ledger.engine import write_transaction
+from tasks.ledger.tables import STORED, return_values, submissions
+from tasks.ledger.tables import findings as findings_t
+from tasks.ledger.unit_ledger import Held, UnitLedger
+from tasks.returns.validate import Value, outlier_findings
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A file taken from the inbox, with everything the ledger needs to know about it."""
+    unit: str
+    original_name: str
+    sha256: str
+    size: int
+    format: str
+    received_at: dt.datetime      # UTC
+    submitted_at: dt.datetime     # UTC (the file's mtime)
+    archive_path: str
+    receipt_path: str
+    declared_unit: str = ""
+    period: str | None = None
+    late: bool | None = None
+    due_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    submission_id: int
+    status: str                    # accepted | accepted_with_warnings | rejected | duplicate
+    version: int | None
+    findings: tuple[Finding, ...]
+    receipt_path: str
+    corrected: bool = False        # this version superseded an earlier one
+    resumed: bool = False          # the ledger already had this very drop (a crash left it half done)
+
+
+# Statements built once (immutable values, not state): building a select() costs more than running it.
+INSERT_SUBMISSION = insert(submissions).returning(submissions.c.id)
+INSERT_VALUES = insert(return_values)
+INSERT_FINDINGS = insert(findings_t)
+SUPERSEDE = update(submissions).where(submissions.c.id == bindparam("old")).values(
+    status="superseded", superseded_by=bindparam("new"))
+FINDINGS_OF = select(findings_t).where(findings_t.c.submission_id == bindparam("sid")).order_by(findings_t.c.seq)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the ledger will record for a file, decided from what it already holds."""
+    status: str                          # accepted | accepted_with_warnings | rejected | duplicate
+    version: int | None
+    findings: tuple[Finding, ...]
+    resumed: Recorded | None = None      # this very drop is already recorded: nothing to write
+    duplicate_of: int | None = None
+    supersedes: int | None = None
+
+
+def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
+         found: tuple[Finding, ...], outliers: tuple[float, int] | None = None) -> Plan:
+    """From what the unit's ledger holds; reads the database (in a transaction of its own on `conn`) only
+    to resume a recorded drop. values is
+    None when the file was refused outright. outliers=(factor, floor): warn on values far above the
+    unit's own earlier months."""
+    existing = ledger.by_sha.get(arrival.sha256)
+    if existing is not None:
+        same_drop = existing.original_name == arrival.original_name and (
+            existing.stage != "done" or existing.submitted_at == arrival.submitted_at)
+        if same_drop:  # a run interrupted after its commit, or a second worker on the same file
+            with conn.begin():
+                recorded = _findings_of(conn, existing.id)
+            return Plan(existing.status, existing.version, (), resumed=Recorded(
+                existing.id, existing.status, existing.version, recorded, existing.receipt_path,
+                resumed=True))
+        note = finding("I_DUPLICATE", expected=f"{existing.received_at:%Y-%m-%d %H:%M}（{existing.original_name}）")
+        return Plan("duplicate", None, (note,), duplicate_of=existing.id)
+    if values is None or arrival.period is None or worst_level(list(found)) == "error":
+        return Plan("rejected", None, found)
+    if outliers and any(v.value > outliers[1] for v in values):  # else no value can be one
+        found = (*found, *outlier_findings(values, ledger.history(arrival.period), *outliers))
+    status = "accepted_with_warnings" if worst_level(list(found)) == "warning" else "accepted"
+    # The stored version is the newest: superseded ones are older, refused ones have none.
+    previous = ledger.current.get(arrival.period)
+    if previous is None:
+        return Plan(status, 1, found)
+    note = finding("I_CORRECTION", value=arrival.period, parsed=previous.version + 1,
+                   expected=f"{previous.received_at:%Y-%m-%d %H:%M}")
+    return Plan(status, previous.version + 1, (*found, note), supersedes=previous.id)
+
+
+def write(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, p: Plan,
+          ledger: UnitLedger | None = None) -> Recorded:
+    """Writes only, within the caller's write transaction: the row, its findings, its values; then
+    keeps `ledger` true."""
+    if p.resumed is not None:
+        return p.resumed
+    sid = _insert(conn, arrival, p.status, p.version, p.findings, duplicate_of=p.duplicate_of)
+    if p.supersedes is not None:
+        conn.execute(SUPERSEDE, {"old": p.supersedes, "new": sid})
+    if values and p.status in STORED:
+        conn.execute(INSERT_VALUES, [
+            {"submission_id": sid, "unit": arrival.unit, "period": arrival.period, "indicator": v.indicator,
+             "value": v.value, "raw": v.raw, "place": v.place, "note": v.note} for v in values])
+    if ledger is not None:
+        ledger.note(arrival.sha256, Held(sid, p.status, p.version, arrival.period, arrival.original_name, "stored",
+                                         arrival.submitted_at, arrival.received_at, arrival.receipt_path),
+                    {v.indicator: v.value for v in values} if values else None)
+    return Recorded(sid, p.status, p.version, p.findings, arrival.receipt_path, corrected=p.supersedes is not None)
+
+
+def _insert(conn: Connection, a: Arrival, status: str, version: int | None, found: tuple[Finding, ...],
+            duplicate_of: int | None = None) -> int:
+    sid = conn.execute(INSERT_SUBMISSION, {
+        "unit": a.unit, "declared_unit": a.declared_unit, "period": a.period, "version": version,
+        "sha256": a.sha256, "original_name": a.original_name, "size": a.size, "format": a.format,
+        "received_at": a.received_at, "submitted_at": a.submitted_at, "status": status, "late": a.late,
+        "due_date": a.due_date, "archive_path": a.archive_path, "receipt_path": a.receipt_path, "stage": "stored",
+        "duplicate_of": duplicate_of}).scalar_one()
+    if found:
+        conn.execute(INSERT_FINDINGS, [
+            {"submission_id": sid, "seq": i, "code": f.code, "level": f.level, "place": f.place,
+             "message": f.message, "hint": f.hint, "value": f.value} for i, f in enumerate(found)])
+    return sid
+
+
+def _findings_of(conn: Connection, sid: int) -> tuple[Finding, ...]:
+    rows = conn.execute(FINDINGS_OF, {"sid": sid}).all()
+    return tuple(Finding(r.code, r.level, r.place, r.message, r.hint, r.value) for r in rows)
+
+
+def mark_done(engine: Engine, ids: list[int]) -> None:
+    if not ids:
+        return
+    with write_transaction(engine) as conn:
+        conn.execute(update(submissions).where(submissions.c.id.in_(ids)).values(stage="done"))
+
+
+def unfinished(engine: Engine):
+    """Ledger rows whose receipt or inbox removal may not have happened (a crash came between)."""
+    with engine.connect() as conn:
+        return conn.execute(select(submissions).where(submissions.c.stage != "done")
+                            .order_by(submissions.c.id)).all()
+
+
+def findings_of(engine: Engine, sid: int) -> tuple[Finding, ...]:
+    with engine.connect() as conn:
+        return _findings_of(conn, sid)

@@ -1,0 +1,83 @@
+"""The ledger's tables (SQLAlchemy Core): submissions, their findings and their values.
+
+The schema changes only through alembic migrations (`tasks/ledger/migrations/`, applied by
+`tasks/ledger/migrate.py`); these definitions are what the migrations arrive at.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+                        BigInteger,
+                        Boolean,
+                        Column,
+                        Date,
+                        DateTime,
+                        ForeignKey,
+                        Index,
+                        Integer,
+                        MetaData,
+                        String,
+                        Table,
+                        Text,
+                        text,
+)
+
+metadata = MetaData()
+
+submissions = Table(
+    "submissions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(40), nullable=False),          # the folder's unit: identity comes from the folder
+    Column("declared_unit", String(64)),                 # what the file said
+    Column("period", String(7)),                         # 2024-03; null when unreadable
+    Column("version", Integer),                          # 1, 2, … for stored returns of (unit, period)
+    Column("sha256", String(64), nullable=False),
+    Column("original_name", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("format", String(16)),
+    Column("received_at", DateTime, nullable=False),     # UTC, when this run took the file
+    Column("submitted_at", DateTime, nullable=False),    # UTC, when the file was last written (its mtime)
+    Column("status", String(24), nullable=False),
+    Column("late", Boolean),
+    Column("due_date", Date),
+    Column("archive_path", Text),
+    Column("receipt_path", Text),
+    Column("stage", String(12), nullable=False),         # stored → receipted → done (inbox emptied)
+    Column("duplicate_of", Integer, ForeignKey("submissions.id")),
+    Column("superseded_by", Integer, ForeignKey("submissions.id")),
+)
+# The last line of defence against processing one file twice, whatever the locks did.
+Index("uq_submissions_unit_sha", submissions.c.unit, submissions.c.sha256, unique=True,
+      sqlite_where=text("status != 'duplicate'"), postgresql_where=text("status != 'duplicate'"))
+Index("uq_submissions_version", submissions.c.unit, submissions.c.period, submissions.c.version, unique=True)
+Index("ix_submissions_period", submissions.c.period)
+Index("ix_submissions_unfinished", submissions.c.id,  # migration 0002: what reconcile looks for at every run
+      sqlite_where=text("stage != 'done'"), postgresql_where=text("stage != 'done'"))
+
+findings = Table(
+    "findings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("level", String(10), nullable=False),
+    Column("place", String(80), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("hint", Text, nullable=False, default=""),
+    Column("value", Text, nullable=False, default=""),
+)
+
+return_values = Table(
+    "return_values", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("unit", String(40), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("indicator", String(64), nullable=False),
+    Column("value", BigInteger, nullable=False),
+    Column("raw", Text, nullable=False, default=""),
+    Column("place", String(80), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+)
+Index("ix_values_period_indicator", return_values.c.period, return_values.c.indicator)
+
+STORED = ("accepted", "accepted_with_warnings")  # statuses whose values count

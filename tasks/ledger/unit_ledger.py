@@ -1,0 +1,76 @@
+"""What the ledger holds for one unit, read once per job instead of once per file: its rows by content
+hash (duplicates, resumed drops), the stored version of each period (corrections) and its stored values
+by period (outliers). One unit is written by one process at a time (per-unit jobs and locks), so the
+picture stays true while the job keeps it up to date; the unique indexes catch anything else."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
+
+from tasks.ledger.tables import STORED, return_values, submissions
+
+UNIT_ROWS = select(submissions.c.id, submissions.c.sha256, submissions.c.status, submissions.c.version,
+                   submissions.c.period, submissions.c.original_name, submissions.c.stage,
+                   submissions.c.submitted_at, submissions.c.received_at, submissions.c.receipt_path).where(
+    submissions.c.unit == bindparam("unit"), submissions.c.status != "duplicate")
+UNIT_VALUES = (select(return_values.c.period, return_values.c.indicator, return_values.c.value)
+               .join(submissions, submissions.c.id == return_values.c.submission_id)
+               .where(submissions.c.unit == bindparam("unit"), submissions.c.status.in_(STORED)))
+
+
+@dataclass
+class Held:
+    id: int
+    status: str
+    version: int | None
+    period: str | None
+    original_name: str
+    stage: str
+    submitted_at: dt.datetime
+    received_at: dt.datetime
+    receipt_path: str
+
+
+@dataclass
+class UnitLedger:
+    unit: str
+    by_sha: dict[str, Held] = field(default_factory=dict)
+    current: dict[str, Held] = field(default_factory=dict)          # period → its stored row
+    values: dict[str, dict[str, int]] = field(default_factory=dict)  # period → indicator → stored value
+
+    @classmethod
+    def load(cls, conn: Connection, unit: str) -> UnitLedger:
+        ledger = cls(unit)
+        for r in conn.execute(UNIT_ROWS, {"unit": unit}):
+            held = Held(r.id, r.status, r.version, r.period, r.original_name, r.stage, r.submitted_at,
+                        r.received_at, r.receipt_path)
+            ledger.by_sha[r.sha256] = held
+            if r.status in STORED and r.period:
+                ledger.current[r.period] = held
+        for period, indicator, value in conn.execute(UNIT_VALUES, {"unit": unit}):
+            ledger.values.setdefault(period, {})[indicator] = value
+        return ledger
+
+    def history(self, before_period: str) -> dict[str, list[int]]:
+        """Stored values of earlier periods, per indicator."""
+        out: dict[str, list[int]] = {}
+        for period, per in self.values.items():
+            if period < before_period:
+                for indicator, value in per.items():
+                    out.setdefault(indicator, []).append(value)
+        return out
+
+    def note(self, sha256: str, held: Held, values: dict[str, int] | None) -> None:
+        """Keep the picture true after this job wrote a row."""
+        if held.status == "duplicate":
+            return
+        self.by_sha[sha256] = held
+        if held.status in STORED and held.period:
+            previous = self.current.get(held.period)
+            if previous is not None:
+                previous.status = "superseded"
+            self.current[held.period] = held
+            self.values[held.period] = dict(values or {})

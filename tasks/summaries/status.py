@@ -1,0 +1,50 @@
+"""What the operator sees: every submission with its findings, and who is missing (DESIGN §6)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from tasks.home import Home
+from tasks.intake.discover import discover
+from tasks.ledger.tables import STORED, submissions
+from tasks.ledger.tables import findings as findings_t
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    submissions: list[dict]
+    missing: list[dict]
+    unregistered: list[str]
+
+    def as_json(self) -> dict:
+        return {"submissions": self.submissions, "missing": self.missing, "unregistered": self.unregistered}
+
+
+def status_report(home: Home, engine: Engine, periods: list[str] | None = None) -> StatusReport:
+    query = select(submissions).order_by(submissions.c.id)
+    if periods:
+        query = query.where(submissions.c.period.in_(periods))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+        issues: dict[int, list[dict]] = {}
+        for f in conn.execute(select(findings_t).order_by(findings_t.c.submission_id, findings_t.c.seq)):
+            issues.setdefault(f.submission_id, []).append(
+                {"level": f.level, "place": f.place, "message": f.message, "code": f.code})
+    names = {u.code: u.name for u in home.registry.units}
+    subs = [{
+        "id": r.id, "unit": r.unit, "unit_name": names.get(r.unit, ""), "period": r.period,
+        "file": r.original_name, "status": r.status, "version": r.version, "late": r.late,
+        "received_at": r.received_at.isoformat(timespec="seconds") + "Z", "receipt": r.receipt_path,
+        "issues": issues.get(r.id, []),
+    } for r in rows]
+    seen_periods = periods or sorted({r.period for r in rows if r.period})
+    stored = {(r.unit, r.period) for r in rows if r.status in STORED}
+    missing = []
+    for period in seen_periods:
+        absent = [{"code": u.code, "name": u.name, "contact": u.contact, "phone": u.phone}
+                  for u in home.registry.units if (u.code, period) not in stored]
+        missing.append({"period": period, "units": absent})
+    strays = discover(home.inbox, {u.code for u in home.registry.units}, 0.0, 0.0).strays
+    return StatusReport(subs, missing, list(strays))
