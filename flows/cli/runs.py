@@ -12,6 +12,7 @@ from rich.table import Table
 
 from flows.cli.app import HomeOpt, app, console, err, home_or_exit
 from flows.server import use_home_server
+from schemas.labels import REPORT_STATES
 
 
 @app.command()
@@ -76,6 +77,8 @@ def _status_table(report) -> None:
             console.print(f"[bold]{m['period']}[/bold] 未报送：" + "、".join(u["name"] for u in m["units"]))
     if report.unregistered:
         console.print("[yellow]不在已登记单位文件夹中的文件：[/yellow]" + "、".join(report.unregistered))
+    from flows.cli.signoff import print_reports
+    print_reports(report.reports)
 
 
 @app.command()
@@ -84,18 +87,29 @@ def report(home: HomeOpt = None,
            out: Annotated[Optional[Path], typer.Option(help="输出 .docx 路径（默认 outbox/ 下带日期的文件名）")] = None,
            pdf: Annotated[bool, typer.Option("--pdf", help="再用 LibreOffice 转一份 PDF 预览")] = False,
            deliver: Annotated[bool, typer.Option("--deliver", help="按 township.toml 的 [delivery] 发邮件")] = False,
+           reopen: Annotated[Optional[str], typer.Option("--reopen", help="已定稿的年度：写明重新修改的原因（定稿保留）")] = None,
            ) -> None:
     """Render the annual report draft (.docx) from stored returns; prints its path (then the PDF's).
 
-    Exits 1 when the draft was made but the PDF or the e-mail asked for could not be.
+    A signed year (已定稿) is not rendered again unless --reopen gives the reason; its final copy stays.
+
+    Exits 1 when the draft was made but the PDF or the e-mail asked for could not be; 3 when the year
+    is signed and --reopen was not given.
     Example: township report --home ./xiatang --year 2024 --pdf --deliver
     """
     h = home_or_exit(home)
+    if reopen is not None and not reopen.strip():
+        err.print("[red]--reopen 需要写明重新修改的原因，例如 --reopen \"更正三月调解数\"[/red]")
+        raise typer.Exit(2)
     use_home_server(h.root)
     from flows.annual_report import run_annual_report
     from flows.cli.outputs import deliver_now, pdf_preview
-    path = Path(run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
-                                  deliver=False))
+    state = run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
+                              deliver=False, reopen=reopen, return_state=True)
+    if state.name == REPORT_STATES["signed"]:  # the year is signed: nothing rendered
+        err.print(state.message or "", soft_wrap=True, markup=False, highlight=False)
+        raise typer.Exit(3)
+    path = Path(state.result())
     typer.echo(str(path))
     codes = [pdf_preview(path, console, err)] if pdf else []
     if deliver:

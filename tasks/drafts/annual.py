@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.catalog import Catalog
@@ -44,7 +45,20 @@ def chart_for(figures: Figures, catalog: Catalog, year: int,
                       f"注：数据来自各单位已接收的月报表，全年合计{sum(values)}{ind.unit}。"), []
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A rendered draft and the figures it states (recorded with its version, checked after signing)."""
+    path: Path
+    figures: Figures               # the year's totals it was rendered from
+    stated: dict[str, str]         # indicator code → the phrase its text states ("70余起")
+
+
 def annual_draft(home: Home, year: int, out: Path | None, on: dt.date) -> Path:
+    return render_annual(home, year, out, on).path
+
+
+def render_annual(home: Home, year: int, out: Path | None, on: dt.date, review: tuple[str, ...] = ()) -> Draft:
+    """`review`: what the last decision asked for (退回修改's opinion), first in the 待完善事项."""
     with open_ledger(home.database_url) as engine:
         figures = figures_for(engine, months_of(str(year)))
         before = figures_for(engine, months_of(str(year - 1)))
@@ -54,6 +68,6 @@ def annual_draft(home: Home, year: int, out: Path | None, on: dt.date) -> Path:
     chart, chart_todo = chart_for(figures, home.catalog, year)
     context = draft_context(figures, home.catalog, home.registry, year, on, previous)
     extras = Extras(figures=figures, catalog=home.catalog, names={u.code: u.name for u in home.registry.units},
-                    chart=chart, todo=tuple(todo + chart_todo))
+                    chart=chart, todo=tuple(todo + chart_todo), review=review)
     doc = render_draft(template_for(home.root), context, extras)
-    return save_atomic(doc, out or draft_path(home.outbox, year, on))
+    return Draft(save_atomic(doc, out or draft_path(home.outbox, year, on)), figures, dict(context.figures))

@@ -13,6 +13,16 @@ from tasks.ledger.engine import make_engine, write_transaction
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def head_revision() -> str:
+    """The newest migration: what every ledger is brought to."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` through alembic, so an upgrade keeps a township's data."""
     from alembic import command
