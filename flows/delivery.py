@@ -22,8 +22,8 @@ def wants_delivery(home: Home, deliver: bool | None) -> bool:
     return deliver if deliver is not None else home.settings.delivery is not None
 
 
-def deliver_files(home: Home, what: str, files: list[str], reviewers: bool = False, text: tuple[str, str] | None = None,
-                  how_to_decide: str = "") -> list[str]:
+def deliver_files(home: Home, what: str, files: list[str], reviewers: bool = False,
+                  text: tuple[str, str] | None = None, how_to_decide: str = "") -> list[str]:
     """To the leaders (`recipients`), or with `reviewers` a draft to those who review it (`reviewers`,
     when named; else the leaders). `text`: (subject, body) of the caller's own (the final copy's)."""
     delivery = home.settings.delivery
@@ -60,12 +60,13 @@ def send_final(home: Home, version_id: int) -> list[str]:
     files = [p for p in (v.final_path, v.pdf_path) if p]
     what = f"{v.year}年法治政府建设情况报告（定稿）"
     signed_on = local(v.decided_at, home.settings.schedules.timezone).split(" ")[0]
-    text = final_mail_text(home.registry.township.name, what, [Path(f) for f in files], v.decided_by or "", signed_on)
+    text = final_mail_text(home.registry.township.name, what, [Path(f) for f in files], v.decided_by or "",
+                           signed_on)
     sent = deliver_files(home, what, files, text=text)
     with open_ledger(home.database_url) as engine:
         record_delivery(engine, version_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), sent)
     return sent
 
 
-send_final_task = task(send_final, name="deliver-final", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30,
-                       retry_condition_fn=transient_smtp)
+send_final_task = task(send_final, name="deliver-final", cache_policy=NO_CACHE, retries=2,
+                       retry_delay_seconds=30, retry_condition_fn=transient_smtp)

@@ -90,7 +90,8 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
     await asyncio.gather(
         acreate_table_artifact(report.rows, key="ingest-summary" if units is None else None,
                                description=f"{title}：各单位收到、接收、退回、迟报，及 {report.collecting} 前缺报月份"),
-        acreate_markdown_artifact(report.markdown + drift, key="ingest-summary-text" if units is None else None,
+        acreate_markdown_artifact(report.markdown + drift,
+                                  key="ingest-summary-text" if units is None else None,
                                   description=title))
     print(summary.line())
     return summary

@@ -100,7 +100,8 @@ def fired_attempts(version_id: int) -> int:
     ctx = FlowRunContext.get()
     keys = (ctx.flow_run.empirical_policy.pause_keys or set()) if ctx and ctx.flow_run else set()
     prefix = REVIEW_KEY.format(id=version_id, n="")
-    return max((int(k[len(prefix):]) for k in keys if k.startswith(prefix) and k[len(prefix):].isdigit()), default=0)
+    numbers = [k[len(prefix):] for k in keys if k.startswith(prefix)]
+    return max((int(n) for n in numbers if n.isdigit()), default=0)
 
 
 def form_text(home: Home, v: ReportVersion, problem: str) -> str:
@@ -133,7 +134,8 @@ async def await_decision(home: Home, version: ReportVersion) -> State:
             return await finish(home, Outcome(current, False))
         checked = check_decision(answer.result, answer.by, answer.opinion, answer.edited_file, home.outbox)
         outcome = (checked if isinstance(checked, Problem)
-                   else decide_task(quote(home), version.id, checked, dt.datetime.now(dt.UTC), find_soffice()))
+                   else decide_task(quote(home), version.id, checked, dt.datetime.now(dt.UTC),
+                                    find_soffice()))
         if not isinstance(outcome, Problem):
             return await finish(home, outcome)
         problem = outcome.message
@@ -150,7 +152,8 @@ async def finish(home: Home, outcome: Outcome) -> State:
     elif v.state == "rejected":
         message = f"第{v.version}稿退回修改（{v.decided_by}）：{v.opinion}"
     else:
-        message = f"第{v.version}稿已定稿（{v.decided_by}）：{v.final_path}" + "".join(f"\n{n}" for n in outcome.notes)
+        message = f"第{v.version}稿已定稿（{v.decided_by}）：{v.final_path}"
+        message += "".join(f"\n{n}" for n in outcome.notes)
         message += "\n" + deliver_in_run(home, v)
     print(message)
     await acreate_markdown_artifact(f"# {v.year}年度报告：{REPORT_STATES[v.state]}\n\n{message}\n",
@@ -166,7 +169,8 @@ def deliver_in_run(home: Home, v: ReportVersion) -> str:
     try:
         sent = send_final_task(quote(home), v.id)
     except Exception as exc:  # noqa: BLE001 — said in the run's message; retried already where it could help
-        return f"定稿邮件未发出（{type(exc).__name__}: {exc}）；可稍后运行 township signoff --year {v.year} --by {v.decided_by} 补发"
+        return (f"定稿邮件未发出（{type(exc).__name__}: {exc}）；"
+                f"可稍后运行 township signoff --year {v.year} --by {v.decided_by} 补发")
     return "定稿已发送给 " + "、".join(sent)
 
 

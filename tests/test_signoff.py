@@ -97,9 +97,11 @@ def test_signing_makes_the_final_copy_and_records_it(home):
         [v] = versions(engine, 2024)
     assert (v.state, v.decided_by, v.final_path) == ("signed", "李书记", str(final))
     assert v.final_sha256 == hashlib.sha256(final.read_bytes()).hexdigest() and v.signed_from == str(draft)
-    assert v.figures["DISPUTE"] == {"name": "调处矛盾纠纷", "unit": "起", "total": 73, "stated": "70余起", "in_final": True}
+    assert v.figures["DISPUTE"] == {"name": "调处矛盾纠纷", "unit": "起", "total": 73, "stated": "70余起",
+                                    "in_final": True}
     if shutil.which("soffice"):
-        assert v.pdf_path == str(final.with_suffix(".pdf")) and Path(v.pdf_path).read_bytes().startswith(b"%PDF")
+        assert v.pdf_path == str(final.with_suffix(".pdf"))
+        assert Path(v.pdf_path).read_bytes().startswith(b"%PDF")
     assert year_report(home)["label"] == "已定稿"
 
 
@@ -116,7 +118,8 @@ def test_the_edited_file_is_signed_with_the_staff_wording(home):
 
 def test_a_signed_year_is_not_rendered_again_until_reopened(home):
     report(home)
-    final = Path(next(line for line in signoff(home, "--by", "李书记").stdout.splitlines() if line.endswith(".docx")))
+    signed = signoff(home, "--by", "李书记").stdout.splitlines()
+    final = Path(next(line for line in signed if line.endswith(".docx")))
     signed_bytes = final.read_bytes()
     drafts = set(home.outbox.glob("*（草稿）*.docx"))
     refused = report(home)
@@ -141,8 +144,8 @@ def test_a_late_correction_is_flagged_against_the_signed_figures(home):
     correct(home, {"DISPUTE": 85})                     # now “80余起”: the signed text no longer holds
     ingest_now(home)
     [drift] = year_report(home)["unsupported"]
-    assert drift == {"code": "DISPUTE", "name": "调处矛盾纠纷", "stated": "70余起", "signed_total": 73, "total_now": 85,
-                     "stated_now": "80余起"}
+    assert drift == {"code": "DISPUTE", "name": "调处矛盾纠纷", "stated": "70余起", "signed_total": 73,
+                     "total_now": 85, "stated_now": "80余起"}
     shown = township("status", "--home", str(home.root))
     assert "定稿为“70余起”（当时合计73），现合计85，应为“80余起”" in shown.output
     refused = report(home)
@@ -158,8 +161,8 @@ def test_the_late_correction_is_in_the_ingest_runs_artifact(home):
     correct(home, {"DISPUTE": 90})
     assert township("ingest", "--home", str(home.root)).exit_code == 0
     with get_client(sync_client=True) as client:
-        [latest] = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-summary-text"])),
-                                         sort="CREATED_DESC", limit=1)
+        by_key = ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-summary-text"]))
+        [latest] = client.read_artifacts(artifact_filter=by_key, sort="CREATED_DESC", limit=1)
     assert "2024年度报告（第1稿，已定稿）与现有数据不符" in latest.data and "现合计90，应为“90起”" in latest.data
 
 
@@ -207,7 +210,7 @@ def test_a_failed_delivery_is_sent_again_by_the_next_signoff(home):
     assert year_report(home)["label"] == "已定稿" and year_report(home)["versions"][0]["delivered_at"] is None
     with smtp_server() as (mailbox, live):
         toml = home.root / "township.toml"
-        toml.write_text(toml.read_text(encoding="utf-8").replace(f"smtp_port = {port}", f"smtp_port = {live}"),
-                        encoding="utf-8")
+        text = toml.read_text(encoding="utf-8")
+        toml.write_text(text.replace(f"smtp_port = {port}", f"smtp_port = {live}"), encoding="utf-8")
         resent = signoff(home, "--by", "李书记")
         assert resent.exit_code == 0 and "补发" in resent.output and len(mailbox.messages) == 1

@@ -78,14 +78,15 @@ def test_review_in_the_ui_from_draft_to_signed_report(tmp_path):
     log = tmp_path / "serve.log"
     with smtp_server() as (mailbox, smtp_port):
         configure_mail(home, smtp_port, reviewers=["office@xiatang.example"])
-        proc = start([str(BIN / "township"), "serve", "--home", str(home.root), "--port", str(port)], env, log)
+        serve = [str(BIN / "township"), "serve", "--home", str(home.root), "--port", str(port)]
+        proc = start(serve, env, log)
         try:
             wait_for(lambda: "Prefect 界面" in log.read_text(errors="replace") or proc.poll() is not None, 180,
                      "township serve to start", log)
             first = _run(api, year=2024)
             assert _until(api, first, "PAUSED", log)["name"] == "Suspended"
             draft1 = next(home.outbox.glob("*（草稿）*.docx"))
-            [(to, raw)] = mailbox.messages                   # the draft went to the reviewers, not the leaders
+            [(to, raw)] = mailbox.messages           # the draft went to the reviewers, not the leaders
             assert to == ["office@xiatang.example"] and attachments(raw) == {draft1.name: draft1.read_bytes()}
             form = _form(api, first)
             assert form["properties"]["result"]["title"] == "审定结果"
@@ -131,8 +132,8 @@ def test_review_in_the_ui_from_draft_to_signed_report(tmp_path):
 
             fourth = _run(api, year=2024, reopen="三月调解数有误")  # reopened; decided from the command line
             _until(api, fourth, "PAUSED", log)
-            done = cli([str(BIN / "township"), "signoff", "--home", str(home.root), "--year", "2024", "--by", "王主任",
-                        "--reject", "数字待核实"], env)
+            done = cli([str(BIN / "township"), "signoff", "--home", str(home.root), "--year", "2024",
+                        "--by", "王主任", "--reject", "数字待核实"], env)
             assert done.returncode == 0 and "已通知 Prefect" in done.stdout, done.stdout + done.stderr
             ended = _until(api, fourth, "COMPLETED", log)
             assert ended["name"] == "已退回" and "本运行未另作决定" in ended["message"]

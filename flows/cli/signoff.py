@@ -17,7 +17,8 @@ from flows.server import use_home_server
 def signoff(home: HomeOpt = None,
             year: Annotated[Optional[int], typer.Option(help="审定哪一年的报告")] = None,
             by: Annotated[str, typer.Option("--by", help="审定（签发）人姓名")] = "",
-            file: Annotated[Optional[Path], typer.Option("--file", help="工作人员在 Word/WPS 中改好的 .docx（路径，或 outbox/审定/ 中的文件名）；不给则以系统草稿定稿")] = None,
+            file: Annotated[Optional[Path], typer.Option(
+                "--file", help="工作人员在 Word/WPS 中改好的 .docx（路径，或 outbox/审定/ 中的文件名）；不给则以系统草稿定稿")] = None,
             reject: Annotated[Optional[str], typer.Option("--reject", help="退回修改，并写明意见")] = None,
             ) -> None:
     """审定签发 the year's latest draft: without --reject it becomes the final copy (定稿: no 草稿 mark,
@@ -65,7 +66,8 @@ def signoff(home: HomeOpt = None,
                       "下一稿的待完善事项第一条将列出此意见；修改后请重新生成草稿：township report --year "
                       f"{v.year}", soft_wrap=True)
         raise typer.Exit(0)
-    console.print(f"第{v.version}稿已审定签发（{escape(v.decided_by or '')}），定稿 sha256 {v.final_sha256}", soft_wrap=True)
+    console.print(f"第{v.version}稿已审定签发（{escape(v.decided_by or '')}），定稿 sha256 {v.final_sha256}",
+                  soft_wrap=True)
     for note in outcome.notes:
         err.print(f"[yellow]{escape(note)}[/yellow]")
     for path in outcome.files():

@@ -54,7 +54,8 @@ def mail_text(township: str, what: str, files: list[Path], how_to_decide: str = 
             "乡镇报表系统（自动发送，请勿直接回复）")
 
 
-def final_mail_text(township: str, what: str, files: list[Path], signer: str, signed_on: str) -> tuple[str, str]:
+def final_mail_text(township: str, what: str, files: list[Path], signer: str,
+                    signed_on: str) -> tuple[str, str]:
     """(subject, body) of a signed report: the final copy, who signed it and when."""
     names = "\n".join(f"  {p.name}" for p in files)
     return (f"【{township}】{what}",

@@ -57,7 +57,8 @@ def annual_draft(home: Home, year: int, out: Path | None, on: dt.date) -> Path:
     return render_annual(home, year, out, on).path
 
 
-def render_annual(home: Home, year: int, out: Path | None, on: dt.date, review: tuple[str, ...] = ()) -> Draft:
+def render_annual(home: Home, year: int, out: Path | None, on: dt.date,
+                  review: tuple[str, ...] = ()) -> Draft:
     """`review`: what the last decision asked for (退回修改's opinion), first in the 待完善事项."""
     with open_ledger(home.database_url) as engine:
         figures = figures_for(engine, months_of(str(year)))

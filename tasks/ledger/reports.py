@@ -82,7 +82,7 @@ def version_by_id(engine: Engine, version_id: int) -> ReportVersion:
 
 
 def version_of_run(engine: Engine, flow_run_id: str) -> ReportVersion | None:
-    """The version a flow run rendered: a run resumed after its suspension finds it instead of rendering again."""
+    """The version a flow run rendered: a run resumed after its suspension finds it, not renders again."""
     with engine.connect() as conn:
         row = conn.execute(select(rv).where(rv.c.flow_run_id == flow_run_id)).first()
     return _version(row) if row else None
@@ -98,13 +98,15 @@ def record_decision(engine: Engine, version_id: int, **values) -> bool:
     """Record 通过 (state signed, the final copy's fields) or 退回修改 (state rejected, the opinion), once:
     False when the version was decided already (by another path, or an earlier attempt)."""
     with write_transaction(engine) as conn:
-        done = conn.execute(update(rv).where(rv.c.id == version_id, rv.c.state.in_(UNDECIDED)).values(**values))
+        done = conn.execute(update(rv).where(rv.c.id == version_id, rv.c.state.in_(UNDECIDED))
+                            .values(**values))
         return done.rowcount == 1
 
 
 def record_delivery(engine: Engine, version_id: int, at: dt.datetime, to: list[str]) -> None:
     with write_transaction(engine) as conn:
-        conn.execute(update(rv).where(rv.c.id == version_id).values(delivered_at=at, delivered_to=", ".join(to)))
+        conn.execute(update(rv).where(rv.c.id == version_id)
+                     .values(delivered_at=at, delivered_to=", ".join(to)))
 
 
 def record_reopen(engine: Engine, version_id: int, reason: str, at: dt.datetime) -> bool:

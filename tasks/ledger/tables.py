@@ -95,7 +95,7 @@ report_versions = Table(
     Column("draft_sha256", String(64), nullable=False),
     Column("rendered_at", DateTime, nullable=False),     # UTC
     Column("flow_run_id", String(36)),                   # the annual-report run that rendered it, and waits
-    Column("figures", Text, nullable=False),             # JSON: code → {name, unit, total, stated[, in_final]}
+    Column("figures", Text, nullable=False),             # JSON: code → {name, unit, total, stated, in_final}
     Column("decided_by", Text),
     Column("decided_at", DateTime),                      # UTC
     Column("opinion", Text),
@@ -105,7 +105,7 @@ report_versions = Table(
     Column("pdf_path", Text),
     Column("delivered_at", DateTime),
     Column("delivered_to", Text),
-    Column("reopened_at", DateTime),                     # a signed version stays; a reopen lets a new one start
+    Column("reopened_at", DateTime),                     # a signed version stays; reopened, a new one starts
     Column("reopen_reason", Text),
 )
 Index("uq_report_versions_year_version", report_versions.c.year, report_versions.c.version, unique=True)

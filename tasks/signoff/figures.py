@@ -47,8 +47,8 @@ class Drift:
                 f"现合计{self.total_now}，应为“{self.stated_now}”")
 
     def as_json(self) -> dict:
-        return {"code": self.code, "name": self.name, "stated": self.stated, "signed_total": self.signed_total,
-                "total_now": self.total_now, "stated_now": self.stated_now}
+        return {"code": self.code, "name": self.name, "stated": self.stated,
+                "signed_total": self.signed_total, "total_now": self.total_now, "stated_now": self.stated_now}
 
 
 def drifts(signed: dict[str, dict], now: Figures, catalog: Catalog) -> list[Drift]:

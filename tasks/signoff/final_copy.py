@@ -22,8 +22,8 @@ COMMENT_PARTS = (RT.COMMENTS, "http://schemas.microsoft.com/office/2011/relation
                  "http://schemas.microsoft.com/office/2018/08/relationships/commentsExtensible",
                  "http://schemas.microsoft.com/office/2011/relationships/people")
 REMOVED = ("w:del", "w:moveFrom", "w:moveFromRangeStart", "w:moveFromRangeEnd", "w:moveToRangeStart",
-           "w:moveToRangeEnd", "w:rPrChange", "w:pPrChange", "w:sectPrChange", "w:tblPrChange", "w:trPrChange",
-           "w:tcPrChange", "w:tblGridChange", "w:numberingChange")
+           "w:moveToRangeEnd", "w:rPrChange", "w:pPrChange", "w:sectPrChange", "w:tblPrChange",
+           "w:trPrChange", "w:tcPrChange", "w:tblGridChange", "w:numberingChange")
 UNWRAPPED = ("w:ins", "w:moveTo")
 
 
@@ -59,7 +59,8 @@ def make_final(doc, signed_on: dt.date, title: str) -> Cleaned:
 
 def full_text(doc) -> str:
     """Every paragraph of the body, tables included, in order: what the final copy states."""
-    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in doc.element.body.iter(qn("w:p")))
+    paragraphs = doc.element.body.iter(qn("w:p"))
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
 
 
 def _story_parts(doc) -> list:

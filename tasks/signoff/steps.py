@@ -41,7 +41,8 @@ class Outcome:
         return [Path(p) for p in (v.final_path, v.pdf_path) if p]
 
 
-def decide(home: Home, version_id: int, decision: Decision, now: dt.datetime, soffice: str | None) -> Outcome | Problem:
+def decide(home: Home, version_id: int, decision: Decision, now: dt.datetime,
+           soffice: str | None) -> Outcome | Problem:
     """通过: the final copy, recorded with its hash, signer, time and the figures it states. 退回修改: the
     opinion recorded. A version decided already is left as it is (`decided_now` False)."""
     with open_ledger(home.database_url) as engine:
@@ -59,9 +60,11 @@ def decide(home: Home, version_id: int, decision: Decision, now: dt.datetime, so
             return made
         final, pdf, figures, notes = made
         won = record_decision(engine, version_id, state="signed", decided_by=decision.by, decided_at=at,
-                              opinion=decision.opinion or None, signed_from=str(decision.edited or current.draft_path),
+                              opinion=decision.opinion or None,
+                              signed_from=str(decision.edited or current.draft_path),
                               final_path=str(final), final_sha256=sha256_of(final),
-                              pdf_path=str(pdf) if pdf else None, figures=json.dumps(figures, ensure_ascii=False))
+                              pdf_path=str(pdf) if pdf else None,
+                              figures=json.dumps(figures, ensure_ascii=False))
         if not won:  # decided meanwhile by the other path: these files are nobody's
             for path in (final, pdf):
                 if path:

@@ -24,11 +24,13 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def record_draft(home: Home, year: int, drafted: Draft, now: dt.datetime, flow_run_id: str | None = None) -> ReportVersion:
+def record_draft(home: Home, year: int, drafted: Draft, now: dt.datetime,
+                 flow_run_id: str | None = None) -> ReportVersion:
     """A rendered draft becomes the year's next version (草稿), with the figures its text states."""
     figures = stated_figures(drafted.figures, drafted.stated, home.catalog)
     with open_ledger(home.database_url) as engine:
-        return add_version(engine, year, drafted.path, sha256_of(drafted.path), figures, utc_naive(now), flow_run_id)
+        return add_version(engine, year, drafted.path, sha256_of(drafted.path), figures, utc_naive(now),
+                           flow_run_id)
 
 
 def year_versions(home: Home, year: int) -> list[ReportVersion]:

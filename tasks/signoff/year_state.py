@@ -65,8 +65,8 @@ def _version_json(v: ReportVersion, latest: bool) -> dict:
             "flow_run_id": v.flow_run_id, "decided_by": v.decided_by, "decided_at": when(v.decided_at),
             "opinion": v.opinion, "signed_from": v.signed_from, "final": v.final_path,
             "final_sha256": v.final_sha256, "pdf": v.pdf_path, "delivered_at": when(v.delivered_at),
-            "delivered_to": v.delivered_to, "reopened_at": when(v.reopened_at), "reopen_reason": v.reopen_reason,
-            "figures": v.figures}
+            "delivered_to": v.delivered_to, "reopened_at": when(v.reopened_at),
+            "reopen_reason": v.reopen_reason, "figures": v.figures}
 
 
 def year_reports(engine: Engine, catalog: Catalog, year: int | None = None) -> list[YearReport]:
