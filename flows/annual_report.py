@@ -12,10 +12,11 @@ from prefect.states import State
 from prefect.utilities.annotations import quote
 
 from flows.delivery import deliver_task, wants_delivery
-from flows.signoff import await_decision, signed_year, this_run_id, version_of_this_run, waits_for_review
+from flows.signoff import await_decision, may_draft, this_run_id, waits_for_review
 from tasks.drafts.annual import render_annual
 from tasks.home import open_home, township_today
-from tasks.signoff.versions import record_draft, review_notes, year_versions
+from tasks.signoff.versions import record_draft
+from tasks.signoff.year_state import before_render
 
 render_task = task(render_annual, name="render-draft", cache_policy=NO_CACHE)
 record_task = task(record_draft, name="record-version", cache_policy=NO_CACHE)
@@ -39,12 +40,11 @@ async def annual_report(home: str, year: int | None = None, out: str | None = No
     today = on or township_today(h)
     year = year or today.year
     waits = waits_for_review(review)
-    version = version_of_this_run(h)  # resumed after its suspension: the draft it rendered then
+    version, report = before_render(h, year, this_run_id())  # version: what it rendered before suspending
     if version is None:
-        refused = await signed_year(h, year, reopen)
-        if refused is not None:
-            return refused
-        notes = review_notes(year_versions(h, year), h.settings.schedules.timezone)
+        notes = await may_draft(h, year, report, reopen)
+        if isinstance(notes, State):   # the year is signed
+            return notes
         drafted = render_task(quote(h), year, Path(out) if out else None, today, notes)
         version = record_task(quote(h), year, quote(drafted), dt.datetime.now(dt.UTC), this_run_id())
         await acreate_markdown_artifact(f"# {year}年度报告草稿（第{version.version}稿）\n\n已生成：`{drafted.path}`\n",

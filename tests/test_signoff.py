@@ -214,3 +214,22 @@ def test_a_failed_delivery_is_sent_again_by_the_next_signoff(home):
         toml.write_text(text.replace(f"smtp_port = {port}", f"smtp_port = {live}"), encoding="utf-8")
         resent = signoff(home, "--by", "李书记")
         assert resent.exit_code == 0 and "补发" in resent.output and len(mailbox.messages) == 1
+
+
+def test_a_decision_is_taken_once(tmp_path):
+    """The UI and the command line deciding the same draft: the first decision stands, the second
+    changes nothing and leaves no file behind."""
+    from tasks.drafts.annual import render_annual
+    from tasks.signoff.decision import Decision
+    from tasks.signoff.steps import NO_PDF, decide
+    from tasks.signoff.versions import record_draft
+
+    home = ingested_home(tmp_path / "home", {"DISPUTE": 73})
+    now = dt.datetime(2024, 12, 26, 2, 0, tzinfo=dt.UTC)
+    version = record_draft(home, 2024, render_annual(home, 2024, None, now.date()), now)
+    first = decide(home, version.id, Decision(True, "李书记"), now, soffice=None)
+    assert first.decided_now and first.version.state == "signed" and first.notes == (NO_PDF,)
+    assert first.version.decided_at == dt.datetime(2024, 12, 26, 2, 0) and first.version.pdf_path is None
+    second = decide(home, version.id, Decision(False, "张镇长", "再改改"), now, soffice=None)
+    assert not second.decided_now and second.version == first.version
+    assert len(list(home.outbox.glob("*（定稿）*"))) == 1

@@ -33,11 +33,6 @@ def record_draft(home: Home, year: int, drafted: Draft, now: dt.datetime,
                            flow_run_id)
 
 
-def year_versions(home: Home, year: int) -> list[ReportVersion]:
-    with open_ledger(home.database_url) as engine:
-        return versions(engine, year)
-
-
 def standing(all_versions: list[ReportVersion]) -> ReportVersion | None:
     """The year's signed report, unless it has been reopened."""
     return next((v for v in reversed(all_versions) if v.standing), None)

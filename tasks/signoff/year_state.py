@@ -13,7 +13,7 @@ from schemas.labels import REPORT_STATES
 from tasks.home import Home
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.migrate import open_ledger
-from tasks.ledger.reports import ReportVersion, versions
+from tasks.ledger.reports import ReportVersion, version_of_run, versions
 from tasks.returns.periods import months_of
 from tasks.signoff.figures import Drift, drifts
 from tasks.signoff.versions import local, standing
@@ -74,6 +74,16 @@ def year_reports(engine: Engine, catalog: Catalog, year: int | None = None) -> l
     for v in versions(engine, year):
         by_year.setdefault(v.year, []).append(v)
     return [YearReport(y, vs, signed_drifts(engine, catalog, vs)) for y, vs in sorted(by_year.items())]
+
+
+def before_render(home: Home, year: int,
+                  run_id: str | None) -> tuple[ReportVersion | None, YearReport | None]:
+    """In one look at the ledger: the version this run rendered before it was suspended (a resumed run
+    carries on with it), and the year's report as it stands."""
+    with open_ledger(home.database_url) as engine:
+        resumed = version_of_run(engine, run_id) if run_id else None
+        reports = year_reports(engine, home.catalog, year)
+    return resumed, reports[0] if reports else None
 
 
 def signed_drifts(engine: Engine, catalog: Catalog, year_versions: list[ReportVersion]) -> list[Drift]:
