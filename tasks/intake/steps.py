@@ -55,6 +55,7 @@ class FileOutcome:
     late: bool | None
     findings: tuple[Finding, ...]
     corrected: bool = False
+    calendar_guessed: int | None = None  # the due date's year, when the holiday calendar did not know it
 
 
 def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: float,
@@ -120,7 +121,8 @@ def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connectio
         with writing(writer):
             rec = write(writer, arrival, values, decided, ledger)
     outcome = FileOutcome(dropped.unit, dropped.name, rec.status, period, rec.submission_id, rec.receipt_path,
-                          late, rec.findings, rec.corrected)
+                          late, rec.findings, rec.corrected,
+                          None if due is None or due.calendar_known else due.due.year)
     return outcome, receipt_info(home, rec, arrival, verdict.read.ret)
 
 
