@@ -5,7 +5,6 @@ import datetime as dt
 import re
 import tomllib
 from pathlib import Path
-
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator

@@ -26,7 +26,7 @@ def summary_rows(home, outcome):
 def test_a_refused_receipt_says_what_to_do_right_under_its_status(home):
     drop(home, edits={f"E{row_of(home, 'DISPUTE')}": "约5", f"E{row_of(home, 'LEGAL_AID')}": "-2"})
     [outcome] = run(home)
-    rows, ws = summary_rows(home, outcome)
+    _, ws = summary_rows(home, outcome)
     assert (ws["A2"].value, ws["B2"].value) == ("处理结果", "已退回")
     assert (ws["A3"].value, ws["B3"].value) == ("下一步", "修改“报表”表中标红的 2 个单元格（见下表和单元格批注）后重新报送")
 
@@ -77,5 +77,5 @@ def test_libreoffice_prints_each_sheet_of_a_receipt_on_one_page(home, tmp_path):
                     "pdf", "--outdir", str(work), str(work / "r.xlsx")], check=True, capture_output=True, timeout=180)
     info = subprocess.run(["pdfinfo", str(work / "r.pdf")], capture_output=True, text=True, check=True).stdout
     assert int(re.search(r"Pages:\s+(\d+)", info)[1]) == 2  # one page per sheet, nothing spilt sideways
-    text = subprocess.run(["pdftotext", "-layout", str(work / "r.pdf"), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(work / "r.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert VILLAGE in text

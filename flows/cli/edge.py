@@ -95,7 +95,7 @@ class TownshipGroup(Chinese, TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (Exit, Abort, cx.Exit if hasattr(cx, "Exit") else Exit):
+        except (Exit, Abort):
             raise
         except cx.ClickException as exc:
             raise zh.usage_error(exc) from None

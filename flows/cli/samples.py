@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli.app import command, console, err
+from flows.cli.app import command, console
 from flows.cli.edge import Refusal
 
 DEMO_MARKER = ".township-demo"

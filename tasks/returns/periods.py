@@ -83,13 +83,11 @@ def months_of(spec: str) -> list[str]:
     text = unicodedata.normalize("NFKC", spec).strip().upper().removesuffix("年")
     if re.fullmatch(r"\d{4}", text) and month_key(int(text), 1):
         return [f"{text}-{m:02d}" for m in range(1, 13)]
-    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", text):
-        if month_key(int(m[1]), 1):
-            q = int(m[2])
-            return [f"{m[1]}-{mm:02d}" for mm in range(3 * q - 2, 3 * q + 1)]
-    if m := TEXT_PERIOD.match(text.replace(" ", "")):
-        if key := month_key(int(m[1]), int(m[2])):
-            return [key]
+    if (m := re.fullmatch(r"(\d{4})-?Q([1-4])", text)) and month_key(int(m[1]), 1):
+        q = int(m[2])
+        return [f"{m[1]}-{mm:02d}" for mm in range(3 * q - 2, 3 * q + 1)]
+    if (m := TEXT_PERIOD.match(text.replace(" ", ""))) and (key := month_key(int(m[1]), int(m[2]))):
+        return [key]
     raise PeriodSpecError(spec)
 
 

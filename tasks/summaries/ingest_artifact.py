@@ -67,8 +67,8 @@ def _markdown(summary: IngestSummary, rows: list[dict[str, object]], absent: lis
         lines.append("")
     if summary.strays:
         lines += ["## 未处理的文件（不在已登记单位的文件夹中）", "",
-                  "这些文件没有读取、没有回执、也不会移动，每次运行都会列在这里：请把文件移到对应单位的文件夹"
-                  "（inbox/<单位代码>/），或在 units.yaml 登记该单位。", ""]
+                  ("这些文件没有读取、没有回执、也不会移动，每次运行都会列在这里：请把文件移到对应单位的文件夹"
+                   "（inbox/<单位代码>/），或在 units.yaml 登记该单位。"), ""]
         lines += [f"- `inbox/{name}`" for name in summary.strays[:REFUSED_SHOWN]]
         lines += [f"- …另 {len(summary.strays) - REFUSED_SHOWN} 个"] if len(summary.strays) > REFUSED_SHOWN else []
         lines.append("")
