@@ -10,6 +10,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from xlsxwriter.utility import xl_cell_to_rowcol
@@ -154,9 +155,15 @@ def fit_height(ws: Sheet, row: int, texts: list[tuple[str, float]]) -> None:
         ws.heights[row] = 15.0 * lines
 
 
+HEADER_WORDS = frozenset(("指标代码", "指标名称", "本期数量"))
+
+
+@lru_cache(maxsize=8192, typed=True)  # receipts repeat the template's labels, codes and names
 def display_width(value: object) -> int:
     """Columns a value needs: a CJK character takes two; a code like 410423105201 is never cut."""
     text = f"{value:g}" if isinstance(value, float) else str(value)
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -168,13 +175,17 @@ def _copy_with_marks(info: ReceiptInfo) -> Sheet:
     """The clerk's sheet at the same coordinates, so 报表!E9 in a finding is E9 here; faulty cells filled
     and commented. Every value is written as what it is: text stays text, never a formula."""
     ws = Sheet(_sheet_title(info.sheet))
+    widths: dict[int, int] = {}
     for r, line in enumerate(info.grid):
         for c, value in enumerate(line):
             if value != "" and value is not None:
                 ws.put(r, c, str(value) if isinstance(value, (dt.time, dt.timedelta)) else value)
-                ws.widths[c] = max(ws.widths.get(c, 8), min(display_width(value) + 2, 40))
-                if ws.title_rows is None and value in ("指标代码", "指标名称", "本期数量"):
+                width = display_width(value)
+                if width > widths.get(c, 0):
+                    widths[c] = width
+                if ws.title_rows is None and value in HEADER_WORDS:
                     ws.title_rows = (r, r)  # the table's header, printed again on every page
+    ws.widths = {c: min(max(w + 2, 8), 40) for c, w in widths.items()}
     ws.landscape = sum(ws.widths.values()) > 100
     prefix = f"{info.sheet}!"
     marked: dict[tuple[int, int], list[Finding]] = {}
