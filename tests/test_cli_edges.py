@@ -110,6 +110,7 @@ def test_the_help_speaks_chinese_and_keeps_brackets():
     for args in [["--help"], *[[c, "--help"] for c in commands]]:
         out = runner.invoke(app, args, terminal_width=200).output
         assert "用法：" in out and "显示本帮助并退出" in out and not ENGLISH.search(out), (args, out)
+        assert not re.search(r"<[a-z]", out), (args, out)  # no <bool>, <file>, <path> type labels
     assert "[delivery]" in runner.invoke(app, ["report", "--help"], terminal_width=200).output
     assert "[delivery]" in runner.invoke(app, ["summary", "--help"], terminal_width=200).output
 

@@ -57,3 +57,17 @@ def test_the_run_artifact_names_the_notice_and_the_stray_file(home, prefect_serv
     text = artifact.data
     assert text.count("节假日日历尚未收录 2027 年") == 1
     assert "inbox/999999/走错文件夹.xlsx" in text and "units.yaml 登记该单位" in text
+
+
+def test_the_summary_tells_the_operator_not_the_units(home, prefect_server):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["summary", "--home", str(home.root), "--period", "2026-12"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("节假日日历尚未收录 2027 年") == 1  # December's return is due in January
+    notice = next(home.outbox.glob("*催报通知*.txt")).read_text(encoding="utf-8")
+    assert "节假日" not in notice  # the notice pasted to the units' group is not the operator's
+    quiet = CliRunner().invoke(app, ["summary", "--home", str(home.root), "--period", "2024-03"])
+    assert quiet.exit_code == 0 and "节假日" not in quiet.output

@@ -135,6 +135,8 @@ def summary(home: HomeOpt = None,
     files = period_summary(home=str(h.root), period=period, deliver=False)
     console.print(files.text, soft_wrap=True, highlight=False, markup=False)
     console.print(f"（已存为 {files.notice}）", soft_wrap=True, highlight=False, markup=False)
+    if files.remark:  # the operator's, not the units': said once, outside the notice to paste
+        err.print(files.remark, soft_wrap=True, highlight=False, markup=False, style="yellow")
     code = deliver_now(h, files.title, [files.workbook], err) if deliver else 0
     typer.echo(str(files.workbook))
     raise typer.Exit(code)

@@ -30,6 +30,9 @@ REASONS = (
     (r"'(.*)' is a file", "“{0}”是文件，这里要一个目录"), (r"'(.*)' is not readable", "“{0}”无法读取（没有权限）"),
     (r"'(.*)' is not writable", "“{0}”无法写入（没有权限）"), (r"is not one of (.*)", "只能是 {0} 之一"),
 )
+# The type column of the help: a switch needs none; the others in Chinese.
+TYPES = {"<bool>": "", "<file>": "<文件>", "<path>": "<路径>", "<int>": "<整数>", "<str>": "<文本>",
+         "<float>": "<数字>", "<list[str]>": "<文本>…"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -39,6 +42,16 @@ def install() -> None:
     import typer.rich_utils
 
     typer.core._ = lambda text: CORE_WORDS.get(text, text)
+    parameter = typer.core._TyperParameter
+    if not getattr(parameter.display_type, "chinese", False):
+        english = parameter.display_type
+
+        def display_type(self, ctx) -> str:
+            shown = english(self, ctx)
+            return TYPES.get(shown, shown)
+
+        display_type.chinese = True
+        parameter.display_type = display_type
     for constant, words in PANELS.items():
         setattr(typer.rich_utils, constant, words)
 
