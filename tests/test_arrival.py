@@ -2,6 +2,7 @@
 seen while still being written arrived when first seen; one clock — the township's — in what a clerk
 reads. Real files, the real ledger (SQLite), no Prefect."""
 import datetime as dt
+import json
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -39,6 +40,12 @@ def test_a_return_saved_in_time_but_dropped_late_is_late(home):
     assert row.arrived_at == LATE.replace(tzinfo=None) and row.submitted_at == SAVED.replace(tzinfo=None)
     rows = {r[0].value: r[1].value for r in load_workbook(home.root / outcome.receipt)["校验结果"].iter_rows(max_col=2)}
     assert rows["截止日期"] == "2024-04-08（本次逾期）"
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    [listed] = json.loads(CliRunner().invoke(app, ["status", "--home", str(home.root), "--json"]).output)["submissions"]
+    assert (listed["late"], listed["arrived_at"]) == (True, "2024-05-06T02:00:00Z")
 
 
 def test_a_file_first_seen_while_settling_arrived_then(home):
