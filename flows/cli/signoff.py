@@ -9,25 +9,31 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from flows.cli.app import HomeOpt, app, console, err, home_or_exit
+from flows.cli.app import HomeOpt, command, console, err, home_or_exit
+from flows.cli.edge import Refusal
 from flows.server import use_home_server
 
 
-@app.command()
+@command()
 def signoff(home: HomeOpt = None,
-            year: Annotated[Optional[int], typer.Option(help="审定哪一年的报告")] = None,
-            by: Annotated[str, typer.Option("--by", help="审定（签发）人姓名")] = "",
+            year: Annotated[Optional[int], typer.Option(metavar="年份", min=2000, max=2100,
+                                                        help="审定哪一年的报告，如 2024")] = None,
+            by: Annotated[str, typer.Option("--by", metavar="姓名", help="审定（签发）人姓名")] = "",
             file: Annotated[Optional[Path], typer.Option(
-                "--file", help="工作人员在 Word/WPS 中改好的 .docx（路径，或 outbox/审定/ 中的文件名）；不给则以系统草稿定稿")] = None,
-            reject: Annotated[Optional[str], typer.Option("--reject", help="退回修改，并写明意见")] = None,
+                "--file", metavar="文件",
+                help="工作人员在 Word/WPS 中改好的 .docx（路径，或 outbox/审定/ 中的文件名）；不给则以系统草稿定稿")] = None,
+            reject: Annotated[Optional[str], typer.Option("--reject", metavar="意见",
+                                                          help="退回修改，并写明意见")] = None,
             ) -> None:
-    """审定签发 the year's latest draft: without --reject it becomes the final copy (定稿: no 草稿 mark,
-    comments, highlights or 待完善事项; dated the day of signing; a PDF beside it), recorded in the ledger
-    and e-mailed to the leaders when [delivery] is configured. --reject records the opinion, which the
-    next draft lists first among its 待完善事项. A run waiting in the Prefect UI for this decision ends.
+    """审定、签发该年度最新一稿报告（没有 Prefect 界面的办公室用）。
 
-    Exits 0 when the decision is recorded; 1 when signed but the PDF or the e-mail failed; 2 for bad input.
-    Example: township signoff --home ./xiatang --year 2024 --by 张镇长 --file 2024年报告-修改稿.docx
+    不给 --reject 即“通过”：生成定稿（去掉草稿标记、批注、黄色底纹和待完善事项，落款为签发日期，旁边一份 PDF），
+    记入台账（哈希、签发人、时间、所述数字），配置了邮件时发送给领导。--reject 即“退回修改”：记录意见，
+    下一稿的待完善事项第一条列出。Prefect 界面中等待这一决定的运行会随之结束。
+    已定稿但邮件未发出时，再运行一次即补发。
+
+    决定已记录退出码 0；已定稿但 PDF 或邮件未能完成退出码 1；输入有误退出码 2。
+    示例：township signoff --home ./xiatang --year 2024 --by 张镇长 --file 2024年报告-修改稿.docx
     """
     from tasks.ledger.migrate import open_ledger
     from tasks.ledger.reports import versions
@@ -77,8 +83,7 @@ def signoff(home: HomeOpt = None,
 
 
 def _bad(message: str) -> None:
-    err.print(f"[red]{escape(message)}[/red]")
-    raise typer.Exit(2)
+    raise Refusal(message)
 
 
 def _already_decided(h, v) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.catalog import Catalog
-from tasks.delivery.outbox import dated_path
+from tasks.delivery.outbox import dated_path, free_path
 from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthly_chart
 from tasks.drafts.render import Extras, draft_context, render_draft, save_atomic
 from tasks.home import Home
@@ -71,4 +71,6 @@ def render_annual(home: Home, year: int, out: Path | None, on: dt.date,
     extras = Extras(figures=figures, catalog=home.catalog, names={u.code: u.name for u in home.registry.units},
                     chart=chart, todo=tuple(todo + chart_todo), review=review)
     doc = render_draft(template_for(home.root), context, extras)
-    return Draft(save_atomic(doc, out or draft_path(home.outbox, year, on)), figures, dict(context.figures))
+    # An older draft is never overwritten, in outbox/ or at --out: a leader may hold it (-2, -3 beside it).
+    path = save_atomic(doc, free_path(out) if out else draft_path(home.outbox, year, on))
+    return Draft(path, figures, dict(context.figures))

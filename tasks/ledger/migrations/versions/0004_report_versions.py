@@ -1,16 +1,16 @@
 """The annual report's versions and their sign-off (审定/签发): each rendered draft, the decision on it,
 and for a signed one the final copy (path, hash, PDF), whom it was delivered to, and any reopening.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
