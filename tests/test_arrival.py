@@ -3,6 +3,7 @@ seen while still being written arrived when first seen; one clock — the townsh
 reads. Real files, the real ledger (SQLite), no Prefect."""
 import datetime as dt
 import json
+import os
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -69,9 +70,12 @@ def test_a_file_first_seen_while_settling_arrived_then(home):
 
 def test_duplicate_and_correction_notes_use_the_townships_clock(home):
     evening = dt.datetime(2024, 4, 1, 17, 5, tzinfo=dt.UTC)  # 01:05 on 2 April in Asia/Shanghai
-    drop(home, name="a.xlsx", values={"DISPUTE": 3})
+    a = drop(home, name="a.xlsx", values={"DISPUTE": 3})
+    same, stamp = a.read_bytes(), a.stat().st_mtime  # openpyxl stamps the second it saves: copy the bytes
     [first] = run(home, evening)
-    drop(home, name="b.xlsx", values={"DISPUTE": 3})
+    b = a.with_name("b.xlsx")
+    b.write_bytes(same)
+    os.utime(b, (stamp, stamp))
     [dup] = run(home, evening + dt.timedelta(hours=1))
     drop(home, name="c.xlsx", values={"DISPUTE": 4})
     [fix] = run(home, evening + dt.timedelta(hours=2))

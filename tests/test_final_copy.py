@@ -98,3 +98,19 @@ def test_late_data_that_changes_a_stated_phrase_is_a_drift(demo_ledger):
              for d in drifts(signed, moved, catalog)}
     assert found == {"DISPUTE": ("70余起", 73, 81, state_figure(81, "approx", "起")),
                      "TRAINING": ("12次", 12, 13, "13次")}
+
+
+def test_the_uis_form_reads_only_outbox_review(tmp_path):
+    """A name typed into the Prefect UI's form is looked up in outbox/审定/ only; the command line may
+    name any path of the operator's."""
+    from tasks.signoff.decision import Decision, Problem, check_decision
+    from templates import ANNUAL_REPORT
+
+    outbox = tmp_path / "outbox"
+    elsewhere = edited_copy(ANNUAL_REPORT, tmp_path / "elsewhere.docx", "x")
+    inside = edited_copy(elsewhere, outbox / "审定" / "修改稿.docx", "y")
+    assert check_decision("通过", "李书记", "", "修改稿.docx", outbox) == Decision(True, "李书记", "", inside.resolve())
+    for name in (str(elsewhere), "../../elsewhere.docx"):
+        refused = check_decision("通过", "李书记", "", name, outbox)
+        assert isinstance(refused, Problem) and "只填文件名" in refused.message, name
+    assert check_decision("通过", "李书记", "", str(elsewhere), outbox, cwd=tmp_path).edited == elsewhere.resolve()

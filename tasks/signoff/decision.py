@@ -58,8 +58,12 @@ def check_decision(result: str, by: str, opinion: str, edited: str, outbox: Path
 
 
 def find_edited(name: str, outbox: Path, cwd: Path | None) -> Path | Problem:
+    """From the UI's form (no `cwd`) only a file in outbox/审定/: the form is no way to read the machine's
+    other files. From the command line, any path of the operator's."""
     folder = review_dir(outbox)
     given = Path(name).expanduser()
+    if cwd is None and not (folder / given).resolve().is_relative_to(folder.resolve()):
+        return Problem(f"修改稿须放在 {folder} 中，“修改稿”一栏只填文件名")
     candidates = [given] if given.is_absolute() else [folder / given] + ([cwd / given] if cwd else [])
     path = next((p for p in candidates if p.is_file()), None)
     if path is None:
