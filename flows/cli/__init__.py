@@ -2,7 +2,7 @@
 # isort: skip_file  (importing a module registers its commands: this order is the order of `--help`)
 from __future__ import annotations
 
-from flows.cli import ops, returns, runs, samples  # noqa: F401
+from flows.cli import ops, returns, runs, samples, adopt  # noqa: F401
 from flows.cli.app import app
 
 __all__ = ["app"]

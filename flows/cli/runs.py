@@ -84,18 +84,23 @@ def report(home: HomeOpt = None,
            out: Annotated[Optional[Path], typer.Option(help="输出 .docx 路径（默认 outbox/ 下带日期的文件名）")] = None,
            pdf: Annotated[bool, typer.Option("--pdf", help="再用 LibreOffice 转一份 PDF 预览")] = False,
            deliver: Annotated[bool, typer.Option("--deliver", help="按 township.toml 的 [delivery] 发邮件")] = False,
+           template: Annotated[Optional[str], typer.Option("--template", help="用 templates/<名称>.docx 生成")] = None,
+           check_only: Annotated[bool, typer.Option("--check-template", help="只检查模板的占位符，不生成")] = False,
            ) -> None:
     """Render the annual report draft (.docx) from stored returns; prints its path (then the PDF's).
 
-    Exits 1 when the draft was made but the PDF or the e-mail asked for could not be.
+    Exits 1 when the draft was made but the PDF or the e-mail asked for could not be; 2 when the
+    template is missing or broken (each problem names its paragraph). `--check-template` only checks.
     Example: township report --home ./xiatang --year 2024 --pdf --deliver
     """
     h = home_or_exit(home)
+    from flows.cli.check_template import checked_or_exit
+    checked_or_exit(h, template, check_only)
     use_home_server(h.root)
     from flows.annual_report import run_annual_report
     from flows.cli.outputs import deliver_now, pdf_preview
     path = Path(run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
-                                  deliver=False))
+                                  deliver=False, template=template))
     typer.echo(str(path))
     codes = [pdf_preview(path, console, err)] if pdf else []
     if deliver:

@@ -78,8 +78,9 @@ def checked_template(home: Home, name: str | None = None) -> tuple[Path, Templat
 
 
 def stated_codes(check: TemplateCheck, catalog: Catalog) -> set[str]:
-    """Indicators whose data reaches the text: stated themselves, or through a derived figure."""
-    derived = {d.code: d for d in catalog.derived}
+    """Indicators whose data reaches the text: stated themselves, or as a term of a stated sum (a ratio
+    states neither of its terms' numbers)."""
+    derived = {d.code: d for d in catalog.derived if d.sum}
     return set(check.codes) | {t for c in check.codes if c in derived for t in derived[c].terms()}
 
 

@@ -18,7 +18,7 @@ from tasks.drafts.appendix import add_chart, add_notes, add_unit_table
 from tasks.drafts.chart import ChartImage
 from tasks.drafts.highlight import highlight_sentence
 from tasks.drafts.page_layout import signature_indents
-from tasks.drafts.placeholders import TemplateCheck, opening, paragraphs
+from tasks.drafts.placeholders import TemplateCheck, labelled, opening
 from tasks.drafts.provenance import add_note, attach_comments, change_note, mark
 from tasks.drafts.statements import Statement
 from tasks.drafts.todo import add_todo, boilerplate
@@ -106,14 +106,14 @@ def render_draft(template: Path, context: DraftContext, extras: Extras):
     buf.seek(0)
     doc = docx.Document(buf)
     plates = boilerplate(doc.paragraphs)  # before the empty figures' sentences are highlighted too
-    numbered = {id(p._p): i for i, p in enumerate((p for p in paragraphs(doc) if p.text.strip()), start=1)}
+    places = labelled(doc)  # kept alive: lxml hands out the same element objects only while one is held
+    numbered = {p._p: where for where, p in places}
     empties = []
     for key, run in attach_comments(doc, context.notes):
         if key in context.empty:
             paragraph = run._parent
             sentence = highlight_sentence(paragraph, run)
-            where = numbered.get(id(paragraph._p), 0)
-            empties.append(f"第{where}段“{opening(sentence, 24)}”：{context.empty[key]}。请核实或删去此句，"
+            empties.append(f"{numbered.get(paragraph._p, '')}“{opening(sentence, 24)}”：{context.empty[key]}。请核实或删去此句，"
                            "再取消黄色底纹。")
     signature_indents(doc)
     title = add_unit_table(doc, extras.figures, extras.catalog, extras.names, context.year)

@@ -70,12 +70,11 @@ def place_words(registry: Registry) -> tuple[dict[str, str], list[str]]:
     return {"town_word": town_word, "county_word": county_word}, todo
 
 
-def dated_words(texts: list[str], year: int, this_year: int) -> list[str]:
+def dated_words(texts: list[tuple[str, str]], year: int, this_year: int) -> list[str]:
     """A template's literal 今年/去年 is true only in the year it speaks of: in a draft of another year
-    each paragraph holding one is listed."""
+    each paragraph (where, text) holding one is listed."""
     if year == this_year:
         return []
-    hits = [(i, m.group(0), t) for i, t in enumerate((t for t in texts if t.strip()), start=1)
-            for m in [RELATIVE_YEAR.search(t)] if m]
-    return [f"第{i}段“{t.strip()[:16]}…”写有“{word}”，而本稿是{year}年度的报告（生成于{this_year}年），请核实。"
-            for i, word, t in hits]
+    hits = [(where, m.group(0), t) for where, t in texts for m in [RELATIVE_YEAR.search(t)] if m]
+    return [f"{where}“{t.strip()[:16]}…”写有“{word}”，而本稿是{year}年度的报告（生成于{this_year}年），请核实。"
+            for where, word, t in hits]
