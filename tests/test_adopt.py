@@ -241,3 +241,11 @@ def test_a_bad_template_name_is_refused(tmp_path):
     report = write_report(REPORTS["城关镇"][0], tmp_path / "r.docx")
     done = runner.invoke(app, ["adopt", str(report), "--home", str(home.root), "--name", "../x"])
     assert done.exit_code == 2 and "不能用作文件名" in done.output
+
+
+def test_the_demo_ships_the_shared_reference_report_unchanged():
+    from tasks.samples.demo import OWN_REPORT
+
+    if not REFERENCE.exists():
+        pytest.skip("../shared/reference is not beside this clone")
+    assert OWN_REPORT.read_text(encoding="utf-8") == REFERENCE.read_text(encoding="utf-8")
