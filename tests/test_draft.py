@@ -167,3 +167,32 @@ def test_missing_months_and_a_thin_last_year_are_listed_not_compared(home, tmp_p
     assert "松垛村缺2月、3月、4月、5月、6月、7月等11个月" in todo
     assert "库中2023年只有1份月报表（2024年13份），两年数据不可比，正文未作同比" in todo
     assert "指标“反电信诈骗宣传”" not in todo  # no data: nothing to state
+
+
+def test_words_of_place_and_time_follow_the_home(tmp_path):
+    """Another township's draft: 区委、区政府 and 街道 where the reference says 县委 and 镇; a past year's
+    draft says 2024年 where the reference says 今年."""
+    from schemas.registry import Registry, Township, Unit
+    from tasks.home import init_home, open_home
+
+    registry = Registry(township=Township(code="410402001", name="东城街道", county="新华区"),
+                        units=(Unit(code="410402001201", name="东关社区", kind="community"),))
+    root = tmp_path / "dongcheng"
+    init_home(root, registry)
+    doc = docx.Document(annual_draft(open_home(root), 2024, tmp_path / "d.docx", dt.date(2025, 1, 10)))
+    body = main_text(doc, "2025年1月10日")
+    assert "在区委、区政府的坚强领导下" in body and "依法治街道" in body and "大事不出街道" in body
+    assert "县委" not in body and "全镇" not in body and "依法治镇" not in body
+    assert "2024年举办防溺亡现场会" in body and "今年" not in body
+
+
+def test_large_totals_are_stated_in_wan_by_default():
+    from schemas.settings import Wording
+    from tasks.drafts.wording import state_with, way_of
+    from tasks.home import open_home  # noqa: F401  (the catalog as a home loads it)
+    from schemas.catalog import load_catalog
+    from schemas import default_file
+
+    dispute = load_catalog(default_file("indicators.yaml")).by_code()["DISPUTE"]
+    assert state_with(300_001, way_of(dispute, Wording()), "起") == "30万余起"
+    assert state_with(300_001, way_of(dispute, Wording(wan=False)), "起") == "300000余起"

@@ -33,10 +33,10 @@ def adopt(report: Annotated[Path, typer.Argument(help="去年的报告（.docx�
     try:
         result = adopt_report(report.expanduser().resolve(), h, name)
     except ReportUnreadable as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from exc
     except ValueError as exc:  # the merged catalog would not load (two names for one indicator …)
-        err.print(f"[red]合并指标目录失败，未写入任何文件：{escape(str(exc))}[/red]")
+        err.print(f"[red]合并指标目录失败，未写入任何文件：{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from exc
     if as_json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")

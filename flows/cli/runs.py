@@ -89,12 +89,13 @@ def report(home: HomeOpt = None,
            ) -> None:
     """Render the annual report draft (.docx) from stored returns; prints its path (then the PDF's).
 
-    Exits 1 when the draft was made but the PDF or the e-mail asked for could not be; 2 when the
-    template is missing or broken (each problem names its paragraph). `--check-template` only checks.
+    Exits 1 when the draft was made but the PDF or the e-mail asked for could not be, or when no return
+    of the year is stored; 2 when the template is missing or broken (each problem names its paragraph).
+    `--check-template` only checks.
     Example: township report --home ./xiatang --year 2024 --pdf --deliver
     """
     h = home_or_exit(home)
-    from flows.cli.check_template import checked_or_exit
+    from flows.cli.draft_checks import checked_or_exit, completeness
     checked_or_exit(h, template, check_only)
     use_home_server(h.root)
     from flows.annual_report import run_annual_report
@@ -102,7 +103,7 @@ def report(home: HomeOpt = None,
     path = Path(run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
                                   deliver=False, template=template))
     typer.echo(str(path))
-    codes = [pdf_preview(path, console, err)] if pdf else []
+    codes = [completeness(h, year)] + ([pdf_preview(path, console, err)] if pdf else [])
     if deliver:
         codes.append(deliver_now(h, f"{year}年法治政府建设情况报告（草稿）", [path], err))
     raise typer.Exit(max(codes, default=0))

@@ -41,10 +41,10 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
     if not figures:
         raise ReportUnreadable(f"{report.name} 中没有找到活动数字（数字加量词，如“12次”“70余起”），无法生成模板；"
                                f"跳过的数字 {len(skips)} 个")
-    template = save_template(doc, home.root / "templates" / f"{name}.docx")
-    catalog_path = home.root / home.settings.catalog
+    catalog_path = home.root / home.settings.catalog  # first: it is checked before it is written
     original = (catalog_path if catalog_path.exists() else default_file("indicators.yaml")).read_text("utf-8")
     write_catalog(catalog_path, work.catalog().model_copy(update={"rules": home.catalog.rules}), original)
+    template = save_template(doc, home.root / "templates" / f"{name}.docx")
     return Adoption(template, catalog_path, year, tuple(figures), tuple(skips), tuple(warnings(texts, home, year)))
 
 
