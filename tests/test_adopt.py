@@ -72,6 +72,9 @@ def test_round_trip_reproduces_each_report_paragraph_for_paragraph(tmp_path, key
     for p in template.paragraphs:  # whole placeholders only, each inside one run
         for run in runs_of(p):
             assert run.text.count("{{") == run.text.count("}}"), run.text
+    if key == "城关镇":  # 12089份 was split over three runs ("1", bold "20", "89份…")
+        split = next(f for f in result.figures if f.phrase == "12089份")
+        assert any(r.text.endswith(f"{{{{ f.{split.code} }}}}") for r in runs_of(template.paragraphs[split.paragraph - 1]))
 
 
 def test_the_reference_adopts_onto_the_catalogs_codes_and_comes_back(demo_ledger, tmp_path):
@@ -260,3 +263,30 @@ def test_report_says_when_the_year_is_incomplete_and_fails_when_it_is_empty(tmp_
     fill_year(open_home(home.root), result.figures)
     partial = runner.invoke(app, ["report", "--home", str(home.root), "--year", "2024"], terminal_width=200)
     assert partial.exit_code == 0 and "库中只有 1 份" in partial.output
+
+
+def test_a_placeholder_word_split_across_runs_by_an_edit_still_renders(tmp_path):
+    """Staff retype part of a placeholder in Word: it lands in runs of its own. docxtpl joins them; the
+    check finds nothing wrong, and the figure comes back."""
+    from tasks.drafts.annual import checked_template
+
+    home = township_home(tmp_path, "辛集乡")
+    result = adopt(write_report(REPORTS["辛集乡"][0], tmp_path / "r.docx"), home)
+    figure = next(f for f in result.figures if f.phrase == "380余人次")
+    doc = docx.Document(str(result.template))
+    paragraph = doc.paragraphs[figure.paragraph - 1]
+    placeholder = f"{{{{ f.{figure.code} }}}}"
+    [run] = [r for r in runs_of(paragraph) if placeholder in r.text]
+    before, after = run.text.split(placeholder)
+    run.text = before + "{{ f."
+    tail = paragraph.add_run(figure.code[3:] + " }}" + after)
+    middle = paragraph.add_run(figure.code[:3])
+    middle.bold = True
+    run._r.addnext(middle._r)
+    middle._r.addnext(tail._r)
+    doc.save(str(result.template))
+    home = open_home(home.root)
+    assert not checked_template(home)[1].problems
+    fill_year(home, result.figures)
+    draft = docx.Document(annual_draft(home, 2024, tmp_path / "d.docx", ON))
+    assert draft.paragraphs[figure.paragraph - 1].text == texts(REPORTS["辛集乡"][0])[figure.paragraph - 1]
