@@ -74,7 +74,8 @@ def test_round_trip_reproduces_each_report_paragraph_for_paragraph(tmp_path, key
             assert run.text.count("{{") == run.text.count("}}"), run.text
     if key == "城关镇":  # 12089份 was split over three runs ("1", bold "20", "89份…")
         split = next(f for f in result.figures if f.phrase == "12089份")
-        assert any(r.text.endswith(f"{{{{ f.{split.code} }}}}") for r in runs_of(template.paragraphs[split.paragraph - 1]))
+        runs = runs_of(template.paragraphs[split.paragraph - 1])
+        assert any(r.text.endswith(f"{{{{ f.{split.code} }}}}") for r in runs)
 
 
 def test_the_reference_adopts_onto_the_catalogs_codes_and_comes_back(demo_ledger, tmp_path):
@@ -84,6 +85,7 @@ def test_the_reference_adopts_onto_the_catalogs_codes_and_comes_back(demo_ledger
     shutil.copytree(demo_ledger.root, root)
     result = adopt(REFERENCE, open_home(root), "下汤镇")
     assert [f.code for f in result.figures] == REFERENCE_CODES and not any(f.new for f in result.figures)
+    assert len(result.skipped) == 35  # README: 18 序号, 10 年份, 6 quoted names, 每月一次
     assert [f.phrase for f in result.figures] == ["12次", "70余起", "20余人次", "1场", "200余处", "100余次",
                                                   "128块", "7000余份", "4000余本", "600余份", "3件"]
     draft = docx.Document(annual_draft(open_home(root), 2024, tmp_path / "d.docx", dt.date(2024, 12, 20),
@@ -144,6 +146,7 @@ def test_a_percentage_two_figures_explain_becomes_a_ratio_and_one_they_do_not_is
     mediated = next(f for f in result.figures if f.phrase == "342起")
     assert (declared.ratio, declared.decimals, mediated.name) == ((mediated.code, "DISPUTE"), 1, "成功调解")
     assert ("98%", "百分比") in [(s.text, s.reason) for s in result.skipped]
+    assert next(f.code for f in result.figures if f.phrase == "12089份") == "FAFANGXUANCHUANZILIAO"
 
 
 def test_every_kind_of_number_that_is_not_a_figure_is_skipped_with_its_reason(tmp_path):

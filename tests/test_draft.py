@@ -187,11 +187,10 @@ def test_words_of_place_and_time_follow_the_home(tmp_path):
 
 
 def test_large_totals_are_stated_in_wan_by_default():
+    from schemas import default_file
+    from schemas.catalog import load_catalog
     from schemas.settings import Wording
     from tasks.drafts.wording import state_with, way_of
-    from tasks.home import open_home  # noqa: F401  (the catalog as a home loads it)
-    from schemas.catalog import load_catalog
-    from schemas import default_file
 
     dispute = load_catalog(default_file("indicators.yaml")).by_code()["DISPUTE"]
     assert state_with(300_001, way_of(dispute, Wording()), "起") == "30万余起"

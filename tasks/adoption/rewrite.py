@@ -41,8 +41,8 @@ def apply(paragraph: Paragraph, edits: list[Edit]) -> None:
     changed: set[int] = set()
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):  # right to left: offsets stay true
         first = True
-        for i, (begin, t) in enumerate(zip(starts, texts)):
-            end = begin + len(runs[i].text)
+        for i, begin in enumerate(starts):
+            end = begin + len(runs[i].text)  # the run as it was: offsets are the original text's
             if end <= edit.start or begin >= edit.end or begin == end:
                 continue
             lo, hi = max(edit.start, begin) - begin, min(edit.end, end) - begin
