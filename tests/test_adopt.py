@@ -110,7 +110,14 @@ def test_how_each_township_states_its_figures_is_recorded(tmp_path):
         "150多场": ("场", "approx", 2, False, "多", "arabic"),
         "5万余份": ("份", "approx", 1, True, "余", "arabic"),
         "两万余人次": ("人次", "approx", 1, True, "余", "hanzi"),
+        "3200份": ("份", "exact", None, False, "余", "arabic"),
+        "2100份": ("份", "exact", None, False, "余", "arabic"),
+        "1100本": ("本", "exact", None, False, "余", "arabic"),
     }
+    whole = next(f for f in result.figures if f.phrase == "3200份")
+    parts = tuple(f.code for f in result.figures if f.phrase in ("2100份", "1100本"))
+    assert whole.derived == "sum" and open_home(home.root).catalog.derived[0].sum == parts
+    assert whole.code not in {i.code for i in open_home(home.root).catalog.indicators}  # nobody reports it twice
     names = {f.phrase: f.name for f in result.figures}
     assert names["2万余人次"] == "巡逻" and names["近3000处"] == "整改安全隐患"
     assert names["两万余人次"] == "受教育群众" and names["36支"] == "组建平安志愿者队伍"

@@ -8,13 +8,14 @@ from collections import Counter
 from pathlib import Path
 
 from schemas import default_file
-from tasks.adoption.choose import Working, choose, ratio_figure
+from tasks.adoption.choose import Working, as_sum, choose, ratio_figure
 from tasks.adoption.merge import write_catalog
 from tasks.adoption.ratios import explain
 from tasks.adoption.result import Adoption, Figure, Skip
 from tasks.adoption.rewrite import Edit, apply, text_of
-from tasks.adoption.scan import scan
+from tasks.adoption.scan import Found, scan
 from tasks.adoption.source import ReportUnreadable, open_report
+from tasks.adoption.sums import breakdown
 from tasks.home import Home
 
 NAME_OK = re.compile(r"^[^\\/:*?\"<>|.\s][^\\/:*?\"<>|]{0,60}$")
@@ -52,6 +53,7 @@ def read_paragraph(text: str, number: int, year: int | None, work: Working,
                    skips: list[Skip]) -> tuple[list[Figure], list[Edit]]:
     found, skipped = scan(text)
     figures: list[Figure] = []
+    kept: list[Found] = []
     edits: list[Edit] = []
     floor, previous = 0, ""
     for f in found:
@@ -60,8 +62,11 @@ def read_paragraph(text: str, number: int, year: int | None, work: Working,
             skips.append(chosen)
             continue
         figures.append(chosen)
+        kept.append(f)
         edits.append(Edit(f.start, f.end, f"{{{{ f.{chosen.code} }}}}"))
         floor, previous = f.end, chosen.name
+    for whole, parts in breakdown(text, figures, kept, work.wording):
+        figures[whole] = as_sum(figures[whole], [figures[j] for j in parts], work)
     exact = [(f.start, f.code, f.total) for f in figures if f.stating.style == "exact" and not f.derived]
     dated = DATE_LINE.match(text)
     if dated:  # the signature's date: the draft's own date

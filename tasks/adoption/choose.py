@@ -2,7 +2,7 @@
 way when that differs), or a new one with a name from the words before it and a stable ASCII code."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schemas.catalog import Catalog, Derived, Indicator, Stating, label_key
 from schemas.settings import Wording
@@ -96,3 +96,12 @@ def ratio_figure(ratio: Ratio, text: str, paragraph: int, floor: int, work: Work
     work.said[existing.code] = ratio.phrase
     return Figure(paragraph, ratio.start, ratio.end, ratio.phrase, existing.code, existing.name, "%", existing,
                   0, new=is_new, derived="ratio")
+
+
+def as_sum(whole: Figure, parts: list[Figure], work: Working) -> Figure:
+    """A new indicator the report broke down becomes a derived sum of its parts."""
+    work.indicators = [i for i in work.indicators if i.code != whole.code]
+    codes = tuple(p.code for p in parts)
+    work.derived.append(Derived(code=whole.code, name=whole.name, unit=whole.unit, sum=codes,
+                                **stating_fields(whole.stating)))
+    return replace(whole, derived="sum", total=sum(p.total for p in parts))
