@@ -300,3 +300,11 @@ def test_a_placeholder_word_split_across_runs_by_an_edit_still_renders(tmp_path)
     fill_year(home, result.figures)
     draft = docx.Document(annual_draft(home, 2024, tmp_path / "d.docx", ON))
     assert draft.paragraphs[figure.paragraph - 1].text == texts(REPORTS["辛集乡"][0])[figure.paragraph - 1]
+
+
+def test_a_report_of_another_township_than_the_registry_says_is_flagged(home, tmp_path):
+    """The sample registry names 下汤镇; 城关镇's report keeps its own name and the operator is told."""
+    result = adopt(write_report(REPORTS["城关镇"][0], tmp_path / "r.docx"), home)
+    [warning] = result.warnings
+    assert "没有出现 units.yaml 登记的乡镇名称“下汤镇”（报告署名为“城关镇”）" in warning
+    assert "{{ township }}" not in "\n".join(p.text for p in docx.Document(str(result.template)).paragraphs)

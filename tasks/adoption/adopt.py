@@ -21,7 +21,7 @@ from tasks.home import Home
 NAME_OK = re.compile(r"^[^\\/:*?\"<>|.\s][^\\/:*?\"<>|]{0,60}$")
 YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
 DATE_LINE = re.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
-SIGNED = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))(?:人民政府|办事处|党委)")
+SIGNED = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?[县区市旗])?([\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))(?:人民政府|办事处|党委)")
 
 
 def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
