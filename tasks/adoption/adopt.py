@@ -46,7 +46,8 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
     original = (catalog_path if catalog_path.exists() else default_file("indicators.yaml")).read_text("utf-8")
     write_catalog(catalog_path, work.catalog().model_copy(update={"rules": home.catalog.rules}), original)
     template = save_template(doc, home.root / "templates" / f"{name}.docx")
-    return Adoption(template, catalog_path, year, tuple(figures), tuple(skips), tuple(warnings(texts, home, year)))
+    return Adoption(template, catalog_path, year, tuple(figures), tuple(skips),
+                    tuple(warnings(texts, home, year)))
 
 
 def read_paragraph(text: str, number: int, year: int | None, work: Working,

@@ -30,7 +30,7 @@ def statements(figures: Figures, catalog: Catalog, wording: Wording, names: dict
                year: int) -> dict[str, Statement]:
     out = {ind.code: indicator_statement(ind, figures, wording, names, year) for ind in catalog.indicators}
     for d in catalog.derived:
-        out[d.code] = derived_statement(d, catalog, figures, wording, out)
+        out[d.code] = derived_statement(d, catalog, figures, wording)
     return out
 
 
@@ -51,8 +51,7 @@ def indicator_statement(ind: Indicator, figures: Figures, wording: Wording, name
     return Statement(ind.code, ind.name, text, total, figure_note(ind, figures, names, year, text))
 
 
-def derived_statement(d: Derived, catalog: Catalog, figures: Figures, wording: Wording,
-                      parts: dict[str, Statement]) -> Statement:
+def derived_statement(d: Derived, catalog: Catalog, figures: Figures, wording: Wording) -> Statement:
     by_code = catalog.by_code()
     terms = [(by_code[t], figures.total(t)) for t in d.terms()]
     shown = [f"{ind.name} {value}{ind.unit}" for ind, value in terms]
