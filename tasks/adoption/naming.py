@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import lazy_pinyin
-
 from schemas.catalog import Catalog, label_key
 
 BOUNDARY = re.compile(r"[，。；：！？、,;:!?（）()\[\]【】\s]")
@@ -100,6 +98,8 @@ def match(catalog: Catalog, words: str, unit: str) -> str | None:
 
 def code_for(name: str, taken: set[str]) -> str:
     """XUANCHUANCAIYE for 宣传彩页: the pinyin of the name, at most 24 letters, _2, _3 … when taken."""
+    from pypinyin import lazy_pinyin  # ~1 s to load its dictionaries: only when a new indicator is named
+
     letters = ""
     for syllable in lazy_pinyin(name, errors=lambda chars: [c for c in chars if c.isascii() and c.isalnum()]):
         syllable = re.sub(r"[^A-Za-z0-9]", "", syllable).upper()
