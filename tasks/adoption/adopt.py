@@ -2,7 +2,6 @@
 paragraphs and formatting, figures replaced by placeholders) and its figures merged into the catalog."""
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -16,6 +15,7 @@ from tasks.adoption.rewrite import Edit, apply, text_of
 from tasks.adoption.scan import Found, scan
 from tasks.adoption.source import ReportUnreadable, open_report
 from tasks.adoption.sums import breakdown
+from tasks.drafts.render import save_atomic
 from tasks.home import Home
 
 NAME_OK = re.compile(r"^[^\\/:*?\"<>|.\s][^\\/:*?\"<>|]{0,60}$")
@@ -45,7 +45,7 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
     catalog_path = home.root / home.settings.catalog  # first: it is checked before it is written
     original = (catalog_path if catalog_path.exists() else default_file("indicators.yaml")).read_text("utf-8")
     write_catalog(catalog_path, work.catalog().model_copy(update={"rules": home.catalog.rules}), original)
-    template = save_template(doc, home.root / "templates" / f"{name}.docx")
+    template = save_atomic(doc, home.root / "templates" / f"{name}.docx")
     return Adoption(template, catalog_path, year, tuple(figures), tuple(skips),
                     tuple(warnings(texts, home, year)))
 
@@ -127,11 +127,3 @@ def warnings(texts: list[str], home: Home, year: int | None) -> list[str]:
     if year is None:
         out.append("报告中找不到年份（如“2024年”），模板未替换年份，请在模板中手工改为 {{ year }}。")
     return out
-
-
-def save_template(doc, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    doc.save(str(tmp))
-    tmp.replace(path)
-    return path

@@ -7,9 +7,8 @@ import zipfile
 from pathlib import Path
 
 import docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from tasks.drafts.page_layout import page_numbers, page_setup, style_paragraphs
+from tasks.drafts.page_layout import blank_document, page_numbers
 from tasks.errors import TerminalError
 
 WORD_NAMES = (".doc", ".wps", ".rtf", ".odt", ".pdf")
@@ -55,13 +54,7 @@ def read_text(path: Path) -> str:
 def document_from_lines(lines: list[str]):
     """One paragraph a line: the lines before the first blank one are the title, 一、 and （一） lines
     headings, the rest body text; blank lines are kept, so line N is paragraph N."""
-    doc = docx.Document()
-    page_setup(doc.sections[0])
-    style_paragraphs(doc)
-    body = doc.element.body
-    for p in list(body.iterchildren()):
-        if p.tag.endswith("}p"):
-            body.remove(p)
+    doc = blank_document()
     in_title = True
     for line in lines:
         text = TXT_ARTIFACT.sub("", line).rstrip("\r")
@@ -71,9 +64,6 @@ def document_from_lines(lines: list[str]):
             continue
         style = "公文标题" if in_title else "Heading 1" if H1.match(text) else "Heading 2" if H2.match(text) \
             else "Normal"
-        paragraph = doc.add_paragraph(style=style)
-        paragraph.add_run(text)
-        if in_title:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.add_paragraph(style=style).add_run(text)
     page_numbers(doc)
     return doc

@@ -10,7 +10,14 @@ from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthl
 from tasks.drafts.placeholders import TemplateCheck, check_template
 from tasks.drafts.render import Extras, TemplateProblem, draft_context, render_draft, save_atomic
 from tasks.drafts.statements import statements
-from tasks.drafts.truth import comparable, comparison_note, dated_words, missing_returns, place_words, unstated
+from tasks.drafts.truth import (
+    comparable,
+    comparison_note,
+    dated_words,
+    missing_returns,
+    place_words,
+    unstated,
+)
 from tasks.errors import TerminalError
 from tasks.home import Home
 from tasks.ledger.aggregate import Figures, figures_for
