@@ -24,11 +24,12 @@ record_task = task(record_draft, name="record-version", cache_policy=NO_CACHE)
 
 @flow(name="annual-report", log_prints=True)
 async def annual_report(home: str, year: int | None = None, out: str | None = None, on: dt.date | None = None,
-                        deliver: bool | None = None, reopen: str | None = None,
+                        deliver: bool | None = None, template: str | None = None, reopen: str | None = None,
                         review: bool | None = None) -> str | State:
     """Render the township's annual report draft for `year` (default: the current year, as the 20 December
     schedule wants) from stored returns; returns its path. Any past year can be re-rendered (backfill).
-    E-mailed when `deliver`, or, left unset (scheduled runs), when [delivery] is configured.
+    E-mailed when `deliver`, or, left unset (scheduled runs), when [delivery] is configured. `template`:
+    a report template of the home (<home>/templates/<template>.docx, e.g. one made by `township adopt`).
 
     A signed year is not rendered again (the run ends 已定稿, saying which figures later returns no
     longer support) unless `reopen` gives the reason. `review` (default: when the run comes from a
@@ -45,7 +46,7 @@ async def annual_report(home: str, year: int | None = None, out: str | None = No
         notes = await may_draft(h, year, report, reopen)
         if isinstance(notes, State):   # the year is signed
             return notes
-        drafted = render_task(quote(h), year, Path(out) if out else None, today, notes)
+        drafted = render_task(quote(h), year, Path(out) if out else None, today, template, notes)
         version = record_task(quote(h), year, quote(drafted), dt.datetime.now(dt.UTC), this_run_id())
         await acreate_markdown_artifact(f"# {year}年度报告草稿（第{version.version}稿）\n\n已生成：`{drafted.path}`\n",
                                         key="annual-report", description="年度报告草稿")

@@ -58,7 +58,7 @@ def send_final(home: Home, version_id: int) -> list[str]:
     with open_ledger(home.database_url) as engine:
         v = version_by_id(engine, version_id)
     files = [p for p in (v.final_path, v.pdf_path) if p]
-    what = f"{v.year}年法治政府建设情况报告（定稿）"
+    what = Path(v.final_path or "").stem.split("-")[0] or f"{v.year}年法治政府建设情况报告（定稿）"
     signed_on = local(v.decided_at, home.settings.schedules.timezone).split(" ")[0]
     text = final_mail_text(home.registry.township.name, what, [Path(f) for f in files], v.decided_by or "",
                            signed_on)

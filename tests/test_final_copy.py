@@ -9,8 +9,7 @@ import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from tasks.drafts.wording import state_figure
-from tasks.ledger.aggregate import Figures
+from tasks.drafts.statements import Statement
 from tasks.signoff.figures import drifts, in_final, phrase_in
 from tasks.signoff.final_copy import full_text, make_final
 from tests.docx_helpers import comments
@@ -86,18 +85,24 @@ def test_a_figure_is_found_only_as_a_figure_of_its_own():
     assert (marked["DISPUTE"]["in_final"], marked["LEAFLET"]["in_final"]) == (True, False)
 
 
-def test_late_data_that_changes_a_stated_phrase_is_a_drift(demo_ledger):
-    catalog = demo_ledger.catalog
+def test_late_data_that_changes_a_stated_phrase_is_a_drift():
     signed = {"DISPUTE": {"name": "调处矛盾纠纷", "stated": "70余起", "total": 73, "in_final": True},
               "TRAINING": {"name": "法律专题培训", "stated": "12次", "total": 12, "in_final": True},
-              "LEAFLET": {"name": "宣传彩页发放", "stated": "7000余份", "total": 7260, "in_final": False}}
-    same_phrase = Figures(("2024-01",), {"DISPUTE": 76, "TRAINING": 12, "LEAFLET": 9999})
-    assert drifts(signed, same_phrase, catalog) == []        # 76 is still 70余起; LEAFLET is not in the text
-    moved = Figures(("2024-01",), {"DISPUTE": 81, "TRAINING": 13, "LEAFLET": 7260})
-    found = {d.code: (d.stated, d.signed_total, d.total_now, d.stated_now)
-             for d in drifts(signed, moved, catalog)}
-    assert found == {"DISPUTE": ("70余起", 73, 81, state_figure(81, "approx", "起")),
-                     "TRAINING": ("12次", 12, 13, "13次")}
+              "LEAFLET": {"name": "宣传彩页发放", "stated": "7000余份", "total": 7260, "in_final": False},
+              "LAW_BOOK": {"name": "法治书籍发放", "stated": "4000余本", "total": 4150, "in_final": True}}
+
+    def now(dispute: tuple[str, int], training: tuple[str, int], law_book: tuple[str, int]) -> dict:
+        return {"DISPUTE": Statement("DISPUTE", "调处矛盾纠纷", *dispute, ""),
+                "TRAINING": Statement("TRAINING", "法律专题培训", *training, ""),
+                "LEAFLET": Statement("LEAFLET", "宣传彩页发放", "9000余份", 9999, ""),
+                "LAW_BOOK": Statement("LAW_BOOK", "法治书籍发放", *law_book, "",
+                                      empty="" if law_book[1] else "均为0")}
+    # 76 is still 70余起; LEAFLET's figure is not in the final text
+    assert drifts(signed, now(("70余起", 76), ("12次", 12), ("4000余本", 4150))) == []
+    moved = drifts(signed, now(("80余起", 81), ("13次", 13), ("××本", 0)))
+    assert {d.code: (d.stated, d.signed_total, d.total_now, d.stated_now) for d in moved} == {
+        "DISPUTE": ("70余起", 73, 81, "80余起"), "TRAINING": ("12次", 12, 13, "13次"),
+        "LAW_BOOK": ("4000余本", 4150, 0, "无数据")}
 
 
 def test_the_uis_form_reads_only_outbox_review(tmp_path):

@@ -44,11 +44,13 @@ def todo_text(places: list[tuple[str, str]], extra: list[str], first: list[str] 
     return "\n".join(lines)
 
 
-def add_todo(doc, extra: list[str], first: list[str] | None = None) -> int:
-    """Anchor the list on the first line of the title; returns the number of items. `first` leads the
-    list (a reviewer's opinion on the previous draft)."""
+def add_todo(doc, extra: list[str], places: list[tuple[str, str]] | None = None,
+             first: list[str] | None = None) -> int:
+    """Anchor the list on the first line of the title; returns the number of items. `places`: the
+    boilerplate paragraphs, when found before other highlights were added. `first` leads the list (a
+    reviewer's opinion on the previous draft)."""
     paragraphs = doc.paragraphs
-    places = boilerplate(paragraphs)
+    places = boilerplate(paragraphs) if places is None else places
     title = next((p for p in paragraphs if p.text.strip()), None)
     lead = list(first or [])
     if title is None or not (places or extra or lead):

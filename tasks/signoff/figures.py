@@ -1,6 +1,6 @@
 """The figures a report states, as recorded with each version, and which of them the data still supports.
 
-A signed figure stays supported while the year's current total would still be stated the same way: a
+A signed figure stays supported while the year's current data would still be stated the same way: a
 late correction turning 73 into 76 leaves “70余起” true; one turning it into 81 does not (“80余起”).
 """
 from __future__ import annotations
@@ -9,16 +9,15 @@ import re
 from dataclasses import dataclass
 
 from schemas.catalog import Catalog
-from tasks.drafts.wording import state_figure
-from tasks.ledger.aggregate import Figures
+from tasks.drafts.statements import Statement
 
 
-def stated_figures(figures: Figures, stated: dict[str, str], catalog: Catalog) -> dict[str, dict]:
-    """code → {name, unit, total, stated}: what the version's text says, and the total behind it."""
-    by_code = catalog.by_code()
-    return {code: {"name": by_code[code].name, "unit": by_code[code].unit, "total": figures.total(code),
-                   "stated": phrase}
-            for code, phrase in stated.items() if code in by_code}
+def stated_figures(stated: dict[str, Statement], catalog: Catalog) -> dict[str, dict]:
+    """code → {name, unit, total, stated}: what the version's text says, and the total behind it. A
+    figure left blank for staff (××场: nothing true to state) states nothing."""
+    units = {i.code: i.unit for i in catalog.indicators} | {d.code: d.unit for d in catalog.derived}
+    return {code: {"name": s.name, "unit": units.get(code, ""), "total": s.total, "stated": s.text}
+            for code, s in stated.items() if not s.empty}
 
 
 def phrase_in(text: str, phrase: str) -> bool:
@@ -51,16 +50,13 @@ class Drift:
                 "signed_total": self.signed_total, "total_now": self.total_now, "stated_now": self.stated_now}
 
 
-def drifts(signed: dict[str, dict], now: Figures, catalog: Catalog) -> list[Drift]:
-    """The signed figures (those its final text states) that the current totals would state otherwise."""
-    by_code = catalog.by_code()
+def drifts(signed: dict[str, dict], now: dict[str, Statement]) -> list[Drift]:
+    """The signed figures (those its final text states) that the current data would state otherwise."""
     found = []
     for code, f in signed.items():
-        ind = by_code.get(code)
-        if ind is None or not f.get("in_final", True):
+        current = now.get(code)
+        if current is None or not f.get("in_final", True) or current.text == f["stated"]:
             continue
-        total = now.total(code)
-        phrase = state_figure(total, ind.style, ind.unit)
-        if total != f["total"] and phrase != f["stated"]:
-            found.append(Drift(code, f["name"], f["stated"], f["total"], total, phrase))
+        found.append(Drift(code, f["name"], f["stated"], f["total"], current.total,
+                           "无数据" if current.empty else current.text))
     return found

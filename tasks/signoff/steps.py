@@ -72,8 +72,12 @@ def decide(home: Home, version_id: int, decision: Decision, now: dt.datetime,
         return Outcome(version_by_id(engine, version_id), won, notes if won else ())
 
 
-def final_stem(year: int) -> str:
-    return f"{year}年法治政府建设情况报告（定稿）"
+def final_stem(version: ReportVersion) -> str:
+    """The draft's title with 定稿 for 草稿: 2024年法治政府建设情况报告（定稿） (a draft named by its
+    template, or written to --out, keeps its title)."""
+    name = Path(version.draft_path).name
+    title = name.split("（草稿）")[0] if "（草稿）" in name else f"{version.year}年法治政府建设情况报告"
+    return f"{title}（定稿）"
 
 
 def write_final(home: Home, version: ReportVersion, decision: Decision, on: dt.date,
@@ -88,8 +92,8 @@ def write_final(home: Home, version: ReportVersion, decision: Decision, on: dt.d
     title = f"{home.registry.township.name}关于{version.year}年法治政府建设情况的报告"
     cleaned = make_final(doc, on, title)
     notes = [] if cleaned.dated else ["定稿中未找到落款日期（如“2024年12月20日”），请手工填写签发日期。"]
-    docx_path, pdf_path = dated_paths(home.outbox, on, (final_stem(version.year), ".docx"),
-                                      (final_stem(version.year), ".pdf"))
+    stem = final_stem(version)
+    docx_path, pdf_path = dated_paths(home.outbox, on, (stem, ".docx"), (stem, ".pdf"))
     save_atomic(doc, docx_path)
     figures = in_final(version.figures, full_text(doc))
     pdf: Path | None = None

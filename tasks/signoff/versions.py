@@ -27,7 +27,7 @@ def sha256_of(path: Path) -> str:
 def record_draft(home: Home, year: int, drafted: Draft, now: dt.datetime,
                  flow_run_id: str | None = None) -> ReportVersion:
     """A rendered draft becomes the year's next version (草稿), with the figures its text states."""
-    figures = stated_figures(drafted.figures, drafted.stated, home.catalog)
+    figures = stated_figures(drafted.stated, home.catalog)
     with open_ledger(home.database_url) as engine:
         return add_version(engine, year, drafted.path, sha256_of(drafted.path), figures, utc_naive(now),
                            flow_run_id)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from schemas.catalog import Catalog
 from schemas.labels import REPORT_STATES
+from tasks.drafts.statements import statements
 from tasks.home import Home
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.migrate import open_ledger
@@ -69,11 +69,11 @@ def _version_json(v: ReportVersion, latest: bool) -> dict:
             "reopen_reason": v.reopen_reason, "figures": v.figures}
 
 
-def year_reports(engine: Engine, catalog: Catalog, year: int | None = None) -> list[YearReport]:
+def year_reports(engine: Engine, home: Home, year: int | None = None) -> list[YearReport]:
     by_year: dict[int, list[ReportVersion]] = {}
     for v in versions(engine, year):
         by_year.setdefault(v.year, []).append(v)
-    return [YearReport(y, vs, signed_drifts(engine, catalog, vs)) for y, vs in sorted(by_year.items())]
+    return [YearReport(y, vs, signed_drifts(engine, home, vs)) for y, vs in sorted(by_year.items())]
 
 
 def before_render(home: Home, year: int,
@@ -82,15 +82,19 @@ def before_render(home: Home, year: int,
     carries on with it), and the year's report as it stands."""
     with open_ledger(home.database_url) as engine:
         resumed = version_of_run(engine, run_id) if run_id else None
-        reports = year_reports(engine, home.catalog, year)
+        reports = year_reports(engine, home, year)
     return resumed, reports[0] if reports else None
 
 
-def signed_drifts(engine: Engine, catalog: Catalog, year_versions: list[ReportVersion]) -> list[Drift]:
+def signed_drifts(engine: Engine, home: Home, year_versions: list[ReportVersion]) -> list[Drift]:
+    """The signed report's figures against the year's data now, stated the way the draft states them."""
     signed = standing(year_versions)
     if signed is None:
         return []
-    return drifts(signed.figures, figures_for(engine, months_of(str(signed.year))), catalog)
+    names = {u.code: u.name for u in home.registry.units}
+    now = statements(figures_for(engine, months_of(str(signed.year))), home.catalog, home.settings.wording,
+                     names, signed.year)
+    return drifts(signed.figures, now)
 
 
 def drift_markdown(reports: list[YearReport]) -> str:
@@ -112,5 +116,5 @@ def signed_report_check(home: Home) -> str:
     ('' when none; only a year with a standing signed report costs a yearly sum)."""
     with open_ledger(home.database_url) as engine:
         signed_years = {v.year for v in versions(engine) if v.standing}
-        reports = [r for y in sorted(signed_years) for r in year_reports(engine, home.catalog, y)]
+        reports = [r for y in sorted(signed_years) for r in year_reports(engine, home, y)]
     return drift_markdown(reports)

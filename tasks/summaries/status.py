@@ -54,6 +54,6 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
         missing.append({"period": period, "units": absent})
     strays = discover(home.inbox, {u.code for u in home.registry.units}, 0.0, 0.0).strays
     years = {int(p[:4]) for p in periods} if periods else None
-    reports = [r.as_json(home.settings.schedules.timezone) for r in year_reports(engine, home.catalog)
+    reports = [r.as_json(home.settings.schedules.timezone) for r in year_reports(engine, home)
                if years is None or r.year in years]
     return StatusReport(subs, missing, list(strays), reports)
