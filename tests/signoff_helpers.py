@@ -26,9 +26,10 @@ def ingest_now(home: Home) -> None:
 
 
 def ingested_home(root: Path, values: dict[str, int], settle_seconds: int = 0) -> Home:
-    """A home whose 2024 ledger holds `values` (下汤村, March) and one more return (松垛村, April)."""
+    """A home whose 2024 ledger holds `values` (下汤村, March: every other indicator 1, so the draft has
+    no figure left blank) and one more return (松垛村, April)."""
     home = make_home(root, settle_seconds=settle_seconds)
-    drop(home, values={"TRAINING": 12, **values})
+    drop(home, values={**{i.code: 1 for i in home.catalog.indicators}, "TRAINING": 12, **values})
     drop(home, name="松垛村-2024-04.xlsx", unit=OTHER, period="2024-04", values={"LEAFLET": 7260})
     ingest_now(home)
     return home
@@ -36,7 +37,8 @@ def ingested_home(root: Path, values: dict[str, int], settle_seconds: int = 0) -
 
 def correct(home: Home, values: dict[str, int]) -> None:
     """下汤村 sends its March return again with other values: a correction that supersedes the first."""
-    drop(home, name="2024-03月报表-更正.xlsx", unit=VILLAGE, values={"TRAINING": 12, **values})
+    every = {i.code: 1 for i in home.catalog.indicators}
+    drop(home, name="2024-03月报表-更正.xlsx", unit=VILLAGE, values={**every, "TRAINING": 12, **values})
 
 
 class Mailbox:

@@ -233,3 +233,24 @@ def test_a_decision_is_taken_once(tmp_path):
     second = decide(home, version.id, Decision(False, "张镇长", "再改改"), now, soffice=None)
     assert not second.decided_now and second.version == first.version
     assert len(list(home.outbox.glob("*（定稿）*"))) == 1
+
+
+def test_a_draft_with_blank_figures_is_not_signed_until_staff_fill_them(tmp_path, prefect_server):
+    from tests.helpers import drop, make_home
+
+    home = make_home(tmp_path / "home")
+    drop(home, values={"DISPUTE": 73})                 # the other indicators: no data, ××次 in the draft
+    ingest_now(home)
+    draft = Path(report(home).stdout.strip().splitlines()[0])
+    refused = signoff(home, "--by", "李书记")
+    assert refused.exit_code == 2 and "未填的数字或占位符" in refused.output, refused.output
+    assert year_report(home)["label"] == "草稿" and not list(home.outbox.glob("*（定稿）*"))
+    doc = docx.Document(str(draft))
+    for paragraph in doc.paragraphs:                   # staff fill in what they know in Word
+        for run in paragraph.runs:
+            run.text = run.text.replace("××", "3")
+    filled = home.outbox / "审定" / "填好的.docx"
+    filled.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(filled))
+    done = signoff(home, "--by", "李书记", "--file", "填好的.docx")
+    assert done.exit_code == 0, done.output

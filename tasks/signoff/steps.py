@@ -24,7 +24,7 @@ from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import ReportVersion, record_decision, version_by_id
 from tasks.signoff.decision import Decision, Problem
 from tasks.signoff.figures import in_final
-from tasks.signoff.final_copy import full_text, make_final
+from tasks.signoff.final_copy import full_text, make_final, unfilled
 from tasks.signoff.versions import sha256_of, utc_naive
 
 NO_PDF = "未找到 LibreOffice（soffice），定稿未生成 PDF；Word 定稿已生成。"
@@ -91,6 +91,11 @@ def write_final(home: Home, version: ReportVersion, decision: Decision, on: dt.d
         return Problem(f"{what}“{source.name}”无法打开（{type(exc).__name__}），请用 Word/WPS 另存为 .docx 后重试")
     title = f"{home.registry.township.name}关于{version.year}年法治政府建设情况的报告"
     cleaned = make_final(doc, on, title)
+    blanks = unfilled(doc)
+    if blanks:
+        what = "修改稿" if decision.edited else "草稿"
+        return Problem(f"{what}中还有{len(blanks)}处未填的数字或占位符（××、【缺指标…】），如“{blanks[0]}…”：请在 Word/WPS "
+                       f"中填好或删去这些句子，把修改稿放入 outbox/审定/ 后再审定（township signoff --file 修改稿.docx）")
     notes = [] if cleaned.dated else ["定稿中未找到落款日期（如“2024年12月20日”），请手工填写签发日期。"]
     stem = final_stem(version)
     docx_path, pdf_path = dated_paths(home.outbox, on, (stem, ".docx"), (stem, ".pdf"))
