@@ -23,6 +23,7 @@ from tasks.intake.pool import ingest_and_tally
 from tasks.intake.take_stock import find_new, prepare, take_stock
 from tasks.intake.tally import IngestSummary, summarize
 from tasks.intake.unit_locks import LockBusy, unit_locks
+from tasks.signoff.year_state import signed_report_check
 from tasks.summaries.ingest_artifact import report_for
 
 SKIPPED = "Skipped"  # the state name of a run that found another run holding its lock
@@ -82,10 +83,15 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
     title = "入库结果" + (f"（{'、'.join(codes)}）" if units is not None else "")
     # The report only reads the ledger for the artifacts: a plain call, not a task of its own (~40 ms).
     report = report_for(h, summary, codes, now, title)
+    stored = sum(summary.by_status.get(k, 0) for k in ("accepted", "accepted_with_warnings"))
+    drift = signed_report_check(h) if stored else ""   # late corrections against a signed report
+    if drift:
+        print(drift)
     await asyncio.gather(
         acreate_table_artifact(report.rows, key="ingest-summary" if units is None else None,
                                description=f"{title}：各单位收到、接收、退回、迟报，及 {report.collecting} 前缺报月份"),
-        acreate_markdown_artifact(report.markdown, key="ingest-summary-text" if units is None else None,
+        acreate_markdown_artifact(report.markdown + drift,
+                                  key="ingest-summary-text" if units is None else None,
                                   description=title))
     print(summary.line())
     return summary

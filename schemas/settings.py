@@ -67,7 +67,8 @@ class Delivery(BaseModel):
     username: str = ""
     password_env: str = ""  # the NAME of an environment variable holding the password, never the password
     sender: str = ""
-    recipients: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()   # the leaders: drafts, workbooks and the signed report (定稿)
+    reviewers: tuple[str, ...] = ()    # who review (审定) a draft before it is signed; none: the leaders
 
 
 class Settings(BaseModel):
@@ -170,5 +171,6 @@ wan = true                 # approx from 10,000 on in 万: 2万余人次
 # username = "township@example.gov.cn"
 # password_env = "TOWNSHIP_SMTP_PASSWORD"   # the name of an environment variable, never the password
 # sender = "township@example.gov.cn"
-# recipients = ["leader@example.gov.cn"]
+# recipients = ["leader@example.gov.cn"]    # leaders: drafts, workbooks, the signed report (定稿)
+# reviewers = ["office@example.gov.cn"]     # who review (审定) the annual draft; none: the leaders
 """

@@ -11,8 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.app import HomeOpt, command, console, err, home_or_exit
+from flows.cli.edge import Refusal
 from flows.cli.options import PeriodOpt, known_units
 from flows.server import use_home_server
+from schemas.labels import REPORT_STATES
 from tasks.home import township_today
 
 DELIVER_HELP = f"按 township.toml 的 {escape('[delivery]')} 发邮件"  # escaped: rich markup would eat it
@@ -88,6 +90,8 @@ def _status_table(report) -> None:
                       "或在 units.yaml 登记该单位）：[/yellow]", soft_wrap=True)
         for name in report.unregistered:
             console.print(f"  inbox/{name}", soft_wrap=True, markup=False, highlight=False)
+    from flows.cli.signoff import print_reports
+    print_reports(report.reports)
 
 
 @command()
@@ -100,25 +104,34 @@ def report(home: HomeOpt = None,
            pdf: Annotated[bool, typer.Option("--pdf", help="再用 LibreOffice 转一份 PDF 预览")] = False,
            deliver: Annotated[bool, typer.Option("--deliver", help=DELIVER_HELP)] = False,
            template: Annotated[Optional[str], typer.Option("--template", metavar="名称", rich_help_panel="模板",
-                                                            help="用 templates/<名称>.docx 生成")] = None,
+                                                           help="用 templates/<名称>.docx 生成")] = None,
            check_only: Annotated[bool, typer.Option("--check-template", rich_help_panel="模板",
                                                     help="只检查模板的占位符，不生成")] = False,
+           reopen: Annotated[Optional[str], typer.Option("--reopen", metavar="原因",
+                                                         help="已定稿的年度：写明重新修改的原因（定稿保留不动）")] = None,
            ) -> None:
     """用已入库的月报表生成年度报告草稿（.docx），输出其路径（再输出 PDF 的路径）。
 
     草稿已生成但要求的 PDF 或邮件未能完成，或库中没有该年度的月报表时退出码 1；模板缺失或有错时退出码 2
     （每个问题都指明所在段落）。--check-template 只检查模板，不生成。
+    已定稿（审定签发）的年度不再重新生成（退出码 3），除非用 --reopen 写明原因；原定稿及其文件保留不动。
     示例：township report --home ./xiatang --year 2024 --pdf --deliver
     """
     h = home_or_exit(home)
     year = year or township_today(h).year
+    if reopen is not None and not reopen.strip():
+        raise Refusal("--reopen 需要写明重新修改的原因，例如 --reopen \"更正三月调解数\"")
     from flows.cli.draft_checks import checked_or_exit, completeness
     checked_or_exit(h, template, check_only)
     use_home_server(h.root)
     from flows.annual_report import run_annual_report
     from flows.cli.outputs import deliver_now, pdf_preview
-    path = Path(run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
-                                  deliver=False, template=template))
+    state = run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
+                              deliver=False, template=template, reopen=reopen, return_state=True)
+    if state.name == REPORT_STATES["signed"]:  # the year is signed: nothing rendered
+        err.print(state.message or "", soft_wrap=True, markup=False, highlight=False)
+        raise typer.Exit(3)
+    path = Path(state.result())
     typer.echo(str(path))
     codes = [completeness(h, year)] + ([pdf_preview(path, console, err)] if pdf else [])
     if deliver:

@@ -24,13 +24,15 @@ class DeliveryError(Exception):
     """Delivery cannot work as configured (no recipients, no password); terminal, never retried."""
 
 
-def build_message(delivery: Delivery, subject: str, body: str, attachments: list[Path]) -> EmailMessage:
-    if not delivery.recipients:
+def build_message(delivery: Delivery, subject: str, body: str, attachments: list[Path],
+                  to: tuple[str, ...] = ()) -> EmailMessage:
+    """To `to` (e.g. the reviewers of a draft), else the leaders (`recipients`)."""
+    if not (to or delivery.recipients):
         raise DeliveryError("township.toml 的 [delivery] 没有填写收件人（recipients）")
     msg = EmailMessage()
     msg["Subject"] = subject
     msg["From"] = delivery.sender or delivery.username
-    msg["To"] = ", ".join(delivery.recipients)
+    msg["To"] = ", ".join(to or delivery.recipients)
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=(delivery.sender or "township.local").rpartition("@")[2] or None)
     msg.set_content(body)
@@ -41,15 +43,28 @@ def build_message(delivery: Delivery, subject: str, body: str, attachments: list
     return msg
 
 
-def mail_text(township: str, what: str, files: list[Path]) -> tuple[str, str]:
-    """(subject, body) of a delivery: what it is, which files, that it is a draft to be checked."""
+def mail_text(township: str, what: str, files: list[Path], how_to_decide: str = "") -> tuple[str, str]:
+    """(subject, body) of a delivery: what it is, which files, that it is a draft to be checked (and,
+    for a draft awaiting a decision, how to give it)."""
     names = "\n".join(f"  {p.name}" for p in files)
+    decide = f"{how_to_decide}\n\n" if how_to_decide else ""
     return (f"【{township}】{what}",
             f"各位领导：\n\n附件为{township}{what}，由乡镇报表系统根据各单位已接收的月报表自动生成：\n{names}\n\n"
-            "文中数字均附有来源批注；黄色底纹为待完善的套话，请审阅后修改定稿。\n\n乡镇报表系统（自动发送，请勿直接回复）")
+            f"文中数字均附有来源批注；黄色底纹为待完善的套话，请审阅后修改定稿。\n\n{decide}"
+            "乡镇报表系统（自动发送，请勿直接回复）")
 
 
-def send(delivery: Delivery, msg: EmailMessage, password: str | None, timeout: float = 30) -> list[str]:
+def final_mail_text(township: str, what: str, files: list[Path], signer: str,
+                    signed_on: str) -> tuple[str, str]:
+    """(subject, body) of a signed report: the final copy, who signed it and when."""
+    names = "\n".join(f"  {p.name}" for p in files)
+    return (f"【{township}】{what}",
+            f"各位领导：\n\n{township}{what}已由{signer}于{signed_on}审定签发，定稿见附件：\n{names}\n\n"
+            "乡镇报表系统（自动发送，请勿直接回复）")
+
+
+def send(delivery: Delivery, msg: EmailMessage, password: str | None, timeout: float = 30,
+         to: tuple[str, ...] = ()) -> list[str]:
     """Send over SMTP (STARTTLS or implicit TLS as configured); returns the recipients it went to."""
     if delivery.username and not password:
         raise DeliveryError(f"发送邮件需要密码：请设置环境变量 {delivery.password_env or '（township.toml 未写 password_env）'}")
@@ -65,4 +80,4 @@ def send(delivery: Delivery, msg: EmailMessage, password: str | None, timeout: f
         if delivery.username:
             client.login(delivery.username, password or "")
         refused = client.send_message(msg)
-    return [r for r in delivery.recipients if r not in refused]
+    return [r for r in to or delivery.recipients if r not in refused]
