@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,13 +33,18 @@ class Limits(BaseModel):
     max_cells: int = 200_000
     read_timeout_s: float = 5.0
     read_memory_mb: int = 300
+    max_folder_files: int = 5000   # entries in one unit's folder (subfolders included): beyond, it waits
+    max_folder_depth: int = 8      # levels of subfolders in one unit's folder
 
 
 class Delivery(BaseModel):
     model_config = ConfigDict(frozen=True)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
+    tls: Literal["implicit", "starttls", "none"] | None = None  # None: 465 implicit, else as `starttls`
     starttls: bool = False
+    insecure: bool = False       # a password over an unencrypted connection: only when set explicitly
+    send_timeout_s: float = Field(default=120.0, gt=0)  # the whole send, however slowly a server answers
     username: str = ""
     password_env: str = ""  # the NAME of an environment variable holding the password, never the password
     sender: str = ""
@@ -100,11 +106,14 @@ max_inflate_ratio = 200
 max_cells = 200000
 read_timeout_s = 5
 read_memory_mb = 300
+max_folder_files = 5000    # a unit's folder with more entries, or nested deeper, waits (the others go on)
+max_folder_depth = 8
 
 # [delivery]               # e-mail drafts and workbooks to leaders
 # smtp_host = "smtp.example.gov.cn"
-# smtp_port = 465
-# starttls = true
+# smtp_port = 465          # 465: TLS from the first byte (tls = "implicit"); 587: tls = "starttls"
+# tls = "implicit"         # certificates are verified; a password is never sent unencrypted
+# send_timeout_s = 120     # the whole send, however slowly the server answers
 # username = "township@example.gov.cn"
 # password_env = "TOWNSHIP_SMTP_PASSWORD"   # the name of an environment variable, never the password
 # sender = "township@example.gov.cn"

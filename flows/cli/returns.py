@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from flows.cli.app import HomeOpt, app, console, err, home_or_exit
+from flows.cli.app import HomeOpt, app, console, err, home_or_exit, shown
 from tasks.home import init_home
+from tasks.returns.clerk_text import for_terminal
 
 
 @app.command()
@@ -65,19 +68,27 @@ def check(file: Annotated[Path, typer.Argument(help="要检查的报表文件")]
     Example: township check 2024-03月报表.xlsx --unit 410423105201 --home ./xiatang
     """
     from tasks.intake.isolate import judge_isolated
+    from tasks.returns.guard import max_file_bytes, too_large
     from tasks.returns.validate import Context
+    from tasks.returns.verdict import OVERSIZE, refused
 
     h = home_or_exit(home)
     folder = unit or file.resolve().parent.name
-    # The same pre-checks and limited child as the ingest: a hostile file must not kill this command either.
-    verdict = judge_isolated(file.read_bytes(), Context(folder, h.registry, h.catalog, dt.date.today(),
-                                                        h.settings.max_count), h.settings.limits)
+    limits = h.settings.limits
+    # The same bounds, pre-checks and limited child as the ingest: a hostile file must not kill this
+    # command either (its size is judged before a byte of it is read).
+    with open(file, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        data = fh.read(max_file_bytes(limits) + 1) if size <= max_file_bytes(limits) else b""
+    big = too_large(max(size, len(data)), limits)
+    ctx = Context(folder, h.registry, h.catalog, dt.date.today(), h.settings.max_count)
+    verdict = refused(OVERSIZE, big) if big else judge_isolated(data, ctx, limits)
     found = verdict.findings
-    table = Table(title=f"{file.name}：" + ("可以接收" if verdict.ok else "将被退回"))
+    table = Table(title=Text(for_terminal(f"{file.name}：" + ("可以接收" if verdict.ok else "将被退回"))))
     for col in ("位置", "级别", "问题", "怎么办"):
         table.add_column(col)
     for f in found:
-        table.add_row(f.place, {"error": "[red]错误[/red]", "warning": "[yellow]提示[/yellow]"}.get(f.level, "说明"),
-                      f.message, f.hint)
-    console.print(table if found else f"{file.name}：未发现问题")
+        table.add_row(shown(f.place), {"error": "[red]错误[/red]", "warning": "[yellow]提示[/yellow]"}.get(f.level, "说明"),
+                      shown(f.message), shown(f.hint))
+    console.print(table if found else shown(f"{file.name}：未发现问题"))
     raise typer.Exit(0 if verdict.ok else 1)

@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from flows.cli.app import HomeOpt, app, console, err, home_or_exit
+from flows.cli.app import HomeOpt, app, console, err, home_or_exit, shown
 from flows.server import use_home_server
 
 
@@ -31,9 +32,9 @@ def ingest(home: HomeOpt = None,
     with inbox_progress(console, waiting_files(h, unit), "入库中（Prefect 流程 ingest-returns）…"):
         state = run_ingest(home=str(h.root), units=unit or None, return_state=True)
     if state.name == SKIPPED:
-        err.print(f"[yellow]{state.message}[/yellow]")
+        err.print(shown(state.message or ""), style="yellow")
         raise typer.Exit(3)
-    console.print(state.result().line(), soft_wrap=True)
+    console.print(shown(state.result().line()), soft_wrap=True)
 
 
 @app.command()
@@ -61,21 +62,26 @@ def status(home: HomeOpt = None,
 
 
 def _status_table(report) -> None:
+    """Clerks' text (file names, the values quoted in findings) as plain text: never rich markup, never
+    a terminal escape (`shown`)."""
     table = Table(title="报送情况")
     for col in ("单位", "报告期", "文件", "状态", "问题"):
         table.add_column(col)
     labels = {"accepted": "[green]已接收[/green]", "accepted_with_warnings": "[yellow]已接收（有提示）[/yellow]",
               "rejected": "[red]已退回[/red]", "duplicate": "重复", "superseded": "[dim]已被更正[/dim]"}
     for s in report.submissions:
-        table.add_row(s["unit_name"] or s["unit"], s["period"] or "—", s["file"], labels.get(s["status"], s["status"]),
-                      "\n".join(f"{i['place']} {i['message']}" for i in s["issues"][:3])
-                      + (f"\n…另 {len(s['issues']) - 3} 条" if len(s["issues"]) > 3 else ""))
+        issues = "\n".join(f"{i['place']} {i['message']}" for i in s["issues"][:3])
+        more = f"\n…另 {len(s['issues']) - 3} 条" if len(s["issues"]) > 3 else ""
+        table.add_row(shown(s["unit_name"] or s["unit"]), shown(s["period"] or "—"), shown(s["file"]),
+                      labels.get(s["status"], shown(s["status"])), shown(issues + more, lines=True))
     console.print(table)
     for m in report.missing:
         if m["units"]:
-            console.print(f"[bold]{m['period']}[/bold] 未报送：" + "、".join(u["name"] for u in m["units"]))
+            console.print(Text.assemble((m["period"], "bold"), " 未报送：" + "、".join(u["name"] for u in m["units"])))
     if report.unregistered:
-        console.print("[yellow]不在已登记单位文件夹中的文件：[/yellow]" + "、".join(report.unregistered))
+        console.print(Text.assemble(("不在已登记单位文件夹中的文件：", "yellow"), shown("、".join(report.unregistered))))
+    for b in report.blocked:
+        console.print(Text.assemble((f"单位 {b['unit']} 的文件夹有问题（{b['place']}）：", "red"), shown(b["message"])))
 
 
 @app.command()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from schemas.labels import STATUS_LABELS
 from tasks.intake.discover import Discovery
+from tasks.intake.folder_problems import UnitProblem
 from tasks.intake.steps import FileOutcome
 
 REFUSED_SHOWN = 50
@@ -38,12 +39,15 @@ class IngestSummary:
     settling: int
     strays: tuple[str, ...]
     refused: tuple[tuple[str, str, str], ...] = ()
+    blocked: tuple[UnitProblem, ...] = ()   # units whose folder could not be served: their files wait
 
     def line(self) -> str:
         parts = [f"{STATUS_LABELS.get(k, k)} {v}" for k, v in sorted(self.by_status.items())]
         return (f"收到 {self.received} 个文件：" + ("，".join(parts) if parts else "无")
                 + (f"；{self.settling} 个仍在写入，下次处理" if self.settling else "")
-                + (f"；{len(self.strays)} 个不在已登记单位文件夹中" if self.strays else ""))
+                + (f"；{len(self.strays)} 个不在已登记单位文件夹中" if self.strays else "")
+                + (f"；{len(self.blocked)} 个单位的文件夹有问题，其文件暂不处理（"
+                   + "、".join(p.unit for p in self.blocked) + "，详见 township status）" if self.blocked else ""))
 
 
 def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
@@ -56,4 +60,4 @@ def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
         by_status.update({k: v for k, v in counts.items() if k != "late"})
     refused = tuple(r for t in tallies for r in t.refused)[:REFUSED_SHOWN]
     return IngestSummary(sum(by_status.values()), dict(by_status), {u: dict(c) for u, c in by_unit.items()},
-                         len(discovery.settling), discovery.strays, refused)
+                         len(discovery.settling), discovery.strays, refused, discovery.blocked)

@@ -17,9 +17,11 @@ class StatusReport:
     submissions: list[dict]
     missing: list[dict]
     unregistered: list[str]
+    blocked: list[dict]        # unit folders that cannot be served now: {unit, place, message}
 
     def as_json(self) -> dict:
-        return {"submissions": self.submissions, "missing": self.missing, "unregistered": self.unregistered}
+        return {"submissions": self.submissions, "missing": self.missing, "unregistered": self.unregistered,
+                "blocked": self.blocked}
 
 
 def status_report(home: Home, engine: Engine, periods: list[str] | None = None) -> StatusReport:
@@ -46,5 +48,8 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
         absent = [{"code": u.code, "name": u.name, "contact": u.contact, "phone": u.phone}
                   for u in home.registry.units if (u.code, period) not in stored]
         missing.append({"period": period, "units": absent})
-    strays = discover(home.inbox, {u.code for u in home.registry.units}, 0.0, 0.0).strays
-    return StatusReport(subs, missing, list(strays))
+    limits = home.settings.limits
+    found = discover(home.inbox, {u.code for u in home.registry.units}, 0.0, 0.0, limits.max_folder_files,
+                     limits.max_folder_depth)
+    blocked = [{"unit": p.unit, "place": p.place, "message": p.message} for p in found.blocked]
+    return StatusReport(subs, missing, list(found.strays), blocked)
