@@ -75,6 +75,7 @@ def send(delivery: Delivery, msg: EmailMessage, password: str | None, timeout: f
     deadline = Deadline(delivery.send_timeout_s)
     client = (Implicit(context=context, timeout=timeout) if mode == "implicit" else Plain(timeout=timeout))
     client.deadline = deadline
+    client._host = delivery.smtp_host  # the name TLS verifies (set by the constructor, which would connect early)
     try:
         deadline.start()
         client.connect(delivery.smtp_host, delivery.smtp_port)
