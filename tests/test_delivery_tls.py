@@ -165,7 +165,7 @@ def test_starttls_is_verified_before_the_password_goes(tmp_path, monkeypatch, tr
     try:
         if trusted:
             monkeypatch.setenv("SSL_CERT_FILE", str(ca))
-        delivery = Delivery(smtp_port=port, tls="starttls", username="township", password_env=PASSWORD_ENV,
+        delivery = Delivery(smtp_port=port, starttls=True, username="township", password_env=PASSWORD_ENV,
                             sender="township@xiatang.example", recipients=("leader@xiatang.example",))
         message = build_message(delivery, "主题", "正文", [])
         if trusted:
