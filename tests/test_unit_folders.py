@@ -319,3 +319,26 @@ def test_receipt_names_stay_short_whatever_the_clock(home):
 
     name = receipt_name("\U0001d54f" * 300, dt.datetime(2024, 4, 2, 9, 30, 5))
     assert len(name.encode()) < 200
+
+
+def test_an_unwritable_receipt_folder_holds_only_its_unit(home):
+    """Unwritable even for root: the immutable attribute (skipped where chattr cannot set it)."""
+    import subprocess
+
+    import pytest
+
+    drop(home, unit=OTHER)
+    drop(home)
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(home.receipt_dir(OTHER))],
+                                                        capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here: no folder is unwritable for root without it")
+    try:
+        [outcome] = run(home)
+        assert outcome.unit == VILLAGE
+        [problem] = find_new(home, NOW, wall=time.time() + LATER).blocked
+        assert problem.unit == OTHER and "无法写出回执" in problem.message
+        assert [r.unit for r in rows(home)] == [VILLAGE]  # nothing of OTHER stored without its receipt
+    finally:
+        subprocess.run(["chattr", "-i", str(home.receipt_dir(OTHER))], check=True)
+    [later] = run(home)
+    assert later.unit == OTHER and (home.root / later.receipt).is_file()

@@ -116,7 +116,7 @@ class UnitFolder:
                 return False
             os.unlink(leaf, dir_fd=parent)
             return True
-        except FileNotFoundError:
+        except OSError:  # gone, or not ours to delete: it stays, and the next run looks again
             return False
         finally:
             if parent != self.fd:
