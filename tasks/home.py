@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from schemas import default_file
 from schemas.catalog import Catalog, load_catalog
 from schemas.registry import Registry, Township, Unit, dump_registry, load_registry
@@ -71,16 +69,12 @@ class HomeError(Exception):
 def open_home(root: Path) -> Home:
     registry_path = root / "units.yaml"
     if not registry_path.exists():
-        raise HomeError(f"{root} is not a township home (no units.yaml); create one with `township init {root}`")
-    try:
-        settings = load_settings(root / "township.toml")
-        catalog_path = root / settings.catalog
-        catalog = load_catalog(catalog_path if catalog_path.exists() else default_file("indicators.yaml"))
-        registry = load_registry(registry_path)
-    except (ValueError, TypeError, yaml.YAMLError) as exc:  # pydantic's and TOML's errors are ValueErrors
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-        raise HomeError(f"{root} 的设置文件（township.toml、units.yaml 或指标目录）无法读取：{first}") from exc
-    return Home(root=root, settings=settings, registry=registry, catalog=catalog)
+        raise HomeError(f"{root} 不是 township 实例目录（没有 units.yaml）：请用 --home 指向实例目录，"
+                        f"或先创建一个：township init {root}")
+    settings = load_settings(root / "township.toml")
+    catalog_path = root / settings.catalog
+    catalog = load_catalog(catalog_path if catalog_path.exists() else default_file("indicators.yaml"))
+    return Home(root=root, settings=settings, registry=load_registry(registry_path), catalog=catalog)
 
 
 def township_today(home: Home) -> dt.date:

@@ -6,17 +6,19 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.app import HomeOpt, app, console, err, home_or_exit
+from flows.cli.app import HomeOpt, command, console, err, home_or_exit
+from flows.cli.edge import Refusal
 
 
-@app.command()
-def serve(home: HomeOpt = None, port: Annotated[int, typer.Option(help="Prefect 服务（界面）端口")] = 4200,
-          host: Annotated[str, typer.Option(help="Prefect 服务监听地址")] = "127.0.0.1") -> None:
-    """Start a Prefect server (its database under <home>/.prefect) unless PREFECT_API_URL points at a
-    running one, serve ingest-returns / period-summary / annual-report on their schedules, and ingest a
-    dropped file as soon as it settles. Runs until Ctrl-C, which stops everything it started.
+@command()
+def serve(home: HomeOpt = None,
+          port: Annotated[int, typer.Option(metavar="端口", min=1, max=65535, help="Prefect 服务（界面）端口")] = 4200,
+          host: Annotated[str, typer.Option(metavar="地址", help="Prefect 服务监听地址")] = "127.0.0.1") -> None:
+    """启动 Prefect 服务（数据库在 <实例>/.prefect 下；PREFECT_API_URL 已指向运行中的服务时直接用它），
+    按计划运行 ingest-returns、period-summary、annual-report，文件放稳后立即入库。
+    一直运行到 Ctrl-C，退出时停止它启动的一切。
 
-    Example: township serve --home ./xiatang --port 4200
+    示例：township serve --home ./xiatang --port 4200
     """
     from flows.serve import serve_home
     from flows.server import ServerError
@@ -25,24 +27,23 @@ def serve(home: HomeOpt = None, port: Annotated[int, typer.Option(help="Prefect 
     try:
         serve_home(h, host, port, console)
     except ServerError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+        raise Refusal(str(exc)) from exc
 
 
-@app.command()
-def deploy(home: HomeOpt = None, pool: Annotated[str, typer.Option(help="Prefect 工作池名称")] = "township") -> None:
-    """Register the deployments (and the dispatcher dispatch-ingest) to a process work pool on the Prefect
-    server PREFECT_API_URL points at; workers elsewhere run them: prefect worker start --pool NAME.
+@command()
+def deploy(home: HomeOpt = None,
+           pool: Annotated[str, typer.Option(metavar="名称", help="Prefect 工作池名称")] = "township") -> None:
+    """把各部署（及分派流程 dispatch-ingest）登记到 PREFECT_API_URL 所指服务的进程工作池；
+    其他机器上的 worker 运行它们：prefect worker start --pool 名称。
 
-    Example: PREFECT_API_URL=http://10.0.0.5:4200/api township deploy --home /mnt/returns/xiatang --pool township
+    示例：PREFECT_API_URL=http://10.0.0.5:4200/api township deploy --home /mnt/returns/xiatang --pool township
     """
     from flows.server import is_reachable
 
     h = home_or_exit(home)
     api = os.environ.get("PREFECT_API_URL", "")
     if not api or not is_reachable(api):
-        err.print("[red]请先设置 PREFECT_API_URL 指向正在运行的 Prefect 服务（如 http://服务器:4200/api）[/red]")
-        raise typer.Exit(2)
+        raise Refusal("请先设置 PREFECT_API_URL 指向正在运行的 Prefect 服务（如 http://服务器:4200/api）")
     from flows.serve import deploy_home
     if h.database_url.startswith("sqlite"):
         err.print("[yellow]提示：township.toml 的 database_url 是 SQLite，只适合一台机器；多台机器请用 PostgreSQL[/yellow]")

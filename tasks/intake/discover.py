@@ -26,6 +26,7 @@ class Dropped:
     name: str          # the name as dropped, relative to the unit's folder, as readable text
     size: int
     mtime: float
+    ctime: float = 0.0  # when it came into the folder (a copy keeps the clerk's mtime, not the ctime)
     rel: str = ""      # the real relative name (undecodable bytes kept); "" : the same as `name`
     ident: Ident | None = None  # the file discovery saw; another one saved in its place is not it
 
@@ -90,7 +91,7 @@ def discover(inbox: Path, unit_codes: set[str], now: float, settle_seconds: floa
                     continue
                 for rel, st in walk.found:
                     dropped = Dropped(entry.name, inbox / entry.name / rel, readable_name(rel), st.st_size,
-                                      st.st_mtime, rel, Ident.of(st))
+                                      st.st_mtime, st.st_ctime, rel, Ident.of(st))
                     # ctime too: a copy that keeps the original's mtime (Explorer, cp -p) still moves ctime
                     changed = max(st.st_mtime, st.st_ctime)
                     (settling if now - changed < settle_seconds else ready).append(dropped)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from schemas.labels import RUN_STATUSES, STATUS_LABELS
 from schemas.registry import Unit
 from tasks.home import Home
-from tasks.intake.tally import IngestSummary
+from tasks.intake.tally import REFUSED_SHOWN, IngestSummary
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import STORED, submissions
 from tasks.returns.clerk_text import for_markdown
@@ -72,6 +72,13 @@ def _markdown(summary: IngestSummary, rows: list[dict[str, object]], absent: lis
         lines += ["## 退回的文件", ""]
         lines += [f"- {md(unit)} “{md(name)}”：{md(why)}" for unit, name, why in refused]
         lines += [f"- …另 {total - len(refused)} 个"] if total > len(refused) else []
+        lines.append("")
+    if summary.strays:
+        lines += ["## 未处理的文件（不在已登记单位的文件夹中）", "",
+                  ("这些文件没有读取、没有回执、也不会移动，每次运行都会列在这里：请把文件移到对应单位的文件夹"
+                   "（inbox/<单位代码>/），或在 units.yaml 登记该单位。"), ""]
+        lines += [f"- `inbox/{name}`" for name in summary.strays[:REFUSED_SHOWN]]
+        lines += [f"- …另 {len(summary.strays) - REFUSED_SHOWN} 个"] if len(summary.strays) > REFUSED_SHOWN else []
         lines.append("")
     if collecting:
         lines.append(f"**{collecting} 未报送（{len(absent)} 个单位）**：" + ("、".join(map(md, absent)) if absent else "无"))
