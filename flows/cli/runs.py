@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from flows.cli.app import HomeOpt, command, console, err, home_or_exit
+from flows.cli.app import HomeOpt, command, console, err, home_or_exit, shown
 from flows.cli.edge import Refusal
 from flows.cli.options import PeriodOpt, known_units
 from flows.server import use_home_server
@@ -39,9 +40,9 @@ def ingest(home: HomeOpt = None,
     with inbox_progress(console, waiting_files(h, unit), "入库中（Prefect 流程 ingest-returns）…"):
         state = run_ingest(home=str(h.root), units=unit or None, return_state=True)
     if state.name == SKIPPED:
-        err.print(f"[yellow]{escape(state.message or '')}[/yellow]")
+        err.print(shown(state.message or ""), style="yellow")
         raise typer.Exit(3)
-    console.print(state.result().line(), soft_wrap=True, markup=False, highlight=False)
+    console.print(shown(state.result().line(), lines=True), soft_wrap=True, highlight=False)
 
 
 @command()
@@ -71,25 +72,30 @@ def status(home: HomeOpt = None,
 
 
 def _status_table(report) -> None:
+    """Clerks' text (file names, the values quoted in findings) as plain text: never rich markup, never
+    a terminal escape (`shown`)."""
     table = Table(title="报送情况")
     for col in ("单位", "报告期", "文件", "状态", "问题"):
         table.add_column(col, overflow="fold")  # wrapped, never cut with "…"
     labels = {"accepted": "[green]已接收[/green]", "accepted_with_warnings": "[yellow]已接收（有提示）[/yellow]",
               "rejected": "[red]已退回[/red]", "duplicate": "重复", "superseded": "[dim]已被更正[/dim]"}
     for s in report.submissions:
-        table.add_row(s["unit_name"] or s["unit"], s["period"] or "—", s["file"], labels.get(s["status"], s["status"]),
-                      "\n".join(f"{i['place']} {i['message']}" for i in s["issues"][:3])
-                      + (f"\n另 {len(s['issues']) - 3} 条（township status --json 列出全部）"
-                         if len(s["issues"]) > 3 else ""))
+        issues = "\n".join(f"{i['place']} {i['message']}" for i in s["issues"][:3])
+        more = f"\n另 {len(s['issues']) - 3} 条（township status --json 列出全部）" if len(s["issues"]) > 3 else ""
+        table.add_row(shown(s["unit_name"] or s["unit"]), shown(s["period"] or "—"), shown(s["file"]),
+                      labels.get(s["status"], shown(s["status"])), shown(issues + more, lines=True))
     console.print(table)
     for m in report.missing:
         if m["units"]:
-            console.print(f"[bold]{m['period']}[/bold] 未报送：" + "、".join(u["name"] for u in m["units"]))
+            console.print(Text.assemble((m["period"], "bold"), " 未报送：" + "、".join(u["name"] for u in m["units"])))
     if report.unregistered:
         console.print("[yellow]未处理：以下文件不在已登记单位的文件夹中（请移到对应单位的文件夹，"
                       "或在 units.yaml 登记该单位）：[/yellow]", soft_wrap=True)
         for name in report.unregistered:
-            console.print(f"  inbox/{name}", soft_wrap=True, markup=False, highlight=False)
+            console.print(shown(f"  inbox/{name}"), soft_wrap=True, highlight=False)
+    for b in report.blocked:
+        console.print(Text.assemble((f"单位 {b['unit']} 的文件夹有问题（{b['place']}）：", "red"), shown(b["message"])),
+                      soft_wrap=True)
     from flows.cli.signoff import print_reports
     print_reports(report.reports)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from schemas.labels import STATUS_LABELS
 from tasks.intake.discover import Discovery
+from tasks.intake.folder_problems import UnitProblem
 from tasks.intake.steps import FileOutcome
 from tasks.ledger.timeliness import calendar_notice
 
@@ -42,6 +43,7 @@ class IngestSummary:
     strays: tuple[str, ...]
     refused: tuple[tuple[str, str, str], ...] = ()
     guessed_years: tuple[int, ...] = ()
+    blocked: tuple[UnitProblem, ...] = ()   # units whose folder could not be served: their files wait
 
     def line(self) -> str:
         """The run in one line, and once, when it came up, the holiday calendar's notice."""
@@ -50,6 +52,8 @@ class IngestSummary:
         return (f"收到 {self.received} 个文件：" + ("，".join(parts) if parts else "无")
                 + (f"；{self.settling} 个仍在写入，下次处理" if self.settling else "")
                 + (f"；{len(self.strays)} 个不在已登记单位文件夹中，未处理" if self.strays else "")
+                + (f"；{len(self.blocked)} 个单位的文件夹有问题，其文件暂不处理（"
+                   + "、".join(p.unit for p in self.blocked) + "，详见 township status）" if self.blocked else "")
                 + (f"\n{notice}" if notice else ""))
 
 
@@ -64,4 +68,4 @@ def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
     refused = tuple(r for t in tallies for r in t.refused)[:REFUSED_SHOWN]
     guessed = tuple(sorted({y for t in tallies for y in t.guessed_years}))
     return IngestSummary(sum(by_status.values()), dict(by_status), {u: dict(c) for u, c in by_unit.items()},
-                         len(discovery.settling), discovery.strays, refused, guessed)
+                         len(discovery.settling), discovery.strays, refused, guessed, discovery.blocked)

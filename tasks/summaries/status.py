@@ -19,11 +19,12 @@ class StatusReport:
     submissions: list[dict]
     missing: list[dict]
     unregistered: list[str]
+    blocked: list[dict]        # unit folders that cannot be served now: {unit, place, message}
     reports: list[dict] = field(default_factory=list)   # one per year with a rendered draft
 
     def as_json(self) -> dict:
         return {"submissions": self.submissions, "missing": self.missing, "unregistered": self.unregistered,
-                "reports": self.reports}
+                "blocked": self.blocked, "reports": self.reports}
 
 
 def status_report(home: Home, engine: Engine, periods: list[str] | None = None) -> StatusReport:
@@ -52,8 +53,11 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
         absent = [{"code": u.code, "name": u.name, "contact": u.contact, "phone": u.phone}
                   for u in home.registry.units if (u.code, period) not in stored]
         missing.append({"period": period, "units": absent})
-    strays = discover(home.inbox, {u.code for u in home.registry.units}, 0.0, 0.0).strays
+    limits = home.settings.limits
+    found = discover(home.inbox, {u.code for u in home.registry.units}, 0.0, 0.0, limits.max_folder_files,
+                     limits.max_folder_depth)
+    blocked = [{"unit": p.unit, "place": p.place, "message": p.message} for p in found.blocked]
     years = {int(p[:4]) for p in periods} if periods else None
     reports = [r.as_json(home.settings.schedules.timezone) for r in year_reports(engine, home)
                if years is None or r.year in years]
-    return StatusReport(subs, missing, list(strays), reports)
+    return StatusReport(subs, missing, list(found.strays), blocked, reports)
