@@ -26,6 +26,7 @@ class Discovery:
     ready: tuple[Dropped, ...]      # settled files in registered units' folders, oldest first
     settling: tuple[Dropped, ...]   # changed within the settle time: next run
     strays: tuple[str, ...]         # files outside registered units' folders, symlinks: never ingested
+    future_dated: tuple[str, ...] = ()  # modified "in the future" (a clock set wrong): settled by ours
 
 
 def is_ignored(name: str) -> bool:
@@ -41,6 +42,7 @@ def discover(inbox: Path, unit_codes: set[str], now: float, settle_seconds: floa
     ready: list[Dropped] = []
     settling: list[Dropped] = []
     strays: list[str] = []
+    future: list[str] = []
     if not inbox.is_dir():
         return Discovery((), (), ())
     for entry in _scan(inbox):
@@ -48,13 +50,13 @@ def discover(inbox: Path, unit_codes: set[str], now: float, settle_seconds: floa
             strays.append(readable_name(entry.name))
         elif entry.is_dir(follow_symlinks=False):
             if entry.name in unit_codes:
-                _walk_unit(Path(entry.path), entry.name, now, settle_seconds, ready, settling, strays)
+                _walk_unit(Path(entry.path), entry.name, now, settle_seconds, ready, settling, strays, future)
             elif not is_ignored(entry.name):
                 strays.extend(readable_name(f"{entry.name}/{p.name}") for p in _files_below(Path(entry.path)))
         elif entry.is_file(follow_symlinks=False) and not is_ignored(entry.name):
             strays.append(readable_name(entry.name))
     ready.sort(key=lambda d: (d.mtime, d.unit, d.name))
-    return Discovery(tuple(ready), tuple(settling), tuple(sorted(strays)))
+    return Discovery(tuple(ready), tuple(settling), tuple(sorted(strays)), tuple(future))
 
 
 def _scan(folder: Path) -> list[os.DirEntry]:
@@ -66,7 +68,7 @@ def _scan(folder: Path) -> list[os.DirEntry]:
 
 
 def _walk_unit(folder: Path, unit: str, now: float, settle: float, ready: list[Dropped],
-               settling: list[Dropped], strays: list[str], prefix: str = "") -> None:
+               settling: list[Dropped], strays: list[str], future: list[str], prefix: str = "") -> None:
     for entry in _scan(folder):
         rel = f"{prefix}{entry.name}"
         if is_ignored(entry.name) or (not prefix and entry.name in (RECEIPT_DIR, TEMPLATE_DIR)):
@@ -75,7 +77,7 @@ def _walk_unit(folder: Path, unit: str, now: float, settle: float, ready: list[D
             strays.append(readable_name(f"{unit}/{rel}"))  # never followed: it could point out of the inbox
             continue
         if entry.is_dir(follow_symlinks=False):
-            _walk_unit(Path(entry.path), unit, now, settle, ready, settling, strays, prefix=f"{rel}/")
+            _walk_unit(Path(entry.path), unit, now, settle, ready, settling, strays, future, prefix=f"{rel}/")
             continue
         try:
             st = entry.stat(follow_symlinks=False)
@@ -84,9 +86,21 @@ def _walk_unit(folder: Path, unit: str, now: float, settle: float, ready: list[D
         if not stat.S_ISREG(st.st_mode):
             continue
         dropped = Dropped(unit, Path(entry.path), readable_name(rel), st.st_size, st.st_mtime)
-        # ctime too: a copy that keeps the original's mtime (Explorer, cp -p) still moves ctime while it writes
-        changed = max(st.st_mtime, st.st_ctime)
-        (settling if now - changed < settle else ready).append(dropped)
+        changed = last_change(st.st_mtime, st.st_ctime, now)
+        if st.st_mtime > now + CLOCK_SLACK_S:
+            future.append(readable_name(f"{unit}/{rel}"))
+        (settling if changed is not None and now - changed < settle else ready).append(dropped)
+
+
+CLOCK_SLACK_S = 5.0  # a share's clock a little ahead of ours is not "the future"
+
+
+def last_change(mtime: float, ctime: float, now: float) -> float | None:
+    """When the file last changed, by our wall clock: ctime too, since a copy that keeps the original's
+    mtime (Explorer, cp -p) still moves ctime while it writes; a time in the future (a PC or share whose
+    clock is wrong, `touch -d 2030`) tells nothing and is ignored. None: no time to trust."""
+    times = [t for t in (mtime, ctime) if t <= now + CLOCK_SLACK_S]
+    return max(times) if times else None
 
 
 def readable_name(name: str) -> str:

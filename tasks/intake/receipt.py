@@ -84,8 +84,12 @@ def write_receipt(info: ReceiptInfo) -> Path:
     if info.grid and info.sheet:
         sheets.append(_copy_with_marks(info))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(workbook_bytes(sheets, author="乡镇报表系统"))
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(workbook_bytes(sheets, author="乡镇报表系统"))
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a full disk: no half receipt left behind (the run says why)
+        raise
     return path
 
 

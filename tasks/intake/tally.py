@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from schemas.labels import STATUS_LABELS
 from tasks.intake.discover import Discovery
+from tasks.intake.job import Left
 from tasks.intake.steps import FileOutcome
 
 REFUSED_SHOWN = 50
@@ -17,9 +18,10 @@ class Tally:
     """What a batch did, in counts: light enough to pass between Prefect tasks at any size of run."""
     by_unit: dict[str, dict[str, int]]              # unit → status (and "late") → files
     refused: tuple[tuple[str, str, str], ...] = ()  # (unit, file, why) of the first refused files
+    left: tuple[tuple[str, str, str], ...] = ()     # (unit, file, why): a fault of ours kept them waiting
 
 
-def tally(outcomes: list[FileOutcome]) -> Tally:
+def tally(outcomes: list[FileOutcome], left: list[Left] | None = None) -> Tally:
     by_unit: dict[str, Counter] = {}
     for o in outcomes:
         by_unit.setdefault(o.unit, Counter())[o.status] += 1
@@ -27,7 +29,8 @@ def tally(outcomes: list[FileOutcome]) -> Tally:
             by_unit[o.unit]["late"] += 1
     refused = tuple((o.unit, o.name, "；".join(f.message for f in o.findings if f.level == "error")[:200])
                     for o in outcomes if o.status == "rejected")[:REFUSED_SHOWN]
-    return Tally({u: dict(c) for u, c in by_unit.items()}, refused)
+    return Tally({u: dict(c) for u, c in by_unit.items()}, refused,
+                 tuple((x.dropped.unit, x.dropped.name, x.why) for x in left or ()))
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,17 @@ class IngestSummary:
     settling: int
     strays: tuple[str, ...]
     refused: tuple[tuple[str, str, str], ...] = ()
+    left: tuple[tuple[str, str, str], ...] = ()     # waiting in the inbox for a fault of ours to pass
+    future_dated: tuple[str, ...] = ()              # modified "in the future": judged by the wall clock
 
     def line(self) -> str:
         parts = [f"{STATUS_LABELS.get(k, k)} {v}" for k, v in sorted(self.by_status.items())]
         return (f"收到 {self.received} 个文件：" + ("，".join(parts) if parts else "无")
                 + (f"；{self.settling} 个仍在写入，下次处理" if self.settling else "")
-                + (f"；{len(self.strays)} 个不在已登记单位文件夹中" if self.strays else ""))
+                + (f"；{len(self.strays)} 个不在已登记单位文件夹中" if self.strays else "")
+                + (f"；{len(self.future_dated)} 个文件的修改时间晚于现在（按收到的时间处理）" if self.future_dated else "")
+                + (f"；{len(self.left)} 个文件因本机故障暂未处理，仍在收件箱，下次运行再处理（{self.left[0][2]}）"
+                   if self.left else ""))
 
 
 def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
@@ -56,4 +64,5 @@ def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
         by_status.update({k: v for k, v in counts.items() if k != "late"})
     refused = tuple(r for t in tallies for r in t.refused)[:REFUSED_SHOWN]
     return IngestSummary(sum(by_status.values()), dict(by_status), {u: dict(c) for u, c in by_unit.items()},
-                         len(discovery.settling), discovery.strays, refused)
+                         len(discovery.settling), discovery.strays, refused,
+                         tuple(x for t in tallies for x in t.left), discovery.future_dated)

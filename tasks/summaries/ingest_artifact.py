@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from schemas.labels import RUN_STATUSES, STATUS_LABELS
 from schemas.registry import Unit
 from tasks.home import Home
-from tasks.intake.tally import IngestSummary
+from tasks.intake.tally import REFUSED_SHOWN, IngestSummary
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import STORED, submissions
 from tasks.returns.periods import previous_month
@@ -64,6 +64,14 @@ def _markdown(summary: IngestSummary, rows: list[dict[str, object]], absent: lis
         lines += ["## 退回的文件", ""]
         lines += [f"- {unit} `{name}`：{why}" for unit, name, why in refused]
         lines += [f"- …另 {total - len(refused)} 个"] if total > len(refused) else []
+        lines.append("")
+    if summary.left:
+        lines += ["## 因本机故障暂未处理的文件（仍在收件箱，下次运行再处理）", ""]
+        lines += [f"- {unit} `{name}`：{why}" for unit, name, why in summary.left[:REFUSED_SHOWN]]
+        lines.append("")
+    if summary.future_dated:
+        lines += ["## 修改时间晚于现在的文件（电脑时钟可能有误，按收到的时间处理）", ""]
+        lines += [f"- `{name}`" for name in summary.future_dated[:REFUSED_SHOWN]]
         lines.append("")
     if collecting:
         lines.append(f"**{collecting} 未报送（{len(absent)} 个单位）**：" + ("、".join(absent) if absent else "无"))
