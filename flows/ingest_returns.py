@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
-from tasks.errors import TownshipError, TransientError, describe, is_transient
+from tasks.errors import TownshipError, TransientError, describe, is_transient, low_disk
 from tasks.home import open_home
 from tasks.intake.discover import Discovery, Dropped
 from tasks.intake.dispatch import only_units
@@ -23,6 +23,7 @@ from tasks.intake.pool import ingest_and_tally
 from tasks.intake.take_stock import find_new, prepare, take_stock
 from tasks.intake.tally import IngestSummary, Tally, summarize
 from tasks.intake.unit_locks import LockBusy, unit_locks
+from tasks.ledger.presence import ensure_present
 from tasks.summaries.ingest_artifact import report_for
 
 SKIPPED = "Skipped"  # the state name of a run that found another run holding its lock
@@ -37,9 +38,16 @@ def transient_only(_task, _run, state) -> bool:
     return False
 
 
-# A fault of ours (a locked or lost database, a full disk) is waited out this long, in growing steps, before
-# the run stops with a Chinese message and the files wait in the inbox for the next run: ~1 minute.
-RETRY_DELAYS = [2, 5, 10, 20, 30]
+def retry_delays(total_s: float) -> list[int]:
+    """A fault of ours (a locked or lost database, a full disk) is waited out in growing steps for at most
+    `total_s` (township.toml `fault_wait_s`); then the run stops with a Chinese message and the files
+    wait in the inbox for the next run."""
+    delays: list[int] = []
+    step = 2
+    while sum(delays) + step <= total_s:
+        delays.append(step)
+        step = min(2 * step, 30)
+    return delays
 
 
 def ingest_batch_step(home, batch: list[Dropped], now: dt.datetime) -> Tally:
@@ -49,19 +57,24 @@ def ingest_batch_step(home, batch: list[Dropped], now: dt.datetime) -> Tally:
     from prefect.runtime import task_run
 
     result = ingest_and_tally(home, batch, now)
-    if result.left and task_run.run_count <= len(RETRY_DELAYS):
+    if result.left and task_run.run_count <= len(retry_delays(home.settings.fault_wait_s)):
         unit, name, why = result.left[0]
         raise TransientError(f"{len(result.left)} 个文件暂未处理（{unit}/{name}：{why}），稍后重试")
     return result
 
 
-prepare_task = task(prepare, name="reconcile", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS),
-                    retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=transient_only)
+# Retries (how many, how long apart) are set per run from the home's `fault_wait_s`.
+prepare_task = task(prepare, name="reconcile", cache_policy=NO_CACHE, retry_condition_fn=transient_only)
 discover_task = task(find_new, name="discover", cache_policy=NO_CACHE)
-ingest_batch_task = task(ingest_batch_step, name="ingest-batch", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS),
-                         retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=transient_only)
-take_stock_task = task(take_stock, name="reconcile-and-discover", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS),
-                       retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=transient_only)
+ingest_batch_task = task(ingest_batch_step, name="ingest-batch", cache_policy=NO_CACHE,
+                         retry_condition_fn=transient_only)
+take_stock_task = task(take_stock, name="reconcile-and-discover", cache_policy=NO_CACHE,
+                       retry_condition_fn=transient_only)
+
+
+def patient(step, home) -> object:
+    delays = retry_delays(home.settings.fault_wait_s)
+    return step.with_options(retries=len(delays), retry_delay_seconds=delays or 0)
 
 
 def chunks(items: tuple[Dropped, ...], size: int) -> list[list[Dropped]]:
@@ -87,14 +100,15 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
     # quote: values to pass, not collections for Prefect to walk looking for futures (a batch of 1,000
     # files took 0.2 s to walk; a county's home, its 400 units).
     try:
-        with unit_locks(root, h.database_url, codes, lock_wait_seconds) as locks:
-            discovery: Discovery = take_stock_task(quote(h), now, units is None)
+        ensure_present(h.database_url, h.archive)  # a lost ledger is said here, before any step
+        with unit_locks(root, h.database_url, codes, lock_wait_seconds, h.settings.fault_wait_s) as locks:
+            discovery: Discovery = patient(take_stock_task, h)(quote(h), now, units is None)
             if units is not None:
                 discovery = only_units(discovery, set(codes))
             tallies = []
             for part in chunks(discovery.ready, batch_size):
                 locks.check()  # a run never goes on with its units unlocked (a lost lock session)
-                tallies.append(ingest_batch_task(quote(h), quote(part), now))
+                tallies.append(patient(ingest_batch_task, h)(quote(h), quote(part), now))
             summary = summarize(tallies, discovery)
         title = "入库结果" + (f"（{'、'.join(codes)}）" if units is not None else "")
         # The report only reads the ledger for the artifacts: a plain call, not a task of its own (~40 ms).
@@ -106,7 +120,7 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
         if not (is_transient(exc) or isinstance(exc, TownshipError)):
             raise
         # Waited out and still failing: said in Chinese, the files wait in the inbox (no traceback).
-        message = f"本次入库未完成：{describe(exc)}。未处理的文件仍在收件箱，下次运行会继续。"
+        message = f"本次入库未完成：{low_disk(root) or describe(exc)}。未处理的文件仍在收件箱，下次运行会继续。"
         print(message)
         return Failed(message=message)
     await asyncio.gather(

@@ -82,14 +82,10 @@ def deploy_home(home: Home, pool: str, console: Console) -> list[str]:
     from prefect.workers.process import ProcessWorker
 
     from flows.deployments import home_deployments
-    from tasks.ledger.engine import make_engine
-    from tasks.ledger.migrate import migrate
+    from tasks.ledger.migrate import open_ledger
 
-    engine = make_engine(home.database_url)
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
+    with open_ledger(home.database_url, home.archive):
+        pass  # at the current schema
     with get_client(sync_client=True) as client:
         try:
             client.read_work_pool(pool)

@@ -8,6 +8,8 @@ Chinese for the operator, and the file waits in the inbox for the next try.
 from __future__ import annotations
 
 import errno
+import shutil
+from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
@@ -59,6 +61,8 @@ def describe(exc: BaseException) -> str:
     text = str(exc).lower()
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text:
         return "磁盘空间不足，请清理磁盘后重试" + _where(exc)
+    if "disk i/o error" in text:
+        return "账本数据库读写磁盘出错（磁盘已满、只读或断开），请检查磁盘后重试"
     if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return "没有写入权限（文件夹只读或被锁定），请检查权限后重试" + _where(exc)
     if isinstance(exc, OSError):
@@ -68,6 +72,16 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, DBAPIError) and is_transient(exc):
         return "账本数据库暂时连不上（服务器重启、断线或正在关闭），稍后重试"
     return f"程序内部错误（{type(exc).__name__}），请联系维护人员"
+
+
+def low_disk(folder: Path, below: int = 1 << 20) -> str | None:
+    """Said when the disk holding `folder` is (nearly) full: a fault's real cause, whatever the error
+    said (SQLite answers a full disk with "disk I/O error" when it cannot grow its -shm file)."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    return f"磁盘空间不足（{folder} 所在磁盘仅剩 {free // 1024} KB），请清理磁盘后重试" if free < below else None
 
 
 def _where(exc: BaseException) -> str:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
@@ -49,3 +50,31 @@ def deploy(home: HomeOpt = None, pool: Annotated[str, typer.Option(help="Prefect
     for name in deploy_home(h, pool, console):
         console.print(f"已登记 {name} → 工作池 {pool}")
     console.print(f"在各台机器上启动 worker：prefect worker start --pool {pool}")
+
+
+@app.command()
+def backup(home: HomeOpt = None,
+           out: Annotated[Optional[Path], typer.Option(help="备份文件（默认 outbox/账本备份-日期.db）")] = None) -> None:
+    """Back up the SQLite ledger with SQLite's online backup API (safe while runs go on): one
+    self-contained file to keep. Copying township.db by hand may miss rows still in township.db-wal.
+    To restore, stop township and copy the backup over township.db (removing any township.db-wal).
+
+    Example: township backup --home ./xiatang --out /mnt/u盘/xiatang-账本.db
+    """
+    from tasks.delivery.outbox import dated_path
+    from tasks.home import township_today
+    from tasks.ledger.backup import BackupError, backup_ledger
+
+    h = home_or_exit(home)
+    dest = out.resolve() if out else dated_path(h.outbox, "账本备份", ".db", township_today(h))
+    try:
+        rows = backup_ledger(h.database_url, dest)
+    except BackupError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        from tasks.errors import describe
+        err.print(f"备份失败：{describe(exc)}", markup=False, highlight=False)
+        raise typer.Exit(4) from exc
+    console.print(f"已备份账本（{rows} 条报送记录）：", highlight=False)
+    typer.echo(str(dest))

@@ -20,7 +20,9 @@ def ingest(home: HomeOpt = None,
            ) -> None:
     """Run one ingest now: every settled file in inbox/<unit>/ is validated, stored, answered and archived.
 
-    Exits 0 when the run happened, whatever files it refused; 3 when another run holds the lock.
+    Exits 0 when the run happened, whatever files it refused; 3 when another run holds the lock; 4 when
+    a fault of ours (a database away or locked, a full disk, a lost ledger) stopped it or kept files
+    back: they stay in the inbox for the next run.
     Uses the Prefect server of a running `township serve` of this home, if any.
     Example: township ingest --home ./xiatang
     """
@@ -33,6 +35,9 @@ def ingest(home: HomeOpt = None,
     if state.name == SKIPPED:
         err.print(f"[yellow]{state.message}[/yellow]")
         raise typer.Exit(3)
+    if not state.is_completed():
+        err.print(state.message or "本次入库未完成", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(4)
     console.print(state.result().line(), soft_wrap=True)
 
 
@@ -44,16 +49,18 @@ def status(home: HomeOpt = None,
 
     Example: township status --home ./xiatang --json --period 2024-03
     """
-    from tasks.ledger.engine import make_engine
-    from tasks.ledger.migrate import migrate
+    from tasks.ledger.migrate import open_ledger
+    from tasks.ledger.presence import LedgerMissing
     from tasks.returns.periods import months_of
     from tasks.summaries.status import status_report
 
     h = home_or_exit(home)
-    engine = make_engine(h.database_url)
-    migrate(engine)
-    report = status_report(h, engine, months_of(period) if period else None)
-    engine.dispose()
+    try:
+        with open_ledger(h.database_url, h.archive) as engine:
+            report = status_report(h, engine, months_of(period) if period else None)
+    except LedgerMissing as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(4) from exc
     if as_json:
         sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
         return

@@ -45,7 +45,7 @@ def chart_for(figures: Figures, catalog: Catalog, year: int,
 
 
 def annual_draft(home: Home, year: int, out: Path | None, on: dt.date) -> Path:
-    with open_ledger(home.database_url) as engine:
+    with open_ledger(home.database_url, home.archive) as engine:
         figures = figures_for(engine, months_of(str(year)))
         before = figures_for(engine, months_of(str(year - 1)))
     previous = before if before.reporting_units else None

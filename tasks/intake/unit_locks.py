@@ -21,7 +21,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from tasks.errors import TerminalError, describe, is_transient
-from tasks.ledger.patience import patiently
+from tasks.ledger.patience import LEDGER_WAIT_S, patiently
 
 LOCK_DIR = ".locks"
 WATCH_EVERY_S = 1.0
@@ -45,12 +45,14 @@ class HeldLocks:
 
 
 @contextmanager
-def unit_locks(root: Path, database_url: str, units: list[str], wait_seconds: float = 10.0) -> Iterator[HeldLocks]:
+def unit_locks(root: Path, database_url: str, units: list[str], wait_seconds: float = 10.0,
+               fault_wait_s: float = LEDGER_WAIT_S) -> Iterator[HeldLocks]:
     """Hold the ingest lock of every unit in `units` (taken in sorted order, so two runs never deadlock),
-    waiting at most `wait_seconds` in all; LockBusy names the unit another run holds."""
+    waiting at most `wait_seconds` in all; LockBusy names the unit another run holds. fault_wait_s: how
+    long a database server that is away (restarting) is waited for."""
     wanted = sorted(set(units))
     if database_url.startswith("postgresql"):
-        locks = AdvisoryLocks(database_url, wanted)
+        locks = AdvisoryLocks(database_url, wanted, fault_wait_s)
         locks.take(time.monotonic() + wait_seconds)
         try:
             locks.watch()
@@ -86,11 +88,12 @@ class AdvisoryLocks(HeldLocks):
     """Session-level advisory locks on a connection of their own (released when it closes, even if this
     process is killed), looked at every WATCH_EVERY_S by a thread and before each step by the run."""
 
-    def __init__(self, url: str, units: list[str]) -> None:
+    def __init__(self, url: str, units: list[str], fault_wait_s: float = LEDGER_WAIT_S) -> None:
         from sqlalchemy import create_engine
         from sqlalchemy.pool import NullPool
 
         self.units = units
+        self.fault_wait_s = fault_wait_s
         self.engine = create_engine(url, poolclass=NullPool, connect_args={"application_name": APPLICATION_NAME})
         self.conn = None
         self.lost: str | None = None
@@ -102,7 +105,8 @@ class AdvisoryLocks(HeldLocks):
         """Connect (waiting out a restarting server) and take every unit's lock by `deadline`."""
         from sqlalchemy import text
 
-        conn = patiently(lambda: self.engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
+        conn = patiently(lambda: self.engine.connect().execution_options(isolation_level="AUTOCOMMIT"),
+                         self.fault_wait_s)
         try:
             for unit in self.units:
                 while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": lock_key(unit)}).scalar():
