@@ -26,7 +26,7 @@ def serve(home: HomeOpt = None, port: Annotated[int, typer.Option(help="Prefect 
     try:
         serve_home(h, host, port, console)
     except ServerError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
@@ -70,11 +70,11 @@ def backup(home: HomeOpt = None,
     try:
         rows = backup_ledger(h.database_url, dest)
     except BackupError as exc:
-        err.print(str(exc), markup=False, highlight=False)
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
     except OSError as exc:
         from tasks.errors import describe
-        err.print(f"备份失败：{describe(exc)}", markup=False, highlight=False)
+        err.print(f"备份失败：{describe(exc)}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(4) from exc
     console.print(f"已备份账本（{rows} 条报送记录）：", highlight=False)
     typer.echo(str(dest))

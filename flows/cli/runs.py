@@ -59,7 +59,7 @@ def status(home: HomeOpt = None,
         with open_ledger(h.database_url, h.archive) as engine:
             report = status_report(h, engine, months_of(period) if period else None)
     except LedgerMissing as exc:
-        err.print(str(exc), markup=False, highlight=False)
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(4) from exc
     if as_json:
         sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
