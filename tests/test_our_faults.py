@@ -15,7 +15,14 @@ from tasks.intake.pool import run_batch
 from tasks.intake.steps import arrive
 from tasks.intake.take_stock import find_new, prepare
 from tasks.returns.validate import Context
-from tests.faults import immutable, ledger_rows, reading_workers, sqlite_held, waiting_in_inbox, write_queue_held
+from tests.faults import (
+    immutable,
+    ledger_rows,
+    reading_workers,
+    sqlite_held,
+    waiting_in_inbox,
+    write_queue_held,
+)
 from tests.helpers import NOW, OTHER, TODAY, VILLAGE, drop
 
 STORED = {"accepted", "accepted_with_warnings"}

@@ -10,10 +10,10 @@ import os
 import time
 from zoneinfo import ZoneInfo
 
+from tasks.errors import TransientError, describe
 from tasks.home import Home
 from tasks.intake.archive import archive_path, sha256_of, write_durably
 from tasks.intake.discover import Dropped
-from tasks.errors import TransientError, describe
 from tasks.intake.isolate import Failed, KeptPools, outcome
 from tasks.intake.job import JobResult, Left, ingest_files
 from tasks.intake.retried import answered_in_run
