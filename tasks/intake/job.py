@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
+
 from tasks.errors import describe
 from tasks.home import Home
 from tasks.intake.archive import sync_filesystem
@@ -117,7 +119,14 @@ def _record(home: Home, arrivals: list[Arrived], conns, now: dt.datetime,
                 # receipts a killed job promised but never wrote: not free for this job's files either
                 promised.update(home.root / held.receipt_path for held in ledgers[unit].by_sha.values()
                                 if held.stage != "done" and held.receipt_path)
-            stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now, promised)))
+            try:
+                stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now, promised)))
+            except IntegrityError:
+                # Another run stored this very file meanwhile (the unique index, the last line of
+                # defence, caught it): read the unit's ledger again, and the file resumes that row.
+                with reader.begin():
+                    ledgers[unit] = UnitLedger.load(reader, unit)
+                stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now, promised)))
         except Exception as exc:  # noqa: BLE001
             why = describe(exc)
             log.warning("ledger fault, %d files left: %s", len(arrivals) - i, why, exc_info=True)
