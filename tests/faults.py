@@ -70,20 +70,16 @@ def immutable(folder: Path) -> Iterator[None]:
         subprocess.run(["chattr", "-i", str(folder)], check=True)
 
 
-def reading_workers() -> list[int]:
-    """Pids of this process's reading children: the forkserver's children (tasks/intake/isolate.py)."""
-    me = os.getpid()
-    parents: dict[int, int] = {}
-    cmdlines: dict[int, str] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/cmdline", "rb") as fh:
-                cmdlines[int(entry)] = fh.read().decode(errors="replace")
-        except (OSError, IndexError, ValueError):
-            continue
-    servers = [pid for pid, ppid in parents.items() if ppid == me and "forkserver" in cmdlines.get(pid, "")]
-    return [pid for pid, ppid in parents.items() if ppid in servers]
+def waiting_on(path: Path) -> list[int]:
+    """Pids of other processes blocked in flock() on `path` (from /proc/locks: "-> FLOCK … pid maj:min:inode")."""
+    inode = os.stat(path).st_ino
+    pids = []
+    with open("/proc/locks", encoding="ascii") as fh:
+        for line in fh:
+            fields = line.split()
+            if "->" in fields and "FLOCK" in fields:
+                rest = fields[fields.index("->") + 1:]
+                pid, where = int(rest[3]), rest[4]
+                if where.rsplit(":", 1)[-1] == str(inode) and pid != os.getpid():
+                    pids.append(pid)
+    return pids

@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,9 +19,9 @@ from tasks.returns.validate import Context
 from tests.faults import (
     immutable,
     ledger_rows,
-    reading_workers,
     sqlite_held,
     waiting_in_inbox,
+    waiting_on,
     write_queue_held,
 )
 from tests.helpers import NOW, OTHER, TODAY, VILLAGE, drop
@@ -84,20 +85,16 @@ def test_an_immutable_archive_folder_refuses_nothing_and_a_retried_batch_counts_
     assert waiting_in_inbox(home) == []
 
 
-def _kill_workers_when(pred, timeout: float = 30) -> list[int]:
+def _kill_the_child_waiting_on(lock: Path, spared: set[int], timeout: float = 60) -> int:
+    """SIGKILL the reading child blocked at the ledger's write queue: judged and archived, mid-file."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        pids = reading_workers()
-        if pids and pred(pids):
-            time.sleep(1.0)  # judged and archived by now: waiting at the ledger's write queue
-            for pid in reading_workers():
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            return pids
+        waiting = [pid for pid in waiting_on(lock) if pid not in spared]
+        if waiting:
+            os.kill(waiting[0], signal.SIGKILL)
+            return waiting[0]
         time.sleep(0.1)
-    raise AssertionError("no reading child appeared")
+    raise AssertionError("no reading child waited at the ledger")
 
 
 def test_a_file_refused_after_its_reader_was_killed_is_judged_again_when_dropped_again(home):
@@ -110,12 +107,12 @@ def test_a_file_refused_after_its_reader_was_killed_is_judged_again_when_dropped
     batch = _ready(home)
     db = home.root / "township.db"
     result = {}
+    lock = Path(f"{db}.write-lock")
     with write_queue_held(db):
         runner = threading.Thread(target=lambda: result.setdefault("r", run_batch(home, batch, NOW)))
         runner.start()
-        first = _kill_workers_when(lambda pids: (home.archive / "2024" / VILLAGE).exists())
-        _kill_workers_when(lambda pids: set(pids) - set(first))
-        time.sleep(2)
+        first = _kill_the_child_waiting_on(lock, set())    # the unit's job
+        _kill_the_child_waiting_on(lock, {first})          # then the file alone
     runner.join(60)
     [refused] = result["r"].outcomes
     assert refused.status == "rejected" and refused.findings[0].code == "E_UNREADABLE"
