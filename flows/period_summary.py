@@ -29,6 +29,8 @@ def period_summary(home: str, period: str | None = None, on: dt.date | None = No
     # quote: the home is a value to pass, not a collection for Prefect to walk looking for futures.
     files: SummaryFiles = summary_task(quote(h), period or previous_month(day), day)
     print(files.text)
+    if files.remark:
+        print(files.remark)
     if wants_delivery(h, deliver):
         sent = deliver_task(quote(h), files.title, [str(files.workbook)])
         print(f"已发送给 {', '.join(sent)}")

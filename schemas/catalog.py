@@ -8,9 +8,10 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from schemas import load_yaml
+from schemas.problems import ContractError, Problem, model_fields, validation_problems
 
 Style = Literal["exact", "approx"]
 Operator = Literal["<=", "<", ">=", ">", "==", "!="]
@@ -65,12 +66,12 @@ class Catalog(BaseModel):
         for ind in self.indicators:
             for key in (ind.code, label_key(ind.name), *map(label_key, ind.aliases)):
                 if seen.setdefault(key, ind.code) != ind.code:
-                    raise ValueError(f"catalog: '{key}' names both {seen[key]} and {ind.code}")
+                    raise ValueError(f"“{key}”同时指向指标 {seen[key]} 和 {ind.code}，名称和别名不能重复")
         codes = {i.code for i in self.indicators}
         for rule in self.rules:
             for term in rule.terms("left") + rule.terms("right"):
                 if term not in codes:
-                    raise ValueError(f"rule {rule.code}: unknown indicator {term}")
+                    raise ValueError(f"校验规则 {rule.code} 用到了目录中没有的指标 {term}")
         return self
 
     def by_code(self) -> Mapping[str, Indicator]:
@@ -99,4 +100,17 @@ class Catalog(BaseModel):
 
 
 def load_catalog(path: Path) -> Catalog:
-    return Catalog(**load_yaml(path.read_text(encoding="utf-8")))
+    """indicators.yaml as a model; anything wrong in it a `ContractError` naming the line and the field."""
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ContractError(path.name, [Problem("", mark.line + 1 if mark else None,
+                                                "YAML 格式错误：请检查缩进、冒号和引号")]) from None
+    try:
+        return Catalog(**(data if isinstance(data, dict) else {}))
+    except ValidationError as exc:
+        raise ContractError(path.name, validation_problems(exc, text, model_fields(Catalog), yaml=True)) from None

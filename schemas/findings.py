@@ -22,6 +22,7 @@ class FindingSpec(BaseModel):
     level: Level
     message: str
     hint: str = ""
+    hint_bare: str = ""  # the hint when the finding has no {parsed} to offer
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +63,8 @@ def finding(code: str, place: str = FILE_PLACE, *, value: object = "", expected:
     words = {"value": _show(value), "expected": _show(expected), "parsed": _show(parsed),
              "detail": _show(detail)}
     return Finding(code=code, level=level or spec.level, place=place,
-                   message=spec.message.format(**words), hint=spec.hint.format(**words),
+                   message=spec.message.format(**words),
+                   hint=(spec.hint_bare if spec.hint_bare and not words["parsed"] else spec.hint).format(**words),
                    value=_show(value))
 
 

@@ -6,22 +6,25 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from schemas import load_yaml
+from schemas.problems import ContractError, Problem, model_fields, validation_problems
+
+STRICT = ConfigDict(frozen=True, extra="forbid")  # a misspelt field is refused, never silently ignored
 
 UnitKind = Literal["village", "community", "office"]
 
 
 class Township(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = STRICT
     code: str
     name: str
     county: str = ""
 
 
 class Unit(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = STRICT
     code: str = Field(pattern=r"^[0-9A-Za-z_-]{1,40}$")  # also a folder name: no path characters
     name: str
     kind: UnitKind = "village"
@@ -30,7 +33,7 @@ class Unit(BaseModel):
 
 
 class Registry(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = STRICT
     township: Township
     units: tuple[Unit, ...]
 
@@ -39,7 +42,7 @@ class Registry(BaseModel):
         codes = [u.code for u in self.units]
         dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
-            raise ValueError(f"units.yaml: duplicate unit codes {dupes}")
+            raise ValueError(f"单位代码重复：{'、'.join(dupes)}，每个单位的代码必须不同")
         return self
 
     def by_code(self) -> Mapping[str, Unit]:
@@ -51,14 +54,50 @@ class Registry(BaseModel):
 
 
 def load_registry(path: Path) -> Registry:
-    return Registry(**load_yaml(path.read_text(encoding="utf-8")))
+    """units.yaml as a model; anything wrong in it a `ContractError` naming the line and the field."""
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ContractError(path.name, [Problem("", mark.line + 1 if mark else None,
+                                                "YAML 格式错误：请检查缩进、冒号和引号（含逗号的名称要加引号）")]) from None
+    if not isinstance(data, dict):
+        raise ContractError(path.name, [Problem("", None, "应含 township: 和 units: 两部分，请对照 township init 生成的示例")])
+    try:
+        return Registry(**data)
+    except ValidationError as exc:
+        raise ContractError(path.name, validation_problems(exc, text, model_fields(Registry), yaml=True)) from None
+
+
+HEADER = "# The township and its reporting units (DESIGN §6). The code is also the unit's inbox folder.\n"
 
 
 def dump_registry(registry: Registry) -> str:
-    lines = ["# The township and its reporting units (DESIGN §6). The code is also the unit's inbox folder.",
-             f"township: {{code: \"{registry.township.code}\", name: {registry.township.name}, "
-             f"county: {registry.township.county}}}", "units:"]
-    for u in registry.units:
-        extra = "".join(f", {k}: \"{v}\"" for k, v in (("contact", u.contact), ("phone", u.phone)) if v)
-        lines.append(f"  - {{code: \"{u.code}\", name: {u.name}, kind: {u.kind}{extra}}}")
-    return "\n".join(lines) + "\n"
+    """YAML written by a YAML library: a name with a comma, a colon or quotes survives the round trip.
+    One unit a line (flow style), codes always quoted so they stay text."""
+    import yaml
+
+    def entry(model: BaseModel, keep: tuple[str, ...]) -> dict:
+        return {k: v for k, v in model.model_dump().items() if k in keep or v}
+
+    doc = {"township": entry(registry.township, ("code", "name")),
+           "units": [entry(u, ("code", "name", "kind")) for u in registry.units]}
+    return HEADER + yaml.dump(doc, Dumper=_quoted_dumper(), allow_unicode=True, sort_keys=False,
+                              default_flow_style=None, width=1000)
+
+
+def _quoted_dumper():
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str):  # digits stay text: "410423105201", not a number
+        style = '"' if value.isdigit() else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper

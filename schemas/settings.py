@@ -2,30 +2,46 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from schemas.problems import ContractError, Problem, model_fields, validation_problems
+
+# A misspelt key (settle_second) or one under the wrong table is refused, never silently ignored.
+STRICT = ConfigDict(frozen=True, extra="forbid")
 
 
 class Schedules(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = STRICT
     timezone: str = "Asia/Shanghai"
     ingest: str = "*/10 * * * *"
     period_summary: str = "0 8 5 * *"
     annual_report: str = "0 8 20 12 *"
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"未知的时区“{value}”，应写成如 Asia/Shanghai") from exc
+        return value
+
 
 class CalendarSettings(BaseModel):
     """Holidays and 调休 workdays the township declares for years the calendar library lacks."""
-    model_config = ConfigDict(frozen=True)
+    model_config = STRICT
     holidays: tuple[dt.date, ...] = ()
     workdays: tuple[dt.date, ...] = ()
 
 
 class Limits(BaseModel):
     """Bounds on any one dropped file, so a hostile file cannot hang or exhaust a run."""
-    model_config = ConfigDict(frozen=True)
+    model_config = STRICT
     max_file_mb: float = 20.0
     max_inflated_mb: float = 100.0
     max_inflate_ratio: float = 200.0
@@ -35,7 +51,7 @@ class Limits(BaseModel):
 
 
 class Delivery(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = STRICT
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     starttls: bool = False
@@ -46,7 +62,7 @@ class Delivery(BaseModel):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = STRICT
     database_url: str = "sqlite:///township.db"  # a relative SQLite path is relative to the home
     catalog: str = "indicators.yaml"              # relative to the home; the packaged default if absent
     inbox: str = "inbox"
@@ -64,11 +80,42 @@ class Settings(BaseModel):
     limits: Limits = Limits()
     delivery: Delivery | None = None
 
+    @field_validator("database_url")
+    @classmethod
+    def _looks_like_a_url(cls, value: str) -> str:
+        if "://" not in value:
+            raise ValueError(f"“{value}”不是数据库地址，应写成如 sqlite:///township.db 或 "
+                             "postgresql+psycopg://用户@主机:5432/库名")
+        return value
+
+
+# tomllib's messages, in the words an operator editing the file needs.
+TOML_TROUBLES = (("Invalid value", "值写法不对：文本要加英文双引号，日期写成 2027-01-01，列表写成 [..]"),
+                 ("Expected '=' after a key", "设置项后面缺少“=”"),
+                 ("Cannot overwrite a value", "同一项写了两次"), ("Cannot declare", "同一个 [表] 写了两次"),
+                 ("Unterminated string", "引号没有配对"), ("Unclosed", "括号没有配对"),
+                 ("Invalid initial character for a key", "设置项名称只能用英文字母、数字和下划线"),
+                 ("Expected newline", "一行只能写一项，注释以 # 开头"),
+                 ("Illegal character", "含有不允许的字符（如全角引号、制表符）"))
+AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
 
 def load_settings(path: Path) -> Settings:
+    """township.toml as a model; anything wrong in it a `ContractError` naming the line and the key."""
     if not path.exists():
         return Settings()
-    return Settings(**tomllib.loads(path.read_text(encoding="utf-8")))
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = AT_LINE.search(str(exc))
+        what = next((zh for en, zh in TOML_TROUBLES if en in str(exc)), "格式错误，请对照 township init 生成的示例")
+        raise ContractError(path.name, [Problem("", int(where[1]) if where else None,
+                                                what + (f"（第 {where[2]} 列）" if where else ""))]) from None
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ContractError(path.name, validation_problems(exc, text, model_fields(Settings))) from None
 
 
 DEFAULT_SETTINGS_TOML = """\

@@ -69,7 +69,8 @@ class HomeError(Exception):
 def open_home(root: Path) -> Home:
     registry_path = root / "units.yaml"
     if not registry_path.exists():
-        raise HomeError(f"{root} is not a township home (no units.yaml); create one with `township init {root}`")
+        raise HomeError(f"{root} 不是 township 实例目录（没有 units.yaml）：请用 --home 指向实例目录，"
+                        f"或先创建一个：township init {root}")
     settings = load_settings(root / "township.toml")
     catalog_path = root / settings.catalog
     catalog = load_catalog(catalog_path if catalog_path.exists() else default_file("indicators.yaml"))

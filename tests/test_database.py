@@ -61,6 +61,7 @@ def test_upgrade_from_the_first_schema_keeps_the_data(database_url):
     with engine.connect() as conn:
         row = conn.execute(select(submissions)).one()
         assert (row.id, row.original_name, row.status, row.stage) == (sid, "三月.xlsx", "accepted", "stored")
+        assert row.arrived_at == row.submitted_at  # 0003: what was known then, the earlier of mtime and taking
         assert conn.execute(select(findings.c.message)).scalar_one() == "请核实"
         assert conn.execute(select(return_values.c.value)).scalar_one() == 7
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == _head()

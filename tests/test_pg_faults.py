@@ -149,7 +149,7 @@ def test_a_run_waits_out_a_restart_and_says_an_outage_in_chinese(prefect_server,
         state = run_ingest(home=str(home.root), as_of=NOW, return_state=True)
         assert state.is_failed() and "账本数据库暂时连不上" in state.message, state.message
         result = CliRunner().invoke(app, ["ingest", "--home", str(home.root)])
-        assert result.exit_code == 4 and "账本数据库暂时连不上" in result.output, result.output
+        assert result.exit_code == 1 and "账本数据库暂时连不上" in result.output, result.output
         assert "Traceback" not in result.output
         assert len(waiting_in_inbox(home)) == 1
         pg.start()

@@ -40,3 +40,73 @@ def test_the_walk_from_a_cell_to_the_draft_names_each_stage_in_order():
              "tasks/drafts/wording.py", "tasks/drafts/provenance.py"]
     positions = [named.index(m) for m in chain]
     assert positions == sorted(positions), list(zip(chain, positions))
+
+
+# ---- figures and defaults the README quotes, against the code ------------------------------------
+def test_the_dispatchers_run_size_is_the_one_quoted(tmp_path):
+    from flows.deployments import home_deployments
+    from schemas.settings import Settings
+
+    [quoted] = re.findall(r"about `per_run` files \(`batch_size` of township.toml, default ([\d,]+)\)", README)
+    settings = Settings()
+    assert int(quoted.replace(",", "")) == settings.batch_size
+    [dispatcher] = [d for d in home_deployments(tmp_path, settings, pool="p") if d.name == "dispatch-ingest"]
+    assert dispatcher.parameters["per_run"] == settings.batch_size
+
+
+def test_the_schedule_table_is_the_default_settings():
+    from schemas.settings import Schedules
+
+    rows = dict(re.findall(r"^\| `([a-z-]+)/[a-z-]+` \| `([^`]+)` \|", README, re.MULTILINE))
+    s = Schedules()
+    assert rows == {"ingest-returns": s.ingest, "period-summary": s.period_summary, "annual-report": s.annual_report}
+    assert f"when ({s.timezone})" in README
+
+
+def test_the_lock_wait_and_exit_code_quoted_are_the_codes():
+    import inspect
+
+    from flows.ingest_returns import ingest_returns
+
+    [wait] = re.findall(r"a unit's lock held waits (\d+) s", README)
+    assert float(wait) == inspect.signature(ingest_returns.fn).parameters["lock_wait_seconds"].default
+    assert "`township ingest` then exits 3" in README
+    assert "typer.Exit(3)" in (ROOT / "flows" / "cli" / "runs.py").read_text(encoding="utf-8")
+
+
+def test_what_re_running_changes_is_what_the_readme_says(home, tmp_path):
+    """'Re-running any flow changes nothing' was not true of the report: the README says what is, and a
+    draft written to --out twice keeps the first one."""
+    import datetime as dt
+
+    from tasks.drafts.annual import annual_draft
+
+    assert "Re-running any flow changes nothing" not in README
+    assert "each run writes a new dated file beside the older ones" in README
+    out = tmp_path / "draft.docx"
+    first = annual_draft(home, 2024, out, dt.date(2024, 12, 20))
+    kept = first.read_bytes()
+    second = annual_draft(home, 2024, out, dt.date(2024, 12, 20))
+    assert (first, second) == (out, tmp_path / "draft-2.docx") and first.read_bytes() == kept
+    assert "the new draft is written beside it as `FILE-2.docx`" in README
+
+
+def test_tests_that_need_a_cjk_font_skip_without_one():
+    """The README says the tests needing optional system parts skip with the reason: every test that
+    looks at the drawn chart checks for the font first."""
+    assert "the tests that need\nthem skip with the reason when they are absent" in README
+    for path in (ROOT / "tests").glob("test_*.py"):
+        for test in re.split(r"\n(?=def test_)", path.read_text(encoding="utf-8")):
+            if "inline_shapes" in test and test.startswith("def test_"):
+                assert "CjkFontMissing" in test or "needs_soffice" in test, (path.name, test.split("(")[0])
+
+
+def test_the_platform_is_stated_and_said_at_start():
+    import subprocess
+    import sys
+
+    assert "**Platform: Linux only.**" in README and "WSL2" in README
+    done = subprocess.run([sys.executable, "-c", "import sys; sys.platform = 'win32'; import flows.cli"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "只能在 Linux 上运行" in done.stderr and "WSL2" in done.stderr

@@ -74,7 +74,7 @@ def _cli(args: list[str], api: str) -> subprocess.CompletedProcess:
 @pytest.mark.slow
 def test_a_full_disk_is_a_chinese_message_and_a_clean_stop(prefect_server, tmp_path):
     """The home on a small tmpfs, filled up: `township ingest` says so in Chinese (no traceback), exits
-    4, and leaves the return in the inbox with no row, no receipt, no half-written file; once there is
+    1, and leaves the return in the inbox with no row, no receipt, no half-written file; once there is
     room again, the next run accepts it, once."""
     from prefect.settings import PREFECT_API_URL
 
@@ -86,7 +86,7 @@ def test_a_full_disk_is_a_chinese_message_and_a_clean_stop(prefect_server, tmp_p
         filler = _fill(disk)
         done = _cli(["ingest", "--home", str(home.root)], PREFECT_API_URL.value())
         said = done.stdout + done.stderr
-        assert done.returncode == 4, said[-3000:]
+        assert done.returncode == 1, said[-3000:]
         assert "磁盘空间不足" in said and "Traceback" not in said, said[-3000:]
         assert len(waiting_in_inbox(home)) == 1
         assert not list(home.receipt_dir(VILLAGE).glob("*.回执.xlsx"))
@@ -115,7 +115,7 @@ def test_a_lost_ledger_is_never_made_again_in_silence(prefect_server, home, how)
     assert waiting.exists()
     assert (not db.exists()) if how == "deleted" else db.stat().st_size == 0  # nothing made anew
     result = runner.invoke(app, ["status", "--home", str(home.root)])
-    assert result.exit_code == 4 and "账本" in result.output
+    assert result.exit_code == 1 and "账本" in result.output
     assert (not db.exists()) if how == "deleted" else db.stat().st_size == 0
 
 

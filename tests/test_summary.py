@@ -12,7 +12,7 @@ from tasks.home import SAMPLE_REGISTRY, open_home
 from tasks.intake.pool import ingest_batch
 from tasks.intake.take_stock import find_new, prepare
 from tasks.summaries.period import period_label, summary_files
-from tests.helpers import NOW, OTHER, VILLAGE, drop, row_of
+from tests.helpers import OTHER, VILLAGE, drop, row_of
 
 OFFICE = "410423105001"
 ON = dt.date(2024, 4, 20)  # after March's due date (5 working days after the month)
@@ -24,15 +24,27 @@ def quarter(home):
     other village's March return is refused; the office reports nothing. Units carry contacts."""
     (home.root / "units.yaml").write_text(dump_registry(SAMPLE_REGISTRY), encoding="utf-8")
     home = open_home(home.root)
-    drop(home, name="1月.xlsx", period="2024-01", values={"DISPUTE": 3, "PUBLICITY_EVENT": 2})
-    drop(home, name="2月.xlsx", period="2024-02", values={"DISPUTE": 4, "PUBLICITY_EVENT": 5},
-         filed=dt.datetime(2024, 3, 28, 2, tzinfo=dt.UTC))
-    drop(home, name="=HYPERLINK(1).xlsx", period="2024-03", values={"DISPUTE": 12, "PUBLICITY_EVENT": 7},
-         notes={"DISPUTE": "=1+1"}, edits={f"E{row_of(home, 'LEGAL_AID')}": "2人次"})
-    drop(home, name="3月.xlsx", unit=OTHER, period="2024-03", edits={f"E{row_of(home, 'DISPUTE')}": "约70"})
-    prepare(home)
-    ingest_batch(home, list(find_new(home, NOW).ready), NOW)
+    _arrive(home, dt.datetime(2024, 2, 2, 2, tzinfo=dt.UTC),
+            lambda: drop(home, name="1月.xlsx", period="2024-01", values={"DISPUTE": 3, "PUBLICITY_EVENT": 2}))
+    # Saved on time, but it arrives late: arrival decides, not the file's own mtime.
+    _arrive(home, dt.datetime(2024, 3, 28, 2, tzinfo=dt.UTC),
+            lambda: drop(home, name="2月.xlsx", period="2024-02", values={"DISPUTE": 4, "PUBLICITY_EVENT": 5},
+                         filed=dt.datetime(2024, 3, 1, 2, tzinfo=dt.UTC)))
+    _arrive(home, dt.datetime(2024, 4, 2, 2, tzinfo=dt.UTC),
+            lambda: drop(home, name="=HYPERLINK(1).xlsx", period="2024-03",
+                         values={"DISPUTE": 12, "PUBLICITY_EVENT": 7}, notes={"DISPUTE": "=1+1"},
+                         edits={f"E{row_of(home, 'LEGAL_AID')}": "2人次"}),
+            lambda: drop(home, name="3月.xlsx", unit=OTHER, period="2024-03",
+                         edits={f"E{row_of(home, 'DISPUTE')}": "约70"}))
     return home
+
+
+def _arrive(home, when, *drops):
+    """Files dropped, then taken by an ingest run at `when`: the run's time is when they arrived."""
+    for make in drops:
+        make()
+    prepare(home)
+    ingest_batch(home, list(find_new(home, when).ready), when)
 
 
 def test_period_labels():

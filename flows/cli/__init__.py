@@ -2,6 +2,16 @@
 # isort: skip_file  (importing a module registers its commands: this order is the order of `--help`)
 from __future__ import annotations
 
+import sys
+
+# Said before any import that needs Linux (fcntl, resource, prctl, syncfs, the forkserver), rather than
+# failing in one of them with a traceback.
+if not sys.platform.startswith("linux"):
+    sys.stderr.write("township 只能在 Linux 上运行（它用到 Linux 的文件锁、进程限制和同步写盘）。\n"
+                     "Windows 办公室：请在局域网内的一台 Linux 电脑上运行，或在 WSL2 中运行并挂载共享盘"
+                     "（见 README “Platform”一节）。\n")
+    raise SystemExit(2)
+
 from flows.cli import ops, returns, runs, samples  # noqa: F401
 from flows.cli.app import app
 

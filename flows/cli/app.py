@@ -1,5 +1,6 @@
 """The `township` app and what every command shares: the consoles, the --home option, opening a home.
-Domain errors become a message and an exit code here, at the edge."""
+Faults become a Chinese message and an exit code at the edge (`flows/cli/edge.py`), Click's and Typer's
+own words are Chinese too (`flows/cli/zh.py`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,25 +9,33 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from flows.cli import zh
+from flows.cli.edge import TownshipCommand, TownshipGroup
 from flows.prefect_env import configure_prefect
-from tasks.home import HomeError, open_home, resolve_home
+from tasks.home import open_home, resolve_home
 
+zh.install()
 app = typer.Typer(help="乡镇月报表流水线：收表、校验、入库、回执、催报、汇总，年底生成法治政府建设情况报告草稿。",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  cls=TownshipGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 console = Console()
 err = Console(stderr=True)
 
-HomeOpt = Annotated[Optional[Path], typer.Option("--home", help="实例目录（默认 $TOWNSHIP_HOME，再默认当前目录）")]
+HomeOpt = Annotated[Optional[Path], typer.Option("--home", metavar="目录",
+                                                 help="实例目录（默认 $TOWNSHIP_HOME，再默认当前目录）")]
+
+
+def command(**kwargs):
+    """`app.command` with the usage line in Chinese."""
+    return app.command(cls=TownshipCommand, options_metavar="[选项]", **kwargs)
 
 
 @app.callback()
-def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示 Prefect 日志")] = False) -> None:
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示 Prefect 日志；出错时显示详细信息")] = False
+          ) -> None:
     configure_prefect(verbose)
 
 
 def home_or_exit(home: Optional[Path]):
-    try:
-        return open_home(resolve_home(home))
-    except HomeError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    """The home to work in; a missing or broken one is answered at the edge (exit 2)."""
+    return open_home(resolve_home(home))

@@ -1,83 +1,97 @@
 """`township init`, `template` and `check`: a home, a blank return, a dry run of one file."""
 from __future__ import annotations
 
-import datetime as dt
+import json
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
-from flows.cli.app import HomeOpt, app, console, err, home_or_exit
-from tasks.home import init_home
+from flows.cli.app import HomeOpt, command, console, home_or_exit
+from flows.cli.edge import Refusal
+from flows.cli.options import PeriodOpt, known_unit
+from tasks.home import init_home, township_today
 
 
-@app.command()
-def init(directory: Annotated[Path, typer.Argument(help="新实例目录")]) -> None:
-    """Create a home: township.toml, units.yaml, indicators.yaml and one inbox folder per unit.
+@command()
+def init(directory: Annotated[Path, typer.Argument(metavar="目录", help="新实例目录")]) -> None:
+    """新建一个实例目录：township.toml（设置）、units.yaml（单位名录）、indicators.yaml（指标目录），
+    以及每个单位的收件文件夹 inbox/<单位代码>/。已有的文件不会被覆盖。
 
-    Example: township init ./xiatang
+    示例：township init ./xiatang
     """
     home = init_home(directory.resolve())
-    console.print(f"已创建实例 {home.root}（{len(home.registry.units)} 个报送单位）；编辑 units.yaml 登记本镇单位。")
+    console.print(f"已创建实例 {home.root}（{len(home.registry.units)} 个报送单位）；编辑 units.yaml 登记本镇单位。",
+                  soft_wrap=True, markup=False)
 
 
-@app.command()
+@command()
 def template(home: HomeOpt = None,
-             unit: Annotated[Optional[str], typer.Option(help="单位代码，预填单位名称和代码")] = None,
-             period: Annotated[Optional[str], typer.Option(help="报告期，如 2024-03")] = None,
-             out: Annotated[Optional[Path], typer.Option(help="输出文件")] = None,
+             unit: Annotated[Optional[str], typer.Option(metavar="单位代码", help="单位代码，预填单位名称和代码")] = None,
+             period: PeriodOpt = None,
+             out: Annotated[Optional[Path], typer.Option(metavar="文件", help="输出文件")] = None,
              all_units: Annotated[bool, typer.Option("--all", help="为每个单位放一份到 inbox/<单位>/模板/")] = False) -> None:
-    """Write a blank return (DESIGN §3) for a unit and period.
+    """生成一份空白月报表（模板），可预填单位和报告期。
 
-    Example: township template --home ./xiatang --unit 410423105201 --period 2024-03 --out 下汤村-2024-03.xlsx
+    示例：township template --home ./xiatang --unit 410423105201 --period 2024-03 --out 下汤村-2024-03.xlsx
     """
     from tasks.returns.blank import ReturnContent, write_return
-    from tasks.returns.periods import parse_period
 
     h = home_or_exit(home)
     units = h.registry.by_code()
-    if period and parse_period(period).period is None:
-        err.print(f"[red]报告期“{period}”无法识别，请写成 2024-03[/red]")
-        raise typer.Exit(2)
-    key = parse_period(period).period if period else ""
+    if period and len(period) != 7:
+        raise Refusal(f"模板按月填写：--period 请写一个月份，如 {period[:4]}-03")
+    key = period or ""
     if all_units:
         for u in h.registry.units:
             path = write_return(h.template_dir(u.code) / f"{key or '空白'}月报表模板.xlsx", h.catalog,
-                                ReturnContent(h.registry.township.name, u, key or ""))
+                                ReturnContent(h.registry.township.name, u, key))
             typer.echo(str(path))
         return
-    if unit and unit not in units:
-        err.print(f"[red]单位代码 {unit} 不在 units.yaml 中[/red]")
-        raise typer.Exit(2)
+    if unit:
+        known_unit(h, unit)
     target = out or Path(f"{unit or '空白'}-{key or '月报表'}.xlsx")
     path = write_return(target, h.catalog, ReturnContent(h.registry.township.name, units.get(unit) if unit else None,
-                                                         key or ""))
+                                                         key))
     typer.echo(str(path.resolve()))
 
 
-@app.command()
-def check(file: Annotated[Path, typer.Argument(help="要检查的报表文件")],
-          unit: Annotated[Optional[str], typer.Option(help="按哪个单位的文件夹检查（默认取文件所在文件夹名）")] = None,
-          home: HomeOpt = None) -> None:
-    """Validate one file without storing anything (a dry run before the deadline).
+LEVELS = {"error": "[red]错误[/red]", "warning": "[yellow]提示[/yellow]"}
 
-    Example: township check 2024-03月报表.xlsx --unit 410423105201 --home ./xiatang
+
+@command()
+def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查的报表文件", exists=True, dir_okay=False)],
+          unit: Annotated[Optional[str], typer.Option(metavar="单位代码",
+                                                      help="按哪个单位的文件夹检查（默认取文件所在文件夹名）")] = None,
+          home: HomeOpt = None,
+          as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
+    """检查一份报表但不入库（截止日前的试报）：列出每个问题的位置、说明和改法。
+    可以接收时退出码 0，将被退回时 1。
+
+    示例：township check 2024-03月报表.xlsx --unit 410423105201 --home ./xiatang
     """
     from tasks.intake.isolate import judge_isolated
     from tasks.returns.validate import Context
 
     h = home_or_exit(home)
+    if unit:
+        known_unit(h, unit)
     folder = unit or file.resolve().parent.name
     # The same pre-checks and limited child as the ingest: a hostile file must not kill this command either.
-    verdict = judge_isolated(file.read_bytes(), Context(folder, h.registry, h.catalog, dt.date.today(),
+    verdict = judge_isolated(file.read_bytes(), Context(folder, h.registry, h.catalog, township_today(h),
                                                         h.settings.max_count), h.settings.limits)
     found = verdict.findings
+    if as_json:
+        sys.stdout.write(json.dumps({"file": str(file), "unit": folder, "ok": verdict.ok,
+                                     "period": verdict.checked.period if verdict.checked else None,
+                                     "findings": [f.as_dict() for f in found]}, ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(0 if verdict.ok else 1)
     table = Table(title=f"{file.name}：" + ("可以接收" if verdict.ok else "将被退回"))
     for col in ("位置", "级别", "问题", "怎么办"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # wrapped, never cut with "…"
     for f in found:
-        table.add_row(f.place, {"error": "[red]错误[/red]", "warning": "[yellow]提示[/yellow]"}.get(f.level, "说明"),
-                      f.message, f.hint)
+        table.add_row(f.place, LEVELS.get(f.level, "说明"), f.message, f.hint)
     console.print(table if found else f"{file.name}：未发现问题")
     raise typer.Exit(0 if verdict.ok else 1)

@@ -1,66 +1,66 @@
 """`township ingest`, `status`, `report` and `summary`: the runs an operator starts and what they show."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from flows.cli.app import HomeOpt, app, console, err, home_or_exit
+from flows.cli.app import HomeOpt, command, console, err, home_or_exit
+from flows.cli.options import PeriodOpt, known_units
 from flows.server import use_home_server
+from tasks.home import township_today
+
+DELIVER_HELP = f"按 township.toml 的 {escape('[delivery]')} 发邮件"  # escaped: rich markup would eat it
 
 
-@app.command()
+@command()
 def ingest(home: HomeOpt = None,
-           unit: Annotated[Optional[list[str]], typer.Option("--unit", help="只处理这些单位的文件夹（可多次给出）")] = None,
+           unit: Annotated[Optional[list[str]], typer.Option("--unit", metavar="单位代码",
+                                                             help="只处理这些单位的文件夹（可多次给出）")] = None,
            ) -> None:
-    """Run one ingest now: every settled file in inbox/<unit>/ is validated, stored, answered and archived.
+    """立即入库一次：inbox/<单位>/ 中每个已放稳的文件都会被校验、入库、回执、归档。
 
-    Exits 0 when the run happened, whatever files it refused; 3 when another run holds the lock; 4 when
-    a fault of ours (a database away or locked, a full disk, a lost ledger) stopped it or kept files
-    back: they stay in the inbox for the next run.
-    Uses the Prefect server of a running `township serve` of this home, if any.
-    Example: township ingest --home ./xiatang
+    运行完成即退出码 0（无论退回了多少文件）；另一个入库正持有锁时退出码 3；本机故障（数据库不可用或被占用、
+    磁盘已满、账本丢失）使运行中止或有文件暂未处理时退出码 1，这些文件留在收件箱，下次运行继续处理。
+    如本实例的 township serve 正在运行，就用它的 Prefect 服务。
+    示例：township ingest --home ./xiatang
     """
     h = home_or_exit(home)
+    known_units(h, unit)
     use_home_server(h.root)
     from flows.cli.progress import inbox_progress, waiting_files
     from flows.ingest_returns import SKIPPED, run_ingest
     with inbox_progress(console, waiting_files(h, unit), "入库中（Prefect 流程 ingest-returns）…"):
         state = run_ingest(home=str(h.root), units=unit or None, return_state=True)
     if state.name == SKIPPED:
-        err.print(f"[yellow]{state.message}[/yellow]")
+        err.print(f"[yellow]{escape(state.message or '')}[/yellow]")
         raise typer.Exit(3)
     if not state.is_completed():
         err.print(state.message or "本次入库未完成", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(4)
-    console.print(state.result().line(), soft_wrap=True)
+        raise typer.Exit(1)
+    console.print(state.result().line(), soft_wrap=True, markup=False, highlight=False)
 
 
-@app.command()
+@command()
 def status(home: HomeOpt = None,
            as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
-           period: Annotated[Optional[str], typer.Option(help="2024-03、2024-Q1 或 2024")] = None) -> None:
-    """Show every submission with its findings, and which units have not reported.
+           period: PeriodOpt = None) -> None:
+    """列出每份报送及其问题，以及哪些单位还没有报送。
 
-    Example: township status --home ./xiatang --json --period 2024-03
+    示例：township status --home ./xiatang --json --period 2024-03
     """
     from tasks.ledger.migrate import open_ledger
-    from tasks.ledger.presence import LedgerMissing
     from tasks.returns.periods import months_of
     from tasks.summaries.status import status_report
 
     h = home_or_exit(home)
-    try:
-        with open_ledger(h.database_url, h.archive) as engine:
-            report = status_report(h, engine, months_of(period) if period else None)
-    except LedgerMissing as exc:
-        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(4) from exc
+    with open_ledger(h.database_url, h.archive) as engine:  # a lost ledger: said (LedgerMissing), not remade
+        report = status_report(h, engine, months_of(period) if period else None)
     if as_json:
         sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
         return
@@ -70,34 +70,42 @@ def status(home: HomeOpt = None,
 def _status_table(report) -> None:
     table = Table(title="报送情况")
     for col in ("单位", "报告期", "文件", "状态", "问题"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # wrapped, never cut with "…"
     labels = {"accepted": "[green]已接收[/green]", "accepted_with_warnings": "[yellow]已接收（有提示）[/yellow]",
               "rejected": "[red]已退回[/red]", "duplicate": "重复", "superseded": "[dim]已被更正[/dim]"}
     for s in report.submissions:
         table.add_row(s["unit_name"] or s["unit"], s["period"] or "—", s["file"], labels.get(s["status"], s["status"]),
                       "\n".join(f"{i['place']} {i['message']}" for i in s["issues"][:3])
-                      + (f"\n…另 {len(s['issues']) - 3} 条" if len(s["issues"]) > 3 else ""))
+                      + (f"\n另 {len(s['issues']) - 3} 条（township status --json 列出全部）"
+                         if len(s["issues"]) > 3 else ""))
     console.print(table)
     for m in report.missing:
         if m["units"]:
             console.print(f"[bold]{m['period']}[/bold] 未报送：" + "、".join(u["name"] for u in m["units"]))
     if report.unregistered:
-        console.print("[yellow]不在已登记单位文件夹中的文件：[/yellow]" + "、".join(report.unregistered))
+        console.print("[yellow]未处理：以下文件不在已登记单位的文件夹中（请移到对应单位的文件夹，"
+                      "或在 units.yaml 登记该单位）：[/yellow]", soft_wrap=True)
+        for name in report.unregistered:
+            console.print(f"  inbox/{name}", soft_wrap=True, markup=False, highlight=False)
 
 
-@app.command()
+@command()
 def report(home: HomeOpt = None,
-           year: Annotated[int, typer.Option(help="年度")] = dt.date.today().year,
-           out: Annotated[Optional[Path], typer.Option(help="输出 .docx 路径（默认 outbox/ 下带日期的文件名）")] = None,
+           year: Annotated[Optional[int], typer.Option(metavar="年份", min=2000, max=2100,
+                                                       help="年度，如 2024（默认本镇时区的今年）")] = None,
+           out: Annotated[Optional[Path], typer.Option(metavar="文件",
+                                                       help="输出 .docx 路径（默认 outbox/ 下带日期的文件名；"
+                                                            "已有同名文件时另存为 -2、-3，绝不覆盖）")] = None,
            pdf: Annotated[bool, typer.Option("--pdf", help="再用 LibreOffice 转一份 PDF 预览")] = False,
-           deliver: Annotated[bool, typer.Option("--deliver", help="按 township.toml 的 [delivery] 发邮件")] = False,
+           deliver: Annotated[bool, typer.Option("--deliver", help=DELIVER_HELP)] = False,
            ) -> None:
-    """Render the annual report draft (.docx) from stored returns; prints its path (then the PDF's).
+    """用已入库的月报表生成年度报告草稿（.docx），输出其路径（再输出 PDF 的路径）。
 
-    Exits 1 when the draft was made but the PDF or the e-mail asked for could not be.
-    Example: township report --home ./xiatang --year 2024 --pdf --deliver
+    草稿已生成但要求的 PDF 或邮件未能完成时退出码 1。
+    示例：township report --home ./xiatang --year 2024 --pdf --deliver
     """
     h = home_or_exit(home)
+    year = year or township_today(h).year
     use_home_server(h.root)
     from flows.annual_report import run_annual_report
     from flows.cli.outputs import deliver_now, pdf_preview
@@ -110,30 +118,24 @@ def report(home: HomeOpt = None,
     raise typer.Exit(max(codes, default=0))
 
 
-@app.command()
+@command()
 def summary(home: HomeOpt = None,
-            period: Annotated[Optional[str], typer.Option(help="2024-03、2024-Q1 或 2024（默认上个月）")] = None,
-            deliver: Annotated[bool, typer.Option("--deliver", help="按 township.toml 的 [delivery] 发邮件")] = False,
+            period: PeriodOpt = None,
+            deliver: Annotated[bool, typer.Option("--deliver", help=DELIVER_HELP)] = False,
             ) -> None:
-    """The period workbook (汇总、分单位、报送情况、问题清单、催报名单) and a 催报 notice to paste into
-    the units' WeChat group; prints the notice, then the workbook's path.
+    """生成报告期汇总表（汇总、分单位、报送情况、问题清单、催报名单）和可贴到单位微信群的催报通知；
+    先输出通知，再输出汇总表路径。不给 --period 时为上个月（按本镇时区）。
 
-    Example: township summary --home ./xiatang --period 2024-Q1
+    示例：township summary --home ./xiatang --period 2024-Q1
     """
-    from tasks.returns.periods import months_of, previous_month
-
     h = home_or_exit(home)
-    spec = period or previous_month(dt.date.today())
-    try:
-        months_of(spec)
-    except ValueError as exc:
-        err.print(f"[red]报告期“{spec}”无法识别，请写成 2024-03、2024-Q1 或 2024[/red]")
-        raise typer.Exit(2) from exc
     from flows.cli.outputs import deliver_now
     from flows.period_summary import period_summary
-    files = period_summary(home=str(h.root), period=spec, deliver=False)
+    files = period_summary(home=str(h.root), period=period, deliver=False)
     console.print(files.text, soft_wrap=True, highlight=False, markup=False)
     console.print(f"（已存为 {files.notice}）", soft_wrap=True, highlight=False, markup=False)
+    if files.remark:  # the operator's, not the units': said once, outside the notice to paste
+        err.print(files.remark, soft_wrap=True, highlight=False, markup=False, style="yellow")
     code = deliver_now(h, files.title, [files.workbook], err) if deliver else 0
     typer.echo(str(files.workbook))
     raise typer.Exit(code)

@@ -10,26 +10,26 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli.app import app, console, err
+from flows.cli.app import command, console
+from flows.cli.edge import Refusal
 
 DEMO_MARKER = ".township-demo"
 
 
-@app.command()
-def demo(directory: Annotated[Path, typer.Argument(help="演示实例目录")] = Path("township-demo"),
-         year: Annotated[int, typer.Option(help="演示数据年度")] = 2024) -> None:
-    """Build a demo home with a year of sample returns (the reference report's totals), ingest them
-    through the real flow, render the draft; prints the draft's path as the last line.
+@command()
+def demo(directory: Annotated[Path, typer.Argument(metavar="目录", help="演示实例目录")] = Path("township-demo"),
+         year: Annotated[int, typer.Option(metavar="年份", min=2000, max=2100, help="演示数据年度")] = 2024) -> None:
+    """生成一个演示实例：一年的示例月报表（合计与参考报告一致），用真实流程入库，再生成年度报告草稿；
+    最后一行输出草稿路径。
 
-    Example: township demo ./demo-home
+    示例：township demo ./demo-home
     """
     from tasks.samples.demo import make_demo
 
     root = directory.resolve()
     if root.exists() and any(root.iterdir()):
         if not (root / DEMO_MARKER).exists():
-            err.print(f"[red]{root} 已存在且不是演示目录，请换一个目录[/red]")
-            raise typer.Exit(2)
+            raise Refusal(f"{root} 已存在且不是演示目录，请换一个目录")
         shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
     (root / DEMO_MARKER).write_text("township demo home; `township demo` may delete and rebuild it\n")
@@ -47,15 +47,15 @@ def demo(directory: Annotated[Path, typer.Argument(help="演示实例目录")] =
     typer.echo(path)
 
 
-@app.command()
-def bench(files: Annotated[int, typer.Option(help="生成的报表份数")] = 1000,
-          repeat: Annotated[int, typer.Option(help="重复次数，取中位数")] = 1,
+@command()
+def bench(files: Annotated[int, typer.Option(metavar="份数", min=1, help="生成的报表份数")] = 1000,
+          repeat: Annotated[int, typer.Option(metavar="次数", min=1, help="重复次数，取中位数")] = 1,
           naive: Annotated[bool, typer.Option("--naive/--no-naive", help="是否运行朴素对照")] = True,
-          county_units: Annotated[int, typer.Option(help="年度报告基准的单位数（×12 个月）")] = 400,
+          county_units: Annotated[int, typer.Option(metavar="单位数", min=1, help="年度报告基准的单位数（×12 个月）")] = 400,
           as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
-    """The benchmark: floor, township and naive side by side on the same files, then the annual draft.
+    """基准测试：在同一批文件上并列运行下限（floor）、township 和朴素对照（naive），再测年度报告草稿。
 
-    Example: township bench --files 1000 --repeat 3 --json
+    示例：township bench --files 1000 --repeat 3 --json
     """
     from flows.bench.harness import run_bench
 

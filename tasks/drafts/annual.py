@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 from schemas.catalog import Catalog
-from tasks.delivery.outbox import dated_path
+from tasks.delivery.outbox import dated_path, free_path
 from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthly_chart
 from tasks.drafts.render import Extras, draft_context, render_draft, save_atomic
 from tasks.home import Home
@@ -56,4 +56,5 @@ def annual_draft(home: Home, year: int, out: Path | None, on: dt.date) -> Path:
     extras = Extras(figures=figures, catalog=home.catalog, names={u.code: u.name for u in home.registry.units},
                     chart=chart, todo=tuple(todo + chart_todo))
     doc = render_draft(template_for(home.root), context, extras)
-    return save_atomic(doc, out or draft_path(home.outbox, year, on))
+    # An older draft is never overwritten, in outbox/ or at --out: a leader may hold it (-2, -3 beside it).
+    return save_atomic(doc, free_path(out) if out else draft_path(home.outbox, year, on))

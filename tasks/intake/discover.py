@@ -19,6 +19,7 @@ class Dropped:
     name: str          # the name as dropped, relative to the unit's folder
     size: int
     mtime: float
+    ctime: float = 0.0  # when it came into the folder (a copy keeps the clerk's mtime, not the ctime)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _walk_unit(folder: Path, unit: str, now: float, settle: float, ready: list[D
             continue  # vanished between listing and looking
         if not stat.S_ISREG(st.st_mode):
             continue
-        dropped = Dropped(unit, Path(entry.path), readable_name(rel), st.st_size, st.st_mtime)
+        dropped = Dropped(unit, Path(entry.path), readable_name(rel), st.st_size, st.st_mtime, st.st_ctime)
         changed = last_change(st.st_mtime, st.st_ctime, now)
         if st.st_mtime > now + CLOCK_SLACK_S:
             future.append(readable_name(f"{unit}/{rel}"))

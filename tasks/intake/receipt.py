@@ -10,6 +10,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from xlsxwriter.utility import xl_cell_to_rowcol
@@ -97,12 +98,32 @@ STATUS_STYLES = {"已退回": STATUS_ERROR, "重复报送": STATUS_WARNING}
 LEVEL_STYLES = {"error": ERROR, "warning": WARNING, "info": OK}
 
 
+def next_step(info: ReceiptInfo) -> str:
+    """The one line a clerk acts on, right under the status."""
+    if info.status == "rejected":
+        cells = sum(f.level == "error" and f.place.startswith(f"{info.sheet}!") for f in info.findings)
+        if cells and info.grid:
+            return f"修改“{info.sheet}”表中标红的 {cells} 个单元格（见下表和单元格批注）后重新报送"
+        first = next((f.hint for f in info.findings if f.level == "error" and f.hint), "")
+        return first or "请按下表修改后重新报送"
+    if info.status == "duplicate":
+        return "无需操作：内容与已报送的文件相同；如需更正，请修改数字后重新报送"
+    if info.status.endswith("with_warnings"):
+        return "已入库，无需重报；请核对标黄的单元格，如有误，修改后重新报送（作为更正）"
+    return "已入库，无需操作"
+
+
 def _summary(info: ReceiptInfo) -> Sheet:
-    ws = Sheet(SUMMARY_SHEET, widths={0: 14, 1: 30, 2: 56, 3: 44})
+    # Four columns that print on one A4 width (fit to width does the rest); values span B:D.
+    ws = Sheet(SUMMARY_SHEET, widths={0: 12, 1: 7, 2: 42, 3: 36})
     label = STATUS_LABELS[info.status]
     ws.put(0, 0, "报送回执", TITLE)
     ws.put(1, 0, "处理结果", BOLD)
     ws.put(1, 1, label, STATUS_STYLES.get(label, STATUS_OK))
+    ws.put(2, 0, "下一步", BOLD)
+    ws.put(2, 1, next_step(info), WRAP)
+    ws.merged += [(1, 1, 3), (2, 1, 3)]
+    fit_height(ws, 2, [(next_step(info), 85)])
     rows = [("报送单位", f"{info.unit_name}（{info.unit}）"), ("报告期", info.period or "未能识别"),
             ("报送文件", info.original_name), ("接收时间", info.received_at)]
     if info.version:
@@ -112,10 +133,12 @@ def _summary(info: ReceiptInfo) -> Sheet:
     errors = sum(f.level == "error" for f in info.findings)
     warnings = sum(f.level == "warning" for f in info.findings)
     rows.append(("问题数量", f"错误 {errors} 项，提示 {warnings} 项"))
-    for r, (key, value) in enumerate(rows, start=2):
+    for r, (key, value) in enumerate(rows, start=3):
         ws.put(r, 0, key, BOLD)
         ws.put(r, 1, value)
-    head = len(rows) + 3
+        ws.merged.append((r, 1, 3))
+    head = len(rows) + 4
+    ws.title_rows = (head, head)
     for c, title in enumerate(("位置", "级别", "问题", "怎么办")):
         ws.put(head, c, title, BOLD)
     for r, f in enumerate(info.findings, start=head + 1):
@@ -123,9 +146,29 @@ def _summary(info: ReceiptInfo) -> Sheet:
         ws.put(r, 1, LEVEL_LABELS[f.level], LEVEL_STYLES[f.level])
         ws.put(r, 2, f.message, WRAP)
         ws.put(r, 3, f.hint, WRAP)
+        fit_height(ws, r, [(f.place, 12), (f.message, 42), (f.hint, 36)])
     if not info.findings:
         ws.put(head + 1, 2, "未发现问题，谢谢！")
     return ws
+
+
+def fit_height(ws: Sheet, row: int, texts: list[tuple[str, float]]) -> None:
+    """A wrapped row tall enough for its longest text (Excel and LibreOffice do not size it on opening)."""
+    lines = max(-(-display_width(text) // int(width - 1)) for text, width in texts)
+    if lines > 1:
+        ws.heights[row] = 15.0 * lines
+
+
+HEADER_WORDS = frozenset(("指标代码", "指标名称", "本期数量"))
+
+
+@lru_cache(maxsize=8192, typed=True)  # receipts repeat the template's labels, codes and names
+def display_width(value: object) -> int:
+    """Columns a value needs: a CJK character takes two; a code like 410423105201 is never cut."""
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _sheet_title(name: str) -> str:
@@ -135,11 +178,19 @@ def _sheet_title(name: str) -> str:
 def _copy_with_marks(info: ReceiptInfo) -> Sheet:
     """The clerk's sheet at the same coordinates, so 报表!E9 in a finding is E9 here; faulty cells filled
     and commented. Every value is written as what it is: text stays text, never a formula."""
-    ws = Sheet(_sheet_title(info.sheet), widths={1: 18, 2: 24})
+    ws = Sheet(_sheet_title(info.sheet))
+    widths: dict[int, int] = {}
     for r, line in enumerate(info.grid):
         for c, value in enumerate(line):
             if value != "" and value is not None:
                 ws.put(r, c, str(value) if isinstance(value, (dt.time, dt.timedelta)) else value)
+                width = display_width(value)
+                if width > widths.get(c, 0):
+                    widths[c] = width
+                if ws.title_rows is None and value in HEADER_WORDS:
+                    ws.title_rows = (r, r)  # the table's header, printed again on every page
+    ws.widths = {c: min(max(w + 2, 8), 40) for c, w in widths.items()}
+    ws.landscape = sum(ws.widths.values()) > 100
     prefix = f"{info.sheet}!"
     marked: dict[tuple[int, int], list[Finding]] = {}
     for f in info.findings:

@@ -59,6 +59,10 @@ class Sheet:
     cells: dict[tuple[int, int], tuple[object, int]] = field(default_factory=dict)  # (row, col) → (value, style)
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
     widths: dict[int, float] = field(default_factory=dict)
+    merged: list[tuple[int, int, int]] = field(default_factory=list)  # (row, first col, last col) of merges
+    title_rows: tuple[int, int] | None = None  # rows printed again on every page (0-based, inclusive)
+    landscape: bool = False
+    heights: dict[int, float] = field(default_factory=dict)  # rows of wrapped text: no reader sizes them
 
     def put(self, row: int, col: int, value: object, style: int = PLAIN) -> None:
         self.cells[(row, col)] = (value, style)
@@ -107,8 +111,26 @@ def _content_types(sheets: list[Sheet]) -> str:
 def _workbook(sheets: list[Sheet]) -> str:
     items = "".join(f'<sheet name="{escape(s.name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
                     for i, s in enumerate(sheets, start=1))
+    names = "".join(_print_names(i, s) for i, s in enumerate(sheets))
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{NS_MAIN}" '
-            f'xmlns:r="{NS_REL}"><sheets>{items}</sheets></workbook>')
+            f'xmlns:r="{NS_REL}"><sheets>{items}</sheets>'
+            + (f"<definedNames>{names}</definedNames>" if names else "") + "</workbook>")
+
+
+def _print_names(index: int, sheet: Sheet) -> str:
+    """The print area (what holds anything) and the rows repeated on each printed page."""
+    if not sheet.cells:
+        return ""
+    quoted = "'" + sheet.name.replace("'", "''") + "'"
+    last_row = max(r for r, _ in sheet.cells)
+    last_col = max(max(c for _, c in sheet.cells), max(sheet.widths, default=0))
+    out = (f'<definedName name="_xlnm.Print_Area" localSheetId="{index}">{escape(quoted)}!$A$1:'
+           f'${xl_col_to_name(last_col)}${last_row + 1}</definedName>')
+    if sheet.title_rows is not None:
+        first, last = sheet.title_rows
+        out += (f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">{escape(quoted)}!'
+                f"${first + 1}:${last + 1}</definedName>")
+    return out
 
 
 def _workbook_rels(sheets: list[Sheet]) -> str:
@@ -146,13 +168,23 @@ def _sheet_xml(sheet: Sheet) -> str:
     rows: dict[int, list[str]] = {}
     for (r, c), (value, style) in sorted(sheet.cells.items()):
         rows.setdefault(r, []).append(_cell(_ref(r, c), value, style))
-    body = "".join(f'<row r="{r + 1}">{"".join(cells)}</row>' for r, cells in rows.items())
+    body = "".join(f'<row r="{r + 1}"' + (f' ht="{sheet.heights[r]}" customHeight="1"' if r in sheet.heights else "")
+                   + f'>{"".join(cells)}</row>' for r, cells in rows.items())
     cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
                    for c, w in sorted(sheet.widths.items()))
     legacy = '<legacyDrawing r:id="rId2"/>' if sheet.comments else ""
+    merges = "".join(f'<mergeCell ref="{_ref(r, c1)}:{_ref(r, c2)}"/>' for r, c1, c2 in sheet.merged)
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{NS_MAIN}" '
-            f'xmlns:r="{NS_REL}">' + (f"<cols>{cols}</cols>" if cols else "")
-            + f"<sheetData>{body}</sheetData>{legacy}</worksheet>")
+            f'xmlns:r="{NS_REL}">{FIT_TO_PAGE}' + (f"<cols>{cols}</cols>" if cols else "")
+            + f"<sheetData>{body}</sheetData>"
+            + (f'<mergeCells count="{len(sheet.merged)}">{merges}</mergeCells>' if merges else "")
+            + PAGE_SETUP.format("landscape" if sheet.landscape else "portrait") + f"{legacy}</worksheet>")
+
+
+# Printed on A4, one page wide however long (fit to width, any height), margins narrow enough for a table.
+FIT_TO_PAGE = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+PAGE_SETUP = ('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+              '<pageSetup paperSize="9" orientation="{}" fitToWidth="1" fitToHeight="0"/>')
 
 
 def _sheet_rels(n: int) -> str:

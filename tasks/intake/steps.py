@@ -55,6 +55,7 @@ class FileOutcome:
     late: bool | None
     findings: tuple[Finding, ...]
     corrected: bool = False
+    calendar_guessed: int | None = None  # the due date's year, when the holiday calendar did not know it
 
 
 def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: float,
@@ -101,8 +102,9 @@ def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connectio
     found = list(verdict.findings)
     period = checked.period if checked else None
     submitted = dt.datetime.fromtimestamp(min(dropped.mtime, now.timestamp()), dt.UTC)
+    came = arrival_time(dropped, ledger.seen.get(dropped.name), now)
     due = due_date(period, home.settings.due_working_days, home.settings.calendar) if verdict.ok else None
-    late = is_late(submitted.astimezone(tz), due) if due else None
+    late = is_late(came.astimezone(tz), due) if due else None
     if late:
         found.append(finding("W_LATE", expected=f"{due.due:%Y-%m-%d}"))
     arrival = Arrival(
@@ -112,18 +114,31 @@ def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connectio
         receipt_path=str(free_receipt_path(home.receipt_dir(dropped.unit), dropped.name, now.astimezone(tz),
                                            promised).relative_to(home.root)),
         declared_unit=checked.declared_unit if checked else "", period=period, late=late,
-        due_date=due.due if due else None)
+        due_date=due.due if due else None, arrived_at=naive_utc(came))
     values = checked.values if verdict.ok else None
     decided = plan(ledger, reader, arrival, values, tuple(found),
-                   (home.settings.outlier_factor, home.settings.outlier_floor))
+                   (home.settings.outlier_factor, home.settings.outlier_floor), tz)
     if decided.resumed is not None:
         rec = decided.resumed
     else:
         with writing(writer):
             rec = write(writer, arrival, values, decided, ledger)
     outcome = FileOutcome(dropped.unit, dropped.name, rec.status, period, rec.submission_id, rec.receipt_path,
-                          late, rec.findings, rec.corrected)
+                          late, rec.findings, rec.corrected,
+                          None if due is None or due.calendar_known else due.due.year)
     return outcome, receipt_info(home, rec, arrival, verdict.read.ret)
+
+
+def arrival_time(dropped: Dropped, first_seen: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """When the file came into the inbox: the earlier of its ctime and the first time an ingest saw it
+    (naive UTC in the ledger); never after this run's `now`. Its mtime is the clerk's clock and a copy
+    keeps it, so it never decides lateness."""
+    moments = [now]
+    if dropped.ctime:
+        moments.append(dt.datetime.fromtimestamp(dropped.ctime, dt.UTC))
+    if first_seen is not None:
+        moments.append(first_seen.replace(tzinfo=dt.UTC))
+    return min(moments)
 
 
 def naive_utc(moment: dt.datetime) -> dt.datetime:

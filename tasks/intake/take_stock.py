@@ -32,6 +32,21 @@ def find_new(home: Home, now: dt.datetime, wall: float | None = None) -> Discove
 
 def take_stock(home: Home, now: dt.datetime, finish_interrupted: bool = True) -> Discovery:
     """`prepare`, then `find_new`: one step of the flow rather than two, since a Prefect task costs
-    ~40 ms of a run's wall time here whatever it does (measured: both together take ~10 ms of work)."""
+    ~40 ms of a run's wall time here whatever it does (measured: both together take ~10 ms of work).
+    Files still being written are remembered as seen now: their arrival is no later than this run."""
     prepare(home, finish_interrupted)
-    return find_new(home, now)
+    found = find_new(home, now)
+    if found.settling:
+        note_seen(home, found, now)
+    return found
+
+
+def note_seen(home: Home, found: Discovery, now: dt.datetime) -> None:
+    from tasks.ledger.engine import make_engine
+    from tasks.ledger.sightings import note_sightings
+
+    engine = make_engine(home.database_url)
+    try:
+        note_sightings(engine, [(d.unit, d.name) for d in found.settling], now)
+    finally:
+        engine.dispose()

@@ -9,6 +9,7 @@ from schemas.labels import STATUS_LABELS
 from tasks.intake.discover import Discovery
 from tasks.intake.job import Left
 from tasks.intake.steps import FileOutcome
+from tasks.ledger.timeliness import calendar_notice
 
 REFUSED_SHOWN = 50
 
@@ -18,6 +19,7 @@ class Tally:
     """What a batch did, in counts: light enough to pass between Prefect tasks at any size of run."""
     by_unit: dict[str, dict[str, int]]              # unit → status (and "late") → files
     refused: tuple[tuple[str, str, str], ...] = ()  # (unit, file, why) of the first refused files
+    guessed_years: tuple[int, ...] = ()             # due dates reckoned without the holiday calendar
     left: tuple[tuple[str, str, str], ...] = ()     # (unit, file, why): a fault of ours kept them waiting
 
 
@@ -29,7 +31,8 @@ def tally(outcomes: list[FileOutcome], left: list[Left] | None = None) -> Tally:
             by_unit[o.unit]["late"] += 1
     refused = tuple((o.unit, o.name, "；".join(f.message for f in o.findings if f.level == "error")[:200])
                     for o in outcomes if o.status == "rejected")[:REFUSED_SHOWN]
-    return Tally({u: dict(c) for u, c in by_unit.items()}, refused,
+    guessed = tuple(sorted({o.calendar_guessed for o in outcomes if o.calendar_guessed}))
+    return Tally({u: dict(c) for u, c in by_unit.items()}, refused, guessed,
                  tuple((x.dropped.unit, x.dropped.name, x.why) for x in left or ()))
 
 
@@ -41,17 +44,21 @@ class IngestSummary:
     settling: int
     strays: tuple[str, ...]
     refused: tuple[tuple[str, str, str], ...] = ()
+    guessed_years: tuple[int, ...] = ()
     left: tuple[tuple[str, str, str], ...] = ()     # waiting in the inbox for a fault of ours to pass
     future_dated: tuple[str, ...] = ()              # modified "in the future": judged by the wall clock
 
     def line(self) -> str:
+        """The run in one line, and once, when it came up, the holiday calendar's notice."""
         parts = [f"{STATUS_LABELS.get(k, k)} {v}" for k, v in sorted(self.by_status.items())]
+        notice = calendar_notice(self.guessed_years)
         return (f"收到 {self.received} 个文件：" + ("，".join(parts) if parts else "无")
                 + (f"；{self.settling} 个仍在写入，下次处理" if self.settling else "")
-                + (f"；{len(self.strays)} 个不在已登记单位文件夹中" if self.strays else "")
+                + (f"；{len(self.strays)} 个不在已登记单位文件夹中，未处理" if self.strays else "")
                 + (f"；{len(self.future_dated)} 个文件的修改时间晚于现在（按收到的时间处理）" if self.future_dated else "")
                 + (f"；{len(self.left)} 个文件因本机故障暂未处理，仍在收件箱，下次运行再处理（{self.left[0][2]}）"
-                   if self.left else ""))
+                   if self.left else "")
+                + (f"\n{notice}" if notice else ""))
 
 
 def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
@@ -63,6 +70,7 @@ def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
     for counts in by_unit.values():
         by_status.update({k: v for k, v in counts.items() if k != "late"})
     refused = tuple(r for t in tallies for r in t.refused)[:REFUSED_SHOWN]
+    guessed = tuple(sorted({y for t in tallies for y in t.guessed_years}))
     return IngestSummary(sum(by_status.values()), dict(by_status), {u: dict(c) for u, c in by_unit.items()},
-                         len(discovery.settling), discovery.strays, refused,
+                         len(discovery.settling), discovery.strays, refused, guessed,
                          tuple(x for t in tallies for x in t.left), discovery.future_dated)

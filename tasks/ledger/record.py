@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from schemas.findings import Finding, finding, worst_level
 from tasks.ledger.engine import write_transaction
-from tasks.ledger.tables import STORED, return_values, submissions
+from tasks.ledger.tables import STORED, return_values, sightings, submissions
 from tasks.ledger.tables import findings as findings_t
 from tasks.ledger.unit_ledger import Held, UnitLedger
 from tasks.returns.validate import Value, outlier_findings
@@ -25,13 +25,14 @@ class Arrival:
     size: int
     format: str
     received_at: dt.datetime      # UTC
-    submitted_at: dt.datetime     # UTC (the file's mtime)
+    submitted_at: dt.datetime     # UTC (the file's mtime: the clerk's clock, kept as information)
     archive_path: str
     receipt_path: str
     declared_unit: str = ""
     period: str | None = None
     late: bool | None = None
     due_date: dt.date | None = None
+    arrived_at: dt.datetime | None = None  # UTC: when it came into the inbox; lateness is judged by it
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ INSERT_VALUES = insert(return_values)
 INSERT_FINDINGS = insert(findings_t)
 SUPERSEDE = update(submissions).where(submissions.c.id == bindparam("old")).values(
     status="superseded", superseded_by=bindparam("new"))
+FORGET_SIGHTING = delete(sightings).where(sightings.c.unit == bindparam("u"), sightings.c.name == bindparam("n"))
 FINDINGS_OF = select(findings_t).where(findings_t.c.submission_id == bindparam("sid")).order_by(findings_t.c.seq)
 
 
@@ -67,11 +69,11 @@ class Plan:
 
 
 def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
-         found: tuple[Finding, ...], outliers: tuple[float, int] | None = None) -> Plan:
+         found: tuple[Finding, ...], outliers: tuple[float, int] | None = None, tz: dt.tzinfo = dt.UTC) -> Plan:
     """From what the unit's ledger holds; reads the database (in a transaction of its own on `conn`) only
     to resume a recorded drop. values is
     None when the file was refused outright. outliers=(factor, floor): warn on values far above the
-    unit's own earlier months."""
+    unit's own earlier months. tz: the township's, for the times the notes tell the clerk."""
     existing = ledger.by_sha.get(arrival.sha256)
     retired = None
     if existing is not None and existing.judged_again:
@@ -85,7 +87,7 @@ def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[V
             return Plan(existing.status, existing.version, (), resumed=Recorded(
                 existing.id, existing.status, existing.version, recorded, existing.receipt_path,
                 resumed=True))
-        note = finding("I_DUPLICATE", expected=f"{existing.received_at:%Y-%m-%d %H:%M}（{existing.original_name}）")
+        note = finding("I_DUPLICATE", expected=f"{local(existing.received_at, tz)}（{existing.original_name}）")
         return Plan("duplicate", None, (note,), duplicate_of=existing.id)
     if values is None or arrival.period is None or worst_level(list(found)) == "error":
         return Plan("rejected", None, found, retires=retired)
@@ -97,8 +99,13 @@ def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[V
     if previous is None:
         return Plan(status, 1, found, retires=retired)
     note = finding("I_CORRECTION", value=arrival.period, parsed=previous.version + 1,
-                   expected=f"{previous.received_at:%Y-%m-%d %H:%M}")
+                   expected=local(previous.received_at, tz))
     return Plan(status, previous.version + 1, (*found, note), supersedes=previous.id, retires=retired)
+
+
+def local(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """A ledger time (naive UTC) as the clerk's clock shows it."""
+    return f"{moment.replace(tzinfo=dt.UTC).astimezone(tz):%Y-%m-%d %H:%M}"
 
 
 def write(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, p: Plan,
@@ -117,6 +124,9 @@ def write(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, 
         conn.execute(INSERT_VALUES, [
             {"submission_id": sid, "unit": arrival.unit, "period": arrival.period, "indicator": v.indicator,
              "value": v.value, "raw": v.raw, "place": v.place, "note": v.note} for v in values])
+    if ledger is not None and arrival.original_name in ledger.seen:  # taken now: a later file of this name is new
+        conn.execute(FORGET_SIGHTING, {"u": arrival.unit, "n": arrival.original_name})
+        del ledger.seen[arrival.original_name]
     if ledger is not None:
         ledger.note(arrival.sha256, Held(sid, p.status, p.version, arrival.period, arrival.original_name, "stored",
                                          arrival.submitted_at, arrival.received_at, arrival.receipt_path),
@@ -129,7 +139,7 @@ def _insert(conn: Connection, a: Arrival, status: str, version: int | None, foun
     sid = conn.execute(INSERT_SUBMISSION, {
         "unit": a.unit, "declared_unit": a.declared_unit, "period": a.period, "version": version,
         "sha256": a.sha256, "original_name": a.original_name, "size": a.size, "format": a.format,
-        "received_at": a.received_at, "submitted_at": a.submitted_at, "status": status, "late": a.late,
+        "received_at": a.received_at, "submitted_at": a.submitted_at, "arrived_at": a.arrived_at, "status": status, "late": a.late,
         "due_date": a.due_date, "archive_path": a.archive_path, "receipt_path": a.receipt_path, "stage": "stored",
         "duplicate_of": duplicate_of}).scalar_one()
     if found:

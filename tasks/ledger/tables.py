@@ -36,6 +36,7 @@ submissions = Table(
     Column("format", String(16)),
     Column("received_at", DateTime, nullable=False),     # UTC, when this run took the file
     Column("submitted_at", DateTime, nullable=False),    # UTC, when the file was last written (its mtime)
+    Column("arrived_at", DateTime),                      # UTC, when it came into the inbox: lateness (0003)
     Column("status", String(24), nullable=False),
     Column("late", Boolean),
     Column("due_date", Date),
@@ -45,7 +46,7 @@ submissions = Table(
     Column("duplicate_of", Integer, ForeignKey("submissions.id")),
     Column("superseded_by", Integer, ForeignKey("submissions.id")),
 )
-# The last line of defence against processing one file twice, whatever the locks did (migration 0003:
+# The last line of defence against processing one file twice, whatever the locks did (migration 0004:
 # a superseded row is out of it too, so a refusal of ours can be superseded by a new judgment).
 LIVE_ROWS = "status NOT IN ('duplicate', 'superseded')"
 Index("uq_submissions_unit_sha", submissions.c.unit, submissions.c.sha256, unique=True,
@@ -81,5 +82,14 @@ return_values = Table(
     Column("note", Text, nullable=False, default=""),
 )
 Index("ix_values_period_indicator", return_values.c.period, return_values.c.indicator)
+
+# Files an ingest saw still being written, from the first time it saw them (migration 0003): their arrival
+# is no later than that, whatever their ctime says by the time they are taken.
+sightings = Table(
+    "sightings", metadata,
+    Column("unit", String(40), primary_key=True),
+    Column("name", Text, primary_key=True),
+    Column("first_seen", DateTime, nullable=False),      # UTC
+)
 
 STORED = ("accepted", "accepted_with_warnings")  # statuses whose values count

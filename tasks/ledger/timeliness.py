@@ -26,7 +26,8 @@ def is_workday(day: dt.date, declared: CalendarSettings) -> tuple[bool, bool]:
     try:
         return chinese_calendar.is_workday(day), True
     except NotImplementedError:  # chinese-calendar knows only announced years (1.11: 2004–2026)
-        return day.weekday() < 5, False
+        # A year the township declared days for in township.toml is its own to answer for.
+        return day.weekday() < 5, any(d.year == day.year for d in (*declared.holidays, *declared.workdays))
 
 
 @lru_cache(maxsize=1024)
@@ -40,6 +41,15 @@ def due_date(period: str, working_days: int, declared: CalendarSettings) -> DueD
         known = known and year_known
         counted += work
     return DueDate(day, known)
+
+
+def calendar_notice(years: tuple[int, ...]) -> str:
+    """Said once per run to the operator (DESIGN §4) when a due date was reckoned without the holidays."""
+    if not years:
+        return ""
+    named = "、".join(f"{y} 年" for y in sorted(set(years)))
+    return (f"提示：节假日日历尚未收录 {named}，这些月份的截止日期暂按周末推算；如有法定节假日或调休，"
+            "请在 township.toml 的 [calendar] 中登记")
 
 
 def is_late(submitted: dt.datetime, due: DueDate) -> bool:

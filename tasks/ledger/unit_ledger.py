@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.engine import Connection
 
-from tasks.ledger.tables import STORED, findings, return_values, submissions
+from tasks.ledger.tables import STORED, findings, return_values, sightings, submissions
 
 # A refusal as unreadable may be a crash of ours, not the file's fault: such a row is judged again.
 UNREADABLE = exists().where(and_(findings.c.submission_id == submissions.c.id, findings.c.code == "E_UNREADABLE"))
@@ -22,6 +22,8 @@ UNIT_ROWS = select(submissions.c.id, submissions.c.sha256, submissions.c.status,
 UNIT_VALUES = (select(return_values.c.period, return_values.c.indicator, return_values.c.value)
                .join(submissions, submissions.c.id == return_values.c.submission_id)
                .where(submissions.c.unit == bindparam("unit"), submissions.c.status.in_(STORED)))
+
+UNIT_SIGHTINGS = select(sightings.c.name, sightings.c.first_seen).where(sightings.c.unit == bindparam("unit"))
 
 
 @dataclass
@@ -49,6 +51,7 @@ class UnitLedger:
     by_sha: dict[str, Held] = field(default_factory=dict)
     current: dict[str, Held] = field(default_factory=dict)          # period → its stored row
     values: dict[str, dict[str, int]] = field(default_factory=dict)  # period → indicator → stored value
+    seen: dict[str, dt.datetime] = field(default_factory=dict)       # name → first seen settling (UTC)
 
     @classmethod
     def load(cls, conn: Connection, unit: str) -> UnitLedger:
@@ -61,6 +64,8 @@ class UnitLedger:
                 ledger.current[r.period] = held
         for period, indicator, value in conn.execute(UNIT_VALUES, {"unit": unit}):
             ledger.values.setdefault(period, {})[indicator] = value
+        for name, first_seen in conn.execute(UNIT_SIGHTINGS, {"unit": unit}):
+            ledger.seen[name] = first_seen
         return ledger
 
     def history(self, before_period: str) -> dict[str, list[int]]:

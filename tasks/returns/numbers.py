@@ -54,6 +54,25 @@ def _check_number(number: float, warnings: tuple[str, ...], max_count: int) -> C
     return Count(int(rounded), warnings)
 
 
+def suggestion(error: str, raw: object) -> str:
+    """What the clerk's own value points to, for the hint of a refused count: 约5 → 5, 七十多 → 70,
+    -2 → 2, 2.5 → 2 或 3; "" when it points to nothing."""
+    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "")
+    if error == "E_APPROX":
+        core = parse_count(APPROX.sub("", text))
+        return str(core.value) if core.value is not None and not core.error else ""
+    if error == "E_NEGATIVE":
+        core = parse_count(NEGATIVE.sub("", text))
+        return str(core.value) if core.value is not None and not core.error else ""
+    if error == "E_FRACTION":
+        try:
+            number = float(text)
+        except ValueError:
+            return ""
+        return f"{int(number // 1)} 或 {int(number // 1) + 1}"
+    return ""
+
+
 def _parse_text(raw: str, unit: str, max_count: int) -> Count:
     text = raw.strip()
     if not text:

@@ -70,21 +70,37 @@ def is_future(period: str, today: dt.date) -> bool:
     return period_start(period) > dt.date(today.year, today.month, 1)
 
 
+class PeriodSpecError(ValueError):
+    """A period an operator typed that names no month, quarter or year."""
+
+    def __init__(self, spec: str):
+        self.spec = spec
+        super().__init__(f"报告期“{spec}”无法识别：请写成 2024-03（或 2024年3月）、2024-Q1 或 2024")
+
+
 def months_of(spec: str) -> list[str]:
-    """'2024-03' → ['2024-03']; '2024-Q1' → Jan–Mar; '2024' → the twelve months."""
-    spec = spec.strip().upper()
-    if re.fullmatch(r"\d{4}", spec):
-        return [f"{spec}-{m:02d}" for m in range(1, 13)]
-    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", spec):
+    """'2024-03' (also 2024年3月, 2024/3) → ['2024-03']; '2024-Q1' → Jan–Mar; '2024' → the twelve months."""
+    text = unicodedata.normalize("NFKC", spec).strip().upper().removesuffix("年")
+    if re.fullmatch(r"\d{4}", text) and month_key(int(text), 1):
+        return [f"{text}-{m:02d}" for m in range(1, 13)]
+    if (m := re.fullmatch(r"(\d{4})-?Q([1-4])", text)) and month_key(int(m[1]), 1):
         q = int(m[2])
         return [f"{m[1]}-{mm:02d}" for mm in range(3 * q - 2, 3 * q + 1)]
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", spec):
-        key = month_key(int(m[1]), int(m[2]))
-        if key:
-            return [key]
-    raise ValueError(f"period '{spec}': use 2024-03, 2024-Q1 or 2024")
+    if (m := TEXT_PERIOD.match(text.replace(" ", ""))) and (key := month_key(int(m[1]), int(m[2]))):
+        return [key]
+    raise PeriodSpecError(spec)
 
 
 def previous_month(today: dt.date) -> str:
     first = dt.date(today.year, today.month, 1) - dt.timedelta(days=1)
     return f"{first.year:04d}-{first.month:02d}"
+
+
+def canonical_period(spec: str) -> str:
+    """What an operator typed (2024年3月, 2024q1) as the flows' form: 2024-03, 2024-Q1 or 2024."""
+    months = months_of(spec)
+    if len(months) == 12:
+        return months[0][:4]
+    if len(months) == 3:
+        return f"{months[0][:4]}-Q{(int(months[0][5:]) + 2) // 3}"
+    return months[0]

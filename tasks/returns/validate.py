@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from schemas.catalog import Catalog, Rule, label_key
 from schemas.findings import Finding, finding
 from schemas.registry import Registry
-from tasks.returns.numbers import parse_count
+from tasks.returns.numbers import parse_count, suggestion
 from tasks.returns.periods import is_future, parse_period
 from tasks.returns.read import Cell, RawReturn
 
@@ -140,7 +140,7 @@ def _rows(ret: RawReturn, ctx: Context, out: list[Finding]) -> list[Value]:
         for w in count.warnings:
             out.append(finding(w, row.value.place, value=raw, parsed=count.value if count.value is not None else ""))
         if count.error:
-            out.append(finding(count.error, row.value.place, value=raw))
+            out.append(finding(count.error, row.value.place, value=raw, parsed=suggestion(count.error, raw)))
             continue
         if where in ret.marks.formulas and count.value is not None:
             out.append(finding("W_FORMULA", row.value.place, value=raw, parsed=count.value))

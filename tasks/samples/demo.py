@@ -133,10 +133,29 @@ def make_demo(root: Path, year: int = 2024, seed: int = 2024) -> tuple[Home, int
             copy.write_bytes(path.read_bytes())
             _drop(copy, filed + dt.timedelta(hours=2))
             dropped += 1
+    _seen_when_filed(home)
     return home, dropped
 
 
+def _seen_when_filed(home: Home) -> None:
+    """A year simulated in a moment: each file arrived on the day its clerk filed it (its mtime, below),
+    so the ledger remembers it as seen then — as an ingest watching the inbox all year would have.
+    Lateness is judged by arrival (migration 0003), never by a file's own mtime."""
+    import time
+
+    from tasks.intake.discover import discover
+    from tasks.ledger.migrate import open_ledger
+    from tasks.ledger.sightings import note_sightings
+
+    by_moment: dict[float, list[tuple[str, str]]] = {}
+    for d in discover(home.inbox, set(home.registry.by_code()), time.time(), 0.0).ready:
+        by_moment.setdefault(d.mtime, []).append((d.unit, d.name))
+    with open_ledger(home.database_url) as engine:
+        for moment, pairs in sorted(by_moment.items()):
+            note_sightings(engine, pairs, dt.datetime.fromtimestamp(moment, dt.UTC))
+
+
 def _drop(path: Path, filed: dt.date) -> None:
-    """Give the file the mtime of the day the clerk filed it (timeliness is judged by it)."""
+    """Give the file the mtime of the day the clerk filed it (`_seen_when_filed` makes it its arrival)."""
     moment = dt.datetime(filed.year, filed.month, filed.day, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     os.utime(path, (moment.timestamp(), moment.timestamp()))

@@ -73,6 +73,13 @@ def _markdown(summary: IngestSummary, rows: list[dict[str, object]], absent: lis
         lines += ["## 修改时间晚于现在的文件（电脑时钟可能有误，按收到的时间处理）", ""]
         lines += [f"- `{name}`" for name in summary.future_dated[:REFUSED_SHOWN]]
         lines.append("")
+    if summary.strays:
+        lines += ["## 未处理的文件（不在已登记单位的文件夹中）", "",
+                  ("这些文件没有读取、没有回执、也不会移动，每次运行都会列在这里：请把文件移到对应单位的文件夹"
+                   "（inbox/<单位代码>/），或在 units.yaml 登记该单位。"), ""]
+        lines += [f"- `inbox/{name}`" for name in summary.strays[:REFUSED_SHOWN]]
+        lines += [f"- …另 {len(summary.strays) - REFUSED_SHOWN} 个"] if len(summary.strays) > REFUSED_SHOWN else []
+        lines.append("")
     if collecting:
         lines.append(f"**{collecting} 未报送（{len(absent)} 个单位）**：" + ("、".join(absent) if absent else "无"))
     active = [r for r in rows if r["收到"]]

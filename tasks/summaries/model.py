@@ -34,6 +34,7 @@ class PeriodSummary:
     due: dict[str, dt.date]                       # period → due date
     findings: tuple[dict, ...]                    # one per finding, with its submission's facts
     chase: tuple[Chase, ...]
+    calendar_years: tuple[int, ...] = ()          # due dates' years the holiday calendar did not know
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,4 @@ class SummaryFiles:
     workbook: Path
     notice: Path
     text: str        # the 催报 notice, ready to paste
+    remark: str = "" # for the operator only: due dates reckoned without the holiday calendar

@@ -19,7 +19,7 @@ from tasks.ledger.aggregate import figures_for
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.tables import STORED, submissions
 from tasks.ledger.tables import findings as findings_t
-from tasks.ledger.timeliness import due_date
+from tasks.ledger.timeliness import calendar_notice, due_date
 from tasks.returns.periods import months_of
 from tasks.summaries.chase_notice import notice_text
 from tasks.summaries.model import Chase, PeriodSummary, SummaryFiles
@@ -60,7 +60,9 @@ def collect(home: Home, engine: Engine, spec: str, on: dt.date) -> PeriodSummary
     registered = {u.code: u for u in home.registry.units}
     strangers = sorted({s.unit for s in subs} - set(registered))
     units = (*home.registry.units, *(Unit(code=c, name=c) for c in strangers))
-    due = {m: due_date(m, home.settings.due_working_days, home.settings.calendar).due for m in months}
+    dues = {m: due_date(m, home.settings.due_working_days, home.settings.calendar) for m in months}
+    due = {m: d.due for m, d in dues.items()}
+    guessed = tuple(sorted({d.due.year for d in dues.values() if not d.calendar_known}))
     by_key: dict[tuple[str, str], list] = {}
     for s in subs:
         by_key.setdefault((s.unit, s.period), []).append(s)
@@ -76,7 +78,7 @@ def collect(home: Home, engine: Engine, spec: str, on: dt.date) -> PeriodSummary
     chase = tuple(Chase(m, u, states[(u.code, m)], due[m]) for m in months for u in units
                   if u.code in registered and states[(u.code, m)] in ("missing", "rejected", "pending"))
     return PeriodSummary(home.registry.township.name, spec, period_label(spec), months, on, figures, units,
-                         states, due, tuple(rows), chase)
+                         states, due, tuple(rows), chase, guessed)
 
 
 def summary_files(home: Home, spec: str, on: dt.date) -> SummaryFiles:
@@ -91,4 +93,4 @@ def summary_files(home: Home, spec: str, on: dt.date) -> SummaryFiles:
     build_workbook(data, home.catalog).save(tmp)
     tmp.replace(book)
     notice.write_text(text + "\n", encoding="utf-8")
-    return SummaryFiles(title, book, notice, text)
+    return SummaryFiles(title, book, notice, text, calendar_notice(data.calendar_years))

@@ -36,7 +36,9 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
     subs = [{
         "id": r.id, "unit": r.unit, "unit_name": names.get(r.unit, ""), "period": r.period,
         "file": r.original_name, "status": r.status, "version": r.version, "late": r.late,
-        "received_at": r.received_at.isoformat(timespec="seconds") + "Z", "receipt": r.receipt_path,
+        "received_at": r.received_at.isoformat(timespec="seconds") + "Z",
+        "arrived_at": r.arrived_at.isoformat(timespec="seconds") + "Z" if r.arrived_at else None,
+        "receipt": r.receipt_path,
         "issues": issues.get(r.id, []),
     } for r in rows]
     seen_periods = periods or sorted({r.period for r in rows if r.period})

@@ -2,16 +2,16 @@
 again when dropped again: its old refusal is then `superseded` by the new judgment of the same bytes,
 so the unique index of (unit, content hash) leaves superseded rows out, as it leaves out duplicates.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
