@@ -18,17 +18,18 @@ render_task = task(annual_draft, name="render-draft", cache_policy=NO_CACHE)
 
 @flow(name="annual-report", log_prints=True)
 async def annual_report(home: str, year: int | None = None, out: str | None = None, on: dt.date | None = None,
-                        deliver: bool | None = None) -> str:
+                        deliver: bool | None = None, template: str | None = None) -> str:
     """Render the township's annual report draft for `year` (default: the current year, as the 20 December
     schedule wants) from stored returns; returns its path. Any past year can be re-rendered (backfill).
-    E-mailed when `deliver`, or, left unset (scheduled runs), when [delivery] is configured.
+    E-mailed when `deliver`, or, left unset (scheduled runs), when [delivery] is configured. `template`:
+    a report template of the home (<home>/templates/<template>.docx, e.g. one made by `township adopt`).
 
     Async only for Prefect's sake, like ingest-returns: a synchronous flow run ends by joining its
     heartbeat thread, which sleeps in whole seconds (measured: 1.06 s or 2.06 s for the same draft)."""
     h = open_home(Path(home))
     today = on or township_today(h)
     year = year or today.year
-    path = render_task(quote(h), year, Path(out) if out else None, today)
+    path = render_task(quote(h), year, Path(out) if out else None, today, template)
     await acreate_markdown_artifact(f"# {year}年度报告草稿\n\n已生成：`{path}`\n", key="annual-report",
                                     description="年度报告草稿")
     if wants_delivery(h, deliver):

@@ -14,17 +14,50 @@ from schemas import load_yaml
 from schemas.problems import ContractError, Problem, model_fields, validation_problems
 
 Style = Literal["exact", "approx"]
+Word = Literal["余", "多", "近"]          # 70余起, 70多起 (something dropped); 近3000人次 (a little short of it)
+Numerals = Literal["arabic", "hanzi"]   # 12次 or 十余次 / 两万余人次
 Operator = Literal["<=", "<", ">=", ">", "==", "!="]
 
 
-class Indicator(BaseModel):
+class Stating(BaseModel):
+    """How the draft states a figure (DESIGN §7). Left unset (None), the township's default in
+    township.toml [wording] applies: a township that states every figure exactly says so once."""
     model_config = ConfigDict(frozen=True)
+    style: Style | None = None
+    digits: int | None = Field(default=None, ge=1, le=3)  # approx: significant digits kept (1: 70余, 2: 1500余)
+    wan: bool | None = None                               # approx: from 10,000 on in 万 (2万余人次)
+    word: Word = "余"
+    numerals: Numerals = "arabic"
+    per: Literal["month"] | None = None                   # 每月一次: the same count every month, as a frequency
+
+
+class Indicator(Stating):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     name: str
     unit: str
     section: str = ""
-    style: Style = "exact"
     aliases: tuple[str, ...] = ()
+
+
+class Derived(Stating):
+    """A figure the draft states but no clerk reports: a sum of indicators (发放各类宣传资料 = LEAFLET +
+    LAW_BOOK) or a ratio stated as a percentage (调解成功率 = MEDIATED / DISPUTE → 99.1%)."""
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    name: str
+    unit: str = ""
+    aliases: tuple[str, ...] = ()
+    sum: tuple[str, ...] = ()
+    ratio: tuple[str, str] | None = None
+    decimals: int = Field(default=1, ge=0, le=2)  # a ratio's decimals at most: 100%, 99.1%
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Derived:
+        if bool(self.sum) == bool(self.ratio):
+            raise ValueError(f"derived {self.code}: give either sum or ratio")
+        return self
+
+    def terms(self) -> tuple[str, ...]:
+        return self.sum or tuple(self.ratio or ())
 
 
 class Rule(BaseModel):
@@ -58,6 +91,7 @@ class Catalog(BaseModel):
     model_config = ConfigDict(frozen=True)
     version: int = 1
     indicators: tuple[Indicator, ...]
+    derived: tuple[Derived, ...] = ()
     rules: tuple[Rule, ...] = ()
 
     @model_validator(mode="after")
@@ -68,6 +102,12 @@ class Catalog(BaseModel):
                 if seen.setdefault(key, ind.code) != ind.code:
                     raise ValueError(f"“{key}”同时指向指标 {seen[key]} 和 {ind.code}，名称和别名不能重复")
         codes = {i.code for i in self.indicators}
+        for d in self.derived:
+            if d.code in seen or label_key(d.name) in seen:
+                raise ValueError(f"catalog: derived {d.code} repeats a code or name of an indicator")
+            unknown = [t for t in d.terms() if t not in codes]
+            if unknown:
+                raise ValueError(f"derived {d.code}: unknown indicator {unknown[0]}")
         for rule in self.rules:
             for term in rule.terms("left") + rule.terms("right"):
                 if term not in codes:

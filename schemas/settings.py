@@ -5,6 +5,7 @@ import datetime as dt
 import re
 import tomllib
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -50,6 +51,14 @@ class Limits(BaseModel):
     read_memory_mb: int = 300
 
 
+class Wording(BaseModel):
+    """How the draft states a figure unless its indicator says otherwise (DESIGN §7)."""
+    model_config = STRICT
+    style: Literal["exact", "approx"] = "exact"
+    digits: int = Field(default=1, ge=1, le=3)
+    wan: bool = True  # 300,000 reads 30万余起, never 300000余起
+
+
 class Delivery(BaseModel):
     model_config = STRICT
     smtp_host: str = "127.0.0.1"
@@ -78,6 +87,7 @@ class Settings(BaseModel):
     schedules: Schedules = Schedules()
     calendar: CalendarSettings = CalendarSettings()
     limits: Limits = Limits()
+    wording: Wording = Wording()
     delivery: Delivery | None = None
 
     @field_validator("database_url")
@@ -150,6 +160,11 @@ max_inflate_ratio = 200
 max_cells = 200000
 read_timeout_s = 5
 read_memory_mb = 300
+
+[wording]                  # how the draft states a yearly total, unless indicators.yaml says otherwise
+style = "exact"            # exact: 12089件; approx: 70余起 (digits kept: 1 → 1000余件, 2 → 1500余件)
+digits = 1
+wan = true                 # approx from 10,000 on in 万: 2万余人次
 
 # [delivery]               # e-mail drafts and workbooks to leaders
 # smtp_host = "smtp.example.gov.cn"

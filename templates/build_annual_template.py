@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 
-from tasks.drafts.page_layout import draft_mark, page_numbers, page_setup, style_paragraphs
+from tasks.drafts.page_layout import blank_document, draft_mark, page_numbers
 from templates import ANNUAL_REPORT, TEMPLATES_DIR
 
 WORDING = TEMPLATES_DIR / "annual_report.txt"
@@ -30,13 +29,7 @@ def parse_wording(text: str) -> list[tuple[str, str]]:
 
 
 def build(out: Path = ANNUAL_REPORT) -> Path:
-    doc = Document()
-    page_setup(doc.sections[0])
-    style_paragraphs(doc)
-    body = doc.element.body
-    for p in list(body.iterchildren()):
-        if p.tag.endswith("}p"):
-            body.remove(p)
+    doc = blank_document()
     previous = ""
     for kind, text in parse_wording(WORDING.read_text(encoding="utf-8")):
         if (kind == "sign" and "{{ date }}" not in text) or (previous == "title" and kind != "title"):

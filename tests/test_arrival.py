@@ -12,7 +12,7 @@ from tasks.intake.pool import ingest_batch
 from tasks.intake.take_stock import find_new, prepare, take_stock
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import sightings, submissions
-from tests.helpers import drop
+from tests.helpers import VILLAGE, drop
 
 SAVED = dt.datetime(2024, 4, 2, 2, 0, tzinfo=dt.UTC)    # March's return saved well before its due date
 DUE_DAY = dt.datetime(2024, 4, 8, 15, 30, tzinfo=dt.UTC)  # 23:30 on 8 April in Asia/Shanghai: still on time
@@ -69,10 +69,10 @@ def test_a_file_first_seen_while_settling_arrived_then(home):
 
 def test_duplicate_and_correction_notes_use_the_townships_clock(home):
     evening = dt.datetime(2024, 4, 1, 17, 5, tzinfo=dt.UTC)  # 01:05 on 2 April in Asia/Shanghai
-    original = drop(home, name="a.xlsx", values={"DISPUTE": 3})
-    data = original.read_bytes()  # the same bytes again (a workbook made a second later holds another time)
+    sent = drop(home, name="a.xlsx", values={"DISPUTE": 3}).read_bytes()
     [first] = run(home, evening)
-    (original.parent / "b.xlsx").write_bytes(data)
+    again = home.unit_inbox(VILLAGE) / "b.xlsx"  # the same bytes sent again (a file made anew differs
+    again.write_bytes(sent)                     # in docProps' creation time once a second has passed)
     [dup] = run(home, evening + dt.timedelta(hours=1))
     drop(home, name="c.xlsx", values={"DISPUTE": 4})
     [fix] = run(home, evening + dt.timedelta(hours=2))

@@ -19,13 +19,14 @@ from tasks.ledger.engine import make_engine
 from tasks.returns.periods import months_of
 from templates import TEMPLATES_DIR
 from tests.docx_helpers import breakdown_sum, comments, golden, main_text, unit_table
-from tests.helpers import drop
+from tests.helpers import OTHER, drop
 from tests.shared import REFERENCE
 
 GOLDEN = Path(__file__).parent / "golden" / "annual_draft_2024.txt"
 WORDING = [line for line in (TEMPLATES_DIR / "annual_report.txt").read_text(encoding="utf-8").splitlines()
            if not line.startswith("#")]
-IN_TEXT = re.findall(r"\{\{ f\.([A-Z_]+) \}\}", "\n".join(WORDING))
+PLACEHOLDERS = re.findall(r"\{\{ f\.([A-Z_]+) \}\}", "\n".join(WORDING))
+IN_TEXT = [c for c in PLACEHOLDERS if c != "LECTURE"]  # LECTURE is stated as a frequency: 每月一次
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_the_golden_text_is_the_shared_reference():
 def test_every_figure_in_the_text_carries_its_breakdown_and_files(doc, figures, demo_ledger):
     catalog = demo_ledger.catalog.by_code()
     noted = comments(doc)
-    assert len(IN_TEXT) == 11
+    assert len(IN_TEXT) == 11 and len(PLACEHOLDERS) == 12
     for code in IN_TEXT:
         ind = catalog[code]
         stated = state_figure(figures.total(code), ind.style, ind.unit)
@@ -144,10 +145,65 @@ def test_year_over_year_when_last_year_is_stored(home, tmp_path):
 
 
 def test_an_empty_year_still_renders_and_says_what_is_missing(home, tmp_path):
+    """No figure of a year without returns is printed as 0: each sentence is highlighted and listed."""
     path = annual_draft(home, 2024, tmp_path / "empty.docx", dt.date(2024, 12, 20))
     doc = docx.Document(path)
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "调处各类矛盾纠纷0起" in text and "月报表的“备注”栏均未填写" in text
+    body = main_text(doc, "2024年12月20日")
+    assert "调处各类矛盾纠纷××起" in body and "月报表的“备注”栏均未填写" in text
+    assert not re.search(r"(?<![\d.])0(起|次|场|块|份|本|件|处|人次)", body), "a 0 figure was printed"
+    assert "较上年" not in body
+    sentence = next(p for p in doc.paragraphs if "防溺亡现场会××场" in p.text)
+    lit = "".join(r.text for r in sentence.runs if r.font.highlight_color is not None)
+    assert lit == "利用悬挂横幅、发放宣传单、出动宣传车等多渠道、多方式大力宣传防溺亡，今年举办防溺亡现场会××场，在河道坑塘安装警示标识牌××处。"
     [todo] = [t for _, t in comments(doc) if t.startswith("待完善事项")]
-    assert "正文中“调处矛盾纠纷”为0" in todo
+    assert "“今年举办防溺亡现场会××场" not in todo  # the item quotes the sentence from its start
+    assert "本年没有单位填报防溺亡现场会。请核实或删去此句" in todo
+    assert todo.count("请核实或删去此句") == 12  # every figure of the text, 每月一次 included
+    assert "2024年全年没有收到这些单位的月报表：下汤镇司法所、下汤村、松垛村" in todo
     assert len(unit_table(doc).rows) == len(home.registry.units) + 2  # every registered unit has its row
+
+
+def test_missing_months_and_a_thin_last_year_are_listed_not_compared(home, tmp_path):
+    """One unit silent, another only in January; last year a single return: no year-over-year phrase."""
+    drop(home, name="2023-03.xlsx", period="2023-03", values={"DISPUTE": 1, "TRAINING": 1})
+    for month in range(1, 13):
+        drop(home, name=f"2024-{month:02d}.xlsx", period=f"2024-{month:02d}", values={"DISPUTE": 3, "TRAINING": 1})
+    drop(home, name="2024-01.xlsx", unit=OTHER, period="2024-01", values={"DISPUTE": 2, "TRAINING": 0})
+    _ingest(home)
+    doc = docx.Document(annual_draft(home, 2024, tmp_path / "d.docx", dt.date(2024, 12, 20)))
+    body = main_text(doc, "2024年12月20日")
+    assert "调处各类矛盾纠纷30余起，" in body and "组织开展法律专题培训12次。" in body and "较上年" not in body
+    [todo] = [t for _, t in comments(doc) if t.startswith("待完善事项")]
+    assert "全年没有收到这些单位的月报表：下汤镇司法所。" in todo
+    assert "松垛村缺2月、3月、4月、5月、6月、7月等11个月" in todo
+    assert "库中2023年只有1份月报表（2024年13份），两年数据不可比，正文未作同比" in todo
+    assert "指标“反电信诈骗宣传”" not in todo  # no data: nothing to state
+
+
+def test_words_of_place_and_time_follow_the_home(tmp_path):
+    """Another township's draft: 区委、区政府 and 街道 where the reference says 县委 and 镇; a past year's
+    draft says 2024年 where the reference says 今年."""
+    from schemas.registry import Registry, Township, Unit
+    from tasks.home import init_home, open_home
+
+    registry = Registry(township=Township(code="410402001", name="东城街道", county="新华区"),
+                        units=(Unit(code="410402001201", name="东关社区", kind="community"),))
+    root = tmp_path / "dongcheng"
+    init_home(root, registry)
+    doc = docx.Document(annual_draft(open_home(root), 2024, tmp_path / "d.docx", dt.date(2025, 1, 10)))
+    body = main_text(doc, "2025年1月10日")
+    assert "在区委、区政府的坚强领导下" in body and "依法治街道" in body and "大事不出街道" in body
+    assert "县委" not in body and "全镇" not in body and "依法治镇" not in body
+    assert "2024年举办防溺亡现场会" in body and "今年" not in body
+
+
+def test_large_totals_are_stated_in_wan_by_default():
+    from schemas import default_file
+    from schemas.catalog import load_catalog
+    from schemas.settings import Wording
+    from tasks.drafts.wording import state_with, way_of
+
+    dispute = load_catalog(default_file("indicators.yaml")).by_code()["DISPUTE"]
+    assert state_with(300_001, way_of(dispute, Wording()), "起") == "30万余起"
+    assert state_with(300_001, way_of(dispute, Wording(wan=False)), "起") == "300000余起"

@@ -36,8 +36,9 @@ def test_the_walk_from_a_cell_to_the_draft_names_each_stage_in_order():
     chain = ["flows/ingest_returns.py", "tasks/intake/take_stock.py", "tasks/intake/pool.py", "tasks/intake/job.py",
              "tasks/intake/steps.py", "tasks/returns/judge.py", "tasks/returns/verdict.py", "tasks/returns/read.py",
              "tasks/returns/validate.py", "tasks/ledger/record.py", "tasks/intake/receipt.py",
-             "flows/annual_report.py", "tasks/drafts/annual.py", "tasks/ledger/aggregate.py", "tasks/drafts/render.py",
-             "tasks/drafts/wording.py", "tasks/drafts/provenance.py"]
+             "flows/annual_report.py", "tasks/drafts/annual.py", "tasks/ledger/aggregate.py",
+             "tasks/drafts/statements.py", "tasks/drafts/wording.py", "tasks/drafts/render.py",
+             "tasks/drafts/provenance.py"]
     positions = [named.index(m) for m in chain]
     assert positions == sorted(positions), list(zip(chain, positions))
 
@@ -110,3 +111,30 @@ def test_the_platform_is_stated_and_said_at_start():
                           capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "只能在 Linux 上运行" in done.stderr and "WSL2" in done.stderr
+
+
+def test_the_own_report_section_works_as_written(demo_ledger, prefect_server, tmp_path, monkeypatch):
+    """用自己的报告: the commands shown on the reference report, run as written in a copy of the demo home
+    (`make demo` builds the same home through Prefect), reproduce the report's eleven figures."""
+    import shutil
+
+    import docx
+
+    section = README.split("## 用自己的报告", 1)[1].split("\n## ", 1)[0]
+    shown = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)[1]
+    commands = [line.split("#")[0].split() for line in shown.splitlines() if line.startswith("township ")]
+    assert [c[1] for c in commands] == ["adopt", "template", "report"]
+    shutil.copytree(demo_ledger.root, tmp_path / "demo-home")
+    monkeypatch.chdir(tmp_path)
+    outputs = []
+    for command in commands:
+        done = CliRunner().invoke(app, command[1:], terminal_width=200)
+        assert done.exit_code == 0, (command, done.output)
+        outputs.append(done.output)
+    draft = docx.Document(outputs[-1].strip().splitlines()[-1])
+    text = "\n".join(p.text for p in draft.paragraphs)
+    for phrase in ("组织开展法律专题培训12次", "调处各类矛盾纠纷70余起", "无偿法律援助20余人次", "防溺亡现场会1场",
+                   "警示标识牌200余处", "普法宣传活动100余次", "普法宣传版面128块", "宣传彩页7000余份",
+                   "法治书籍4000余本", "宣传册600余份", "规范性文件整理3件"):
+        assert phrase in text, phrase
+    assert "已有" in outputs[0] and "新增" not in outputs[0]

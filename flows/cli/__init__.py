@@ -1,5 +1,5 @@
 """The `township` command (DESIGN §6): `app` with every command registered, in the order `--help` lists them."""
-# isort: skip_file  (importing a module registers its commands: this order is the order of `--help`)
+# ruff: noqa: I001  (importing a module registers its commands: this order is the order of `--help`)
 from __future__ import annotations
 
 import sys
@@ -12,7 +12,7 @@ if not sys.platform.startswith("linux"):
                      "（见 README “Platform”一节）。\n")
     raise SystemExit(2)
 
-from flows.cli import ops, returns, runs, samples  # noqa: F401
+from flows.cli import returns, runs, samples, adopt, ops  # noqa: F401
 from flows.cli.app import app
 
 __all__ = ["app"]

@@ -98,21 +98,28 @@ def report(home: HomeOpt = None,
                                                             "已有同名文件时另存为 -2、-3，绝不覆盖）")] = None,
            pdf: Annotated[bool, typer.Option("--pdf", help="再用 LibreOffice 转一份 PDF 预览")] = False,
            deliver: Annotated[bool, typer.Option("--deliver", help=DELIVER_HELP)] = False,
+           template: Annotated[Optional[str], typer.Option("--template", metavar="名称", rich_help_panel="模板",
+                                                            help="用 templates/<名称>.docx 生成")] = None,
+           check_only: Annotated[bool, typer.Option("--check-template", rich_help_panel="模板",
+                                                    help="只检查模板的占位符，不生成")] = False,
            ) -> None:
     """用已入库的月报表生成年度报告草稿（.docx），输出其路径（再输出 PDF 的路径）。
 
-    草稿已生成但要求的 PDF 或邮件未能完成时退出码 1。
+    草稿已生成但要求的 PDF 或邮件未能完成，或库中没有该年度的月报表时退出码 1；模板缺失或有错时退出码 2
+    （每个问题都指明所在段落）。--check-template 只检查模板，不生成。
     示例：township report --home ./xiatang --year 2024 --pdf --deliver
     """
     h = home_or_exit(home)
     year = year or township_today(h).year
+    from flows.cli.draft_checks import checked_or_exit, completeness
+    checked_or_exit(h, template, check_only)
     use_home_server(h.root)
     from flows.annual_report import run_annual_report
     from flows.cli.outputs import deliver_now, pdf_preview
     path = Path(run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
-                                  deliver=False))
+                                  deliver=False, template=template))
     typer.echo(str(path))
-    codes = [pdf_preview(path, console, err)] if pdf else []
+    codes = [completeness(h, year)] + ([pdf_preview(path, console, err)] if pdf else [])
     if deliver:
         codes.append(deliver_now(h, f"{year}年法治政府建设情况报告（草稿）", [path], err))
     raise typer.Exit(max(codes, default=0))

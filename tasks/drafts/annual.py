@@ -7,7 +7,18 @@ from pathlib import Path
 from schemas.catalog import Catalog
 from tasks.delivery.outbox import dated_path, free_path
 from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthly_chart
-from tasks.drafts.render import Extras, draft_context, render_draft, save_atomic
+from tasks.drafts.placeholders import TemplateCheck, check_template
+from tasks.drafts.render import Extras, TemplateProblem, draft_context, render_draft, save_atomic
+from tasks.drafts.statements import statements
+from tasks.drafts.truth import (
+    comparable,
+    comparison_note,
+    dated_words,
+    missing_returns,
+    place_words,
+    unstated,
+)
+from tasks.errors import TerminalError
 from tasks.home import Home
 from tasks.ledger.aggregate import Figures, figures_for
 from tasks.ledger.migrate import open_ledger
@@ -15,17 +26,36 @@ from tasks.returns.periods import months_of
 from templates import ANNUAL_REPORT
 
 CHART_INDICATOR = "PUBLICITY_EVENT"  # the reference's most visible activity; skipped if not in the catalog
+DEFAULT_TITLE = "法治政府建设情况报告"
 
 
-def template_for(root: Path) -> Path:
-    """A home's own copy (staff edit it in Word/WPS) wins over the packaged default."""
+class TemplateMissing(TerminalError):
+    """`--template NAME` names no template of the home."""
+
+
+def templates_of(root: Path) -> list[str]:
+    """The report templates a home holds (<home>/templates/*.docx), by name."""
+    return sorted(p.stem for p in (root / "templates").glob("*.docx") if not p.name.startswith("~$"))
+
+
+def template_for(root: Path, name: str | None = None) -> Path:
+    """A named template of the home; else the home's own copy (staff edit it in Word/WPS), else the
+    packaged default."""
+    if name:
+        path = root / "templates" / f"{name}.docx"
+        if not path.exists():
+            held = "、".join(templates_of(root)) or "（无）"
+            raise TemplateMissing(f"没有名为“{name}”的报告模板（{root / 'templates'} 中有：{held}）；"
+                                  "可用 township adopt 由去年的报告生成")
+        return path
     own = root / "templates" / ANNUAL_REPORT.name
     return own if own.exists() else ANNUAL_REPORT
 
 
-def draft_path(outbox: Path, year: int, on: dt.date) -> Path:
+def draft_path(outbox: Path, year: int, on: dt.date, name: str | None = None) -> Path:
     """Dated names, never overwriting an older draft: 2024年法治政府建设情况报告（草稿）-20241220.docx."""
-    return dated_path(outbox, f"{year}年法治政府建设情况报告（草稿）", ".docx", on)
+    title = name if name and name != ANNUAL_REPORT.stem else DEFAULT_TITLE
+    return dated_path(outbox, f"{year}年{title}（草稿）", ".docx", on)
 
 
 def chart_for(figures: Figures, catalog: Catalog, year: int,
@@ -44,17 +74,40 @@ def chart_for(figures: Figures, catalog: Catalog, year: int,
                       f"注：数据来自各单位已接收的月报表，全年合计{sum(values)}{ind.unit}。"), []
 
 
-def annual_draft(home: Home, year: int, out: Path | None, on: dt.date) -> Path:
+def checked_template(home: Home, name: str | None = None) -> tuple[Path, TemplateCheck]:
+    """The template and its placeholders; a broken one stops here, each problem naming its paragraph."""
+    path = template_for(home.root, name)
+    catalog = home.catalog
+    check = check_template(path, {i.code for i in catalog.indicators} | {d.code for d in catalog.derived})
+    if check.broken:
+        raise TemplateProblem(path, [p.line() for p in check.broken])
+    return path, check
+
+
+def stated_codes(check: TemplateCheck, catalog: Catalog) -> set[str]:
+    """Indicators whose data reaches the text: stated themselves, or as a term of a stated sum (a ratio
+    states neither of its terms' numbers)."""
+    derived = {d.code: d for d in catalog.derived if d.sum}
+    return set(check.codes) | {t for c in check.codes if c in derived for t in derived[c].terms()}
+
+
+def annual_draft(home: Home, year: int, out: Path | None, on: dt.date, template: str | None = None) -> Path:
+    path, check = checked_template(home, template)
     with open_ledger(home.database_url, home.archive) as engine:
         figures = figures_for(engine, months_of(str(year)))
         before = figures_for(engine, months_of(str(year - 1)))
-    previous = before if before.reporting_units else None
-    todo = [] if previous else [f"库中没有{year - 1}年的月报表，正文未作同比（较上年增长/下降）；"
-                                "导入上年报表后重新生成即可。"]
-    chart, chart_todo = chart_for(figures, home.catalog, year)
-    context = draft_context(figures, home.catalog, home.registry, year, on, previous)
-    extras = Extras(figures=figures, catalog=home.catalog, names={u.code: u.name for u in home.registry.units},
-                    chart=chart, todo=tuple(todo + chart_todo))
-    doc = render_draft(template_for(home.root), context, extras)
+    catalog, registry, wording = home.catalog, home.registry, home.settings.wording
+    names = {u.code: u.name for u in registry.units}
+    stated = statements(figures, catalog, wording, names, year)
+    previous = statements(before, catalog, wording, names, year - 1) if comparable(before, figures) else None
+    words, word_todo = place_words(registry)
+    chart, chart_todo = chart_for(figures, catalog, year)
+    with_data = [(i.code, i.name, figures.total(i.code), i.unit) for i in catalog.indicators]
+    todo = [*missing_returns(figures, registry, year), *comparison_note(before, figures, year),
+            *unstated(with_data, stated_codes(check, catalog)), *word_todo,
+            *dated_words(list(check.texts), year, on.year), *chart_todo]
+    context = draft_context(stated, catalog, registry, year, on, words, check, previous)
+    extras = Extras(figures=figures, catalog=catalog, names=names, chart=chart, todo=tuple(todo))
+    doc = render_draft(path, context, extras)
     # An older draft is never overwritten, in outbox/ or at --out: a leader may hold it (-2, -3 beside it).
-    return save_atomic(doc, free_path(out) if out else draft_path(home.outbox, year, on))
+    return save_atomic(doc, free_path(out) if out else draft_path(home.outbox, year, on, template))

@@ -82,6 +82,20 @@ def _width(text: str) -> float:
     return sum(0.5 if k else 1.0 for k in kinds) + 0.25 * sum(a != b for a, b in zip(kinds, kinds[1:]))
 
 
+def blank_document():
+    """An empty GB/T 9704 document: page set up, styles defined, not one paragraph yet."""
+    import docx
+
+    doc = docx.Document()
+    page_setup(doc.sections[0])
+    style_paragraphs(doc)
+    body = doc.element.body
+    for p in list(body.iterchildren()):
+        if p.tag.endswith("}p"):
+            body.remove(p)
+    return doc
+
+
 def style_paragraphs(doc) -> None:
     """Body 仿宋_GB2312 三号 with a two-character first-line indent on a fixed 22-lines-a-page pitch;
     title 方正小标宋简体 二号 centred; 一、 headings 黑体, （一） headings 楷体_GB2312, both 三号."""

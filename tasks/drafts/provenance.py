@@ -106,15 +106,15 @@ def _insert_before(r, paragraph: Paragraph, text: str) -> Run | None:
     return run
 
 
-def attach_comments(doc, notes: dict[str, str]) -> list[str]:
-    """Anchor `notes[key]` on each marked figure; returns the keys commented, in document order."""
-    commented: list[str] = []
+def attach_comments(doc, notes: dict[str, str]) -> list[tuple[str, Run]]:
+    """Anchor `notes[key]` on each marked figure; returns (key, the figure's run), in document order."""
+    commented: list[tuple[str, Run]] = []
     for p in list(doc.element.body.iter(qn("w:p"))):
         paragraph = Paragraph(p, doc._body)
         for key, run in split_marked(paragraph):
             if key in notes:
                 doc.add_comment(run, text=notes[key], author=AUTHOR, initials=INITIALS)
-                commented.append(key)
+                commented.append((key, run))
     return commented
 
 

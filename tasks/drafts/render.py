@@ -10,16 +10,29 @@ from pathlib import Path
 
 import docx
 from docxtpl import DocxTemplate
+from jinja2 import TemplateError as JinjaError
 
 from schemas.catalog import Catalog
 from schemas.registry import Registry
 from tasks.drafts.appendix import add_chart, add_notes, add_unit_table
 from tasks.drafts.chart import ChartImage
+from tasks.drafts.highlight import highlight_sentence
 from tasks.drafts.page_layout import signature_indents
-from tasks.drafts.provenance import add_note, attach_comments, change_note, figure_note, mark
-from tasks.drafts.todo import add_todo
-from tasks.drafts.wording import change_phrase, state_figure
+from tasks.drafts.placeholders import TemplateCheck, labelled, opening
+from tasks.drafts.provenance import add_note, attach_comments, change_note, mark
+from tasks.drafts.statements import Statement
+from tasks.drafts.todo import add_todo, boilerplate
+from tasks.drafts.wording import change_phrase
+from tasks.errors import TerminalError
 from tasks.ledger.aggregate import Figures
+
+
+class TemplateProblem(TerminalError):
+    """A template that cannot be rendered: each line names its paragraph, in Chinese."""
+
+    def __init__(self, template: Path, lines: list[str]):
+        self.template, self.lines = template, lines
+        super().__init__(f"模板 {template.name} 有{len(lines)}处错误，未生成草稿：\n" + "\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -28,55 +41,46 @@ class DraftContext:
     county: str
     year: int
     date: str                      # 2024年12月20日 — Arabic numerals (GB/T 9704)
-    figures: dict[str, str]        # indicator code → stated figure ("70余起")
-    lecture: str                   # "每月一次" when every month had one, else "全年共N次"
-    changes: dict[str, str] = field(default_factory=dict)  # code → "（较上年增长12%）", "" without last year
-    notes: dict[str, str] = field(default_factory=dict)    # "f.CODE" / "y.CODE" / "lecture" → comment
+    figures: dict[str, str]        # indicator or derived code → stated figure ("70余起", "每月一次", "××场")
+    words: dict[str, str] = field(default_factory=dict)    # this_year, town_word, county_word (+ unknown names)
+    changes: dict[str, str] = field(default_factory=dict)  # code → "（较上年增长12%）", "" when not comparable
+    notes: dict[str, str] = field(default_factory=dict)    # "f.CODE" / "y.CODE" / word → comment
+    empty: dict[str, str] = field(default_factory=dict)    # key → why nothing true could be stated there
 
     def as_dict(self) -> dict[str, object]:
         """Values for the template; each commented value carries its invisible marker."""
         def marked(key: str, text: str) -> str:
             return mark(key, text) if key in self.notes else text
         return {"township": self.township, "county": self.county, "year": self.year,
-                "next_year": self.year + 1, "date": self.date,
+                "next_year": self.year + 1, "last_year": self.year - 1, "date": self.date,
+                **{k: marked(k, v) for k, v in self.words.items()},
                 "f": {c: marked(f"f.{c}", v) for c, v in self.figures.items()},
-                "y": {c: marked(f"y.{c}", v) for c, v in self.changes.items()},
-                "lecture": marked("lecture", self.lecture)}
+                "y": {c: marked(f"y.{c}", v) for c, v in self.changes.items()}}
 
 
-def draft_context(figures: Figures, catalog: Catalog, registry: Registry, year: int, on: dt.date,
-                  previous: Figures | None = None) -> DraftContext:
-    """`previous`: last year's figures, when any return of last year is stored (year-over-year)."""
-    names = {u.code: u.name for u in registry.units}
-    stated: dict[str, str] = {}
+def draft_context(stated: dict[str, Statement], catalog: Catalog, registry: Registry, year: int, on: dt.date,
+                  words: dict[str, str], check: TemplateCheck = TemplateCheck(),
+                  previous: dict[str, Statement] | None = None) -> DraftContext:
+    """`previous`: last year's statements, only when last year is as complete as this one."""
+    figures = {code: s.text for code, s in stated.items()}
+    notes = {f"f.{code}": s.note for code, s in stated.items()}
+    empty = {f"f.{code}": s.empty for code, s in stated.items() if s.empty}
     changes: dict[str, str] = {}
-    notes: dict[str, str] = {}
     for ind in catalog.indicators:
-        total = figures.total(ind.code)
-        stated[ind.code] = state_figure(total, ind.style, ind.unit)
-        notes[f"f.{ind.code}"] = figure_note(ind, figures, names, year, stated[ind.code])
-        before = previous.total(ind.code) if previous is not None else 0
-        changes[ind.code] = change_phrase(total, before)
-        if changes[ind.code]:
-            notes[f"y.{ind.code}"] = change_note(ind, total, before, year, changes[ind.code])
-    lecture = lecture_phrase(figures, catalog, year)
-    if lecture:
-        notes["lecture"] = figure_note(catalog.by_code()["LECTURE"], figures, names, year, lecture)
+        now, before = stated[ind.code], (previous or {}).get(ind.code)
+        changes[ind.code] = change_phrase(now.total, before.total) if before and not now.empty else ""
+        if changes[ind.code] and before:
+            notes[f"y.{ind.code}"] = change_note(ind, now.total, before.total, year, changes[ind.code])
+    words = {"this_year": "今年" if year == on.year else f"{year}年", **words}
+    for code, line in check.unknown_codes.items():  # catalog drift: visible in the text, listed for staff
+        figures[code] = f"【缺指标{code}】"
+        notes[f"f.{code}"] = empty[f"f.{code}"] = line
+    for word, line in check.unknown_words.items():
+        words[word] = f"【未知占位符{word}】"
+        notes[word] = empty[word] = line
     return DraftContext(township=registry.township.name, county=registry.township.county, year=year,
-                        date=f"{on.year}年{on.month}月{on.day}日", figures=stated,
-                        lecture=lecture, changes=changes, notes=notes)
-
-
-def lecture_phrase(figures: Figures, catalog: Catalog, year: int) -> str:
-    """The reference says 每月一次: true only when each of the twelve months had a lecture."""
-    codes = {i.code for i in catalog.indicators}
-    if "LECTURE" not in codes:
-        return ""
-    months = figures.by_month.get("LECTURE", {})
-    if all(months.get(f"{year}-{m:02d}", 0) >= 1 for m in range(1, 13)):
-        return "每月一次"
-    unit = catalog.by_code()["LECTURE"].unit
-    return f"全年共{figures.total('LECTURE')}{unit}"
+                        date=f"{on.year}年{on.month}月{on.day}日", figures=figures, words=words,
+                        changes=changes, notes=notes, empty=empty)
 
 
 @dataclass(frozen=True)
@@ -92,15 +96,25 @@ class Extras:
 def render_draft(template: Path, context: DraftContext, extras: Extras):
     """docxtpl renders the wording; python-docx then adds comments, appendices and the to-do list."""
     tpl = DocxTemplate(str(template))
-    tpl.render(context.as_dict(), autoescape=True)
+    try:
+        tpl.render(context.as_dict(), autoescape=True)
+    except JinjaError as exc:  # the checks found nothing, yet Jinja refuses: say so, still without a traceback
+        raise TemplateProblem(template, [f"模板无法解析（{type(exc).__name__}: {exc}），"
+                                         "请检查花括号和 {% %} 语句是否成对"]) from exc
     buf = io.BytesIO()
     tpl.save(buf)
     buf.seek(0)
     doc = docx.Document(buf)
-    commented = attach_comments(doc, context.notes)
-    by_code = extras.catalog.by_code()
-    zeros = [f"正文中“{by_code[k[2:]].name}”为0，请核实是否漏报，或删改该句。"
-             for k in dict.fromkeys(commented) if k.startswith("f.") and not extras.figures.total(k[2:])]
+    plates = boilerplate(doc.paragraphs)  # before the empty figures' sentences are highlighted too
+    places = labelled(doc)  # kept alive: lxml hands out the same element objects only while one is held
+    numbered = {p._p: where for where, p in places}
+    empties = []
+    for key, run in attach_comments(doc, context.notes):
+        if key in context.empty:
+            paragraph = run._parent
+            sentence = highlight_sentence(paragraph, run)
+            empties.append(f"{numbered.get(paragraph._p, '')}“{opening(sentence, 24)}”：{context.empty[key]}。请核实或删去此句，"
+                           "再取消黄色底纹。")
     signature_indents(doc)
     title = add_unit_table(doc, extras.figures, extras.catalog, extras.names, context.year)
     add_note(doc, title, f"附表数据：{context.year}年各单位已接收月报表（不含退回、重复和已被更正的版本）逐项相加；"
@@ -109,7 +123,7 @@ def render_draft(template: Path, context: DraftContext, extras: Extras):
         add_chart(doc, extras.chart.png, extras.chart.title, extras.chart.note)
     add_notes(doc, extras.figures.notes, extras.catalog, extras.names, context.year,
               new_section=extras.chart is None)
-    add_todo(doc, [*zeros, *extras.todo, "文末附表、附图、附录为起草参考材料，定稿时按需保留或删除。"])
+    add_todo(doc, [*empties, *extras.todo, "文末附表、附图、附录为起草参考材料，定稿时按需保留或删除。"], plates)
     return doc
 
 

@@ -43,10 +43,11 @@ def todo_text(places: list[tuple[str, str]], extra: list[str]) -> str:
     return "\n".join(lines)
 
 
-def add_todo(doc, extra: list[str]) -> int:
-    """Anchor the list on the first line of the title; returns the number of items."""
+def add_todo(doc, extra: list[str], places: list[tuple[str, str]] | None = None) -> int:
+    """Anchor the list on the first line of the title; returns the number of items. `places`: the
+    boilerplate paragraphs, when found before other highlights were added."""
     paragraphs = doc.paragraphs
-    places = boilerplate(paragraphs)
+    places = boilerplate(paragraphs) if places is None else places
     first = next((p for p in paragraphs if p.text.strip()), None)
     if first is None or not (places or extra):
         return 0

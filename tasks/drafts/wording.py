@@ -1,27 +1,107 @@
-"""How the draft states a yearly total (DESIGN §5): exact (128块) or approximate (70余起)."""
+"""How the draft states a yearly total (DESIGN §5, §7): exact (12089件), approximate keeping one or two
+digits (70余起, 1500余件), in 万 (2万余人次), in Chinese numerals (十余次), near (近3000人次), a frequency
+(每月一次) or a percentage (99.1%)."""
 from __future__ import annotations
 
-from schemas.catalog import Style
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import cn2an
+
+from schemas.catalog import Numerals, Stating, Style, Word
+from schemas.settings import Wording
+
+WAN = 10_000
+LIANG = re.compile("^二(?=[百千万亿]|$)")  # 两次, 两万, 两千: how 2 is said before a measure or large unit
 
 
-def rounded_down(n: int) -> int:
-    """Keep the leading digit, zero the rest: 73→70, 7260→7000, 214→200, 15→10; below 10 unchanged."""
-    if n < 10:
-        return n
-    scale = 10 ** (len(str(n)) - 1)
+@dataclass(frozen=True)
+class Way:
+    """A Stating with the township's defaults filled in."""
+    style: Style = "exact"
+    digits: int = 1
+    wan: bool = False
+    word: Word = "余"
+    numerals: Numerals = "arabic"
+    per: str | None = None
+
+
+def way_of(item: Stating, defaults: Wording = Wording()) -> Way:
+    return Way(style=item.style or defaults.style, digits=item.digits or defaults.digits,
+               wan=defaults.wan if item.wan is None else item.wan, word=item.word, numerals=item.numerals,
+               per=item.per)
+
+
+def hanzi(n: int) -> str:
+    """12 → 十二, 20000 → 两万, 2 → 两 (两次): the numerals of a figure, which a measure word follows."""
+    return LIANG.sub("两", cn2an.an2cn(n))
+
+
+def numeral(n: int, numerals: Numerals) -> str:
+    return hanzi(n) if numerals == "hanzi" else str(n)
+
+
+def kept(n: int, digits: int) -> int:
+    """Keep the leading `digits` digits, zero the rest: 73→70, 7260→7000; (1523, 2)→1500."""
+    scale = 10 ** max(len(str(n)) - digits, 0)
     return n // scale * scale
 
 
-def state_number(n: int, style: Style) -> str:
-    if style == "exact" or n < 10:
+def nearest(n: int, digits: int) -> int:
+    scale = 10 ** max(len(str(n)) - digits, 0)
+    return (n + scale // 2) // scale * scale
+
+
+def amount(n: int, wan: bool, numerals: Numerals) -> str:
+    """A rounded amount as printed: 20000 → 2万 (wan) / 两万, 15000 → 1.5万 / 一万五千."""
+    if numerals == "hanzi":
+        return hanzi(n)  # cn2an says 两万, 十二万, 一万五千 itself
+    if not wan or n < WAN:
         return str(n)
-    kept = rounded_down(n)
-    return f"{kept}余" if kept != n else str(kept)
+    return f"{(Decimal(n) / WAN).normalize():f}万"
+
+
+def state_number(n: int, style: Style, digits: int = 1, wan: bool = False, word: Word = "余",
+                 numerals: Numerals = "arabic") -> str:
+    """The number of a stated figure: 余/多 only when something was dropped; 近 only when the total is a
+    little short of the rounded number; below 10 always exact."""
+    if style == "exact" or n < 10:
+        return numeral(n, numerals)
+    if word == "近":
+        up = nearest(n, digits)
+        if up > n:
+            return f"近{amount(up, wan, numerals)}"
+        word = "余"
+    down = kept(n, digits)
+    return amount(down, wan, numerals) + (word if down != n else "")
+
+
+def state_with(n: int, way: Way, unit: str) -> str:
+    return state_number(n, way.style, way.digits, way.wan, way.word, way.numerals) + unit
 
 
 def state_figure(n: int, style: Style, unit: str) -> str:
-    """'70余起', '128块', '1场'."""
+    """'70余起', '128块', '1场' (one digit kept, no 万: the reference's way)."""
     return f"{state_number(n, style)}{unit}"
+
+
+def per_month(counts: list[int], total: int, way: Way, unit: str) -> str:
+    """每月一次 when every month had the same count; else the year's total (全年共24次): a lecture held
+    twice in March and never in May is not 每月一次."""
+    if counts and counts[0] >= 1 and len(set(counts)) == 1:
+        return f"每月{hanzi(counts[0]) if way.numerals == 'hanzi' or counts[0] < 10 else counts[0]}{unit}"
+    return f"全年共{state_with(total, way, unit)}"
+
+
+def percent(numerator: int, denominator: int, decimals: int) -> str:
+    """55/56 → '98.2%' (half up, trailing zeros dropped: 100%, not 100.0%); '' without a denominator."""
+    if denominator <= 0:
+        return ""
+    value = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal(1).scaleb(-decimals),
+                                                                       rounding=ROUND_HALF_UP)
+    text = f"{value:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
 def change_percent(current: int, previous: int) -> str:

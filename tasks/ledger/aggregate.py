@@ -28,6 +28,12 @@ class Figures:
     sources: dict[str, list[Source]] = field(default_factory=dict)        # indicator → contributing files
     notes: list[tuple[str, str, str, str]] = field(default_factory=list)  # (unit, period, indicator, note)
     reporting_units: frozenset[str] = frozenset()
+    unit_months: frozenset[tuple[str, str]] = frozenset()  # (unit, period) of every stored return, empty or not
+    filled: frozenset[str] = frozenset()  # indicators some clerk filled in (0 included); a blank cell is not
+
+    def reported(self, indicator: str) -> bool:
+        """Whether any stored return gave this indicator a value: a typed 0 and a blank cell differ."""
+        return indicator in self.filled
 
     def total(self, indicator: str) -> int:
         return self.totals.get(indicator, 0)
@@ -35,7 +41,8 @@ class Figures:
 
 def figures_for(engine: Engine, periods: list[str]) -> Figures:
     query = (select(return_values.c.unit, return_values.c.period, return_values.c.indicator,
-                    return_values.c.value, return_values.c.note, submissions.c.original_name)
+                    return_values.c.value, return_values.c.note, submissions.c.original_name,
+                    return_values.c.raw)
              .join(submissions, submissions.c.id == return_values.c.submission_id)
              .where(submissions.c.status.in_(STORED), return_values.c.period.in_(periods))
              .order_by(return_values.c.unit, return_values.c.period, return_values.c.indicator))
@@ -45,9 +52,15 @@ def figures_for(engine: Engine, periods: list[str]) -> Figures:
     sources: dict[str, list[Source]] = defaultdict(list)
     notes: list[tuple[str, str, str, str]] = []
     units: set[str] = set()
+    filled: set[str] = set()
+    stored = (select(submissions.c.unit, submissions.c.period)
+              .where(submissions.c.status.in_(STORED), submissions.c.period.in_(periods)).distinct())
     with engine.connect() as conn:
-        for unit, period, indicator, value, note, name in conn.execute(query):
+        unit_months = frozenset((u, p) for u, p in conn.execute(stored))
+        for unit, period, indicator, value, note, name, raw in conn.execute(query):
             units.add(unit)
+            if raw != "" or value:
+                filled.add(indicator)
             totals[indicator] += value
             by_unit[indicator][unit] += value
             by_month[indicator][period] += value
@@ -56,4 +69,5 @@ def figures_for(engine: Engine, periods: list[str]) -> Figures:
             if note and note.strip():
                 notes.append((unit, period, indicator, note.strip()))
     return Figures(tuple(periods), dict(totals), {k: dict(v) for k, v in by_unit.items()},
-                   {k: dict(v) for k, v in by_month.items()}, dict(sources), notes, frozenset(units))
+                   {k: dict(v) for k, v in by_month.items()}, dict(sources), notes, frozenset(units),
+                   unit_months, frozenset(filled))

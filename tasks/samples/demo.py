@@ -90,10 +90,25 @@ def typed(value: int, rng: random.Random, unit: str) -> object:
     return value
 
 
+OWN_REPORT = Path(__file__).with_name("reference_report_2024.txt")  # ../shared/reference, as published
+OWN_REPORT_NAME = "下汤镇2024年法治政府建设情况的报告.docx"
+
+
+def write_own_report(root: Path) -> Path:
+    """下汤镇's own 2024 report as a Word file in the demo home: what `township adopt` starts from."""
+    from tasks.adoption.source import document_from_lines
+
+    path = root / OWN_REPORT_NAME
+    document_from_lines(OWN_REPORT.read_text(encoding="utf-8").splitlines()).save(str(path))
+    return path
+
+
 def make_demo(root: Path, year: int = 2024, seed: int = 2024) -> tuple[Home, int]:
-    """Create the demo home and drop a year of returns (plus a refused slip, a correction and a
-    duplicate) into the inbox. Returns the home and the number of files dropped."""
+    """Create the demo home, with the township's own 2024 report beside it, and drop a year of returns
+    (plus a refused slip, a correction and a duplicate) into the inbox. Returns the home and the
+    number of files dropped."""
     home = init_home(root, DEMO_REGISTRY)
+    write_own_report(root)
     toml = root / "township.toml"  # the demo ingests what it just wrote: nothing is still being copied
     toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 30", "settle_seconds = 0"),
                     encoding="utf-8")

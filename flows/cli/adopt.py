@@ -1,0 +1,67 @@
+"""`township adopt`: a township's own earlier report becomes its draft template and catalog (DESIGN §7)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from flows.cli.app import HomeOpt, command, console, err, home_or_exit
+
+
+@command()
+def adopt(report: Annotated[Path, typer.Argument(metavar="报告", help="去年的报告（.docx，或一行一段的 .txt）")],
+          home: HomeOpt = None,
+          name: Annotated[str, typer.Option("--name", metavar="名称",
+                                            help="模板名称：写到 templates/<名称>.docx")] = "annual_report",
+          as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
+    """把本镇去年的报告变成今年的模板和指标目录：每个数字（12次、70余起、2万余人次）变成占位符和指标；
+    年份、日期、序号、引号里的名称、电话号码等不是数字的，逐个说明跳过的原因。
+
+    之后 township template --all 给各单位发含新指标的月报表，township report（另取名时加
+    --template 名称）按报告自己的说法生成今年的草稿。
+    示例：township adopt 2024年法治政府建设情况的报告.docx --home ./xiatang
+    """
+    from tasks.adoption.adopt import adopt as adopt_report
+    from tasks.adoption.source import ReportUnreadable
+
+    h = home_or_exit(home)
+    try:
+        result = adopt_report(report.expanduser().resolve(), h, name)
+    except ReportUnreadable as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    except ValueError as exc:  # the merged catalog would not load (two names for one indicator …)
+        err.print(f"[red]合并指标目录失败，未写入任何文件：{escape(str(exc))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    review(result)
+
+
+def review(result) -> None:
+    """The operator's check: each figure and the indicator it became, then what was skipped and why."""
+    table = Table(title=f"报告中的数字（{len(result.figures)} 个）→ 指标")
+    for col in ("段", "原文", "指标代码", "指标名称", "单位", "说法", ""):
+        table.add_column(col, overflow="fold")
+    for f in result.figures:
+        table.add_row(str(f.paragraph), f.phrase, f.code, f.name, f.unit, f.way(),
+                      "[green]新增[/green]" if f.new else "已有")
+    console.print(table)
+    skipped = Table(title=f"跳过的数字（{len(result.skipped)} 个）")
+    for col in ("段", "原文", "原因"):
+        skipped.add_column(col, overflow="fold")
+    for s in result.skipped:
+        skipped.add_row(str(s.paragraph), escape(s.text), s.reason)
+    console.print(skipped)
+    for w in result.warnings:
+        console.print(f"[yellow]{escape(w)}[/yellow]")
+    console.print(f"模板：{result.template}\n指标目录：{result.catalog}", soft_wrap=True, highlight=False,
+                  markup=False)
+    console.print("下一步：township template --all 给各单位新的月报表模板；township report 按此模板生成草稿。",
+                  highlight=False, markup=False)

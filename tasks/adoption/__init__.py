@@ -1,0 +1,1 @@
+"""Adopting a township's own earlier report as its template and catalog (DESIGN §7)."""

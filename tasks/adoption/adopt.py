@@ -1,0 +1,129 @@
+"""`township adopt` as one step: a township's earlier report → <home>/templates/<NAME>.docx (its own
+paragraphs and formatting, figures replaced by placeholders) and its figures merged into the catalog."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from schemas import default_file
+from tasks.adoption.choose import Working, as_sum, choose, ratio_figure
+from tasks.adoption.merge import write_catalog
+from tasks.adoption.ratios import explain
+from tasks.adoption.result import Adoption, Figure, Skip
+from tasks.adoption.rewrite import Edit, apply, text_of
+from tasks.adoption.scan import Found, scan
+from tasks.adoption.source import ReportUnreadable, open_report
+from tasks.adoption.sums import breakdown
+from tasks.drafts.render import save_atomic
+from tasks.home import Home
+
+NAME_OK = re.compile(r"^[^\\/:*?\"<>|.\s][^\\/:*?\"<>|]{0,60}$")
+YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
+DATE_LINE = re.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
+SIGNED = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?[县区市旗])?([\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))(?:人民政府|办事处|党委)")
+
+
+def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
+    if not NAME_OK.match(name):
+        raise ReportUnreadable(f"模板名称“{name}”不能用作文件名：请不用 / \\ : * ? \" < > | 和开头的点")
+    doc = open_report(report)
+    paragraphs = doc.paragraphs
+    texts = [text_of(p) for p in paragraphs]
+    year = report_year(texts)
+    work = Working(list(home.catalog.indicators), list(home.catalog.derived), home.settings.wording)
+    figures: list[Figure] = []
+    skips: list[Skip] = []
+    for number, (paragraph, text) in enumerate(zip(paragraphs, texts), start=1):
+        found, edits = read_paragraph(text, number, year, work, skips)
+        figures += found
+        edits += names_in(text, home, edits)
+        apply(paragraph, edits)
+    if not figures:
+        raise ReportUnreadable(f"{report.name} 中没有找到活动数字（数字加量词，如“12次”“70余起”），无法生成模板；"
+                               f"跳过的数字 {len(skips)} 个")
+    catalog_path = home.root / home.settings.catalog  # first: it is checked before it is written
+    original = (catalog_path if catalog_path.exists() else default_file("indicators.yaml")).read_text("utf-8")
+    write_catalog(catalog_path, work.catalog().model_copy(update={"rules": home.catalog.rules}), original)
+    template = save_atomic(doc, home.root / "templates" / f"{name}.docx")
+    return Adoption(template, catalog_path, year, tuple(figures), tuple(skips),
+                    tuple(warnings(texts, home, year)))
+
+
+def read_paragraph(text: str, number: int, year: int | None, work: Working,
+                   skips: list[Skip]) -> tuple[list[Figure], list[Edit]]:
+    found, skipped = scan(text)
+    figures: list[Figure] = []
+    kept: list[Found] = []
+    edits: list[Edit] = []
+    floor, previous = 0, ""
+    for f in found:
+        chosen = choose(f, text, number, floor, previous, work)
+        if isinstance(chosen, Skip):
+            skips.append(chosen)
+            continue
+        figures.append(chosen)
+        kept.append(f)
+        edits.append(Edit(f.start, f.end, f"{{{{ f.{chosen.code} }}}}"))
+        floor, previous = f.end, chosen.name
+    for whole, parts in breakdown(text, figures, kept, work.wording):
+        figures[whole] = as_sum(figures[whole], [figures[j] for j in parts], work)
+    exact = [(f.start, f.code, f.total) for f in figures if f.stating.style == "exact" and not f.derived]
+    dated = DATE_LINE.match(text)
+    if dated:  # the signature's date: the draft's own date
+        return figures, [Edit(dated.start(), dated.end(), "{{ date }}")]
+    for s in skipped:
+        ratio = explain(text, s.start, exact) if s.reason == "百分比" else None
+        if ratio:
+            figures.append(ratio_figure(ratio, text, number, _floor(figures, ratio.start), work))
+            edits.append(Edit(ratio.start, ratio.end, f"{{{{ f.{figures[-1].code} }}}}"))
+        elif s.reason == "年份" and year and (word := year_word(s.text[:4], year)):
+            edits.append(Edit(s.start, s.start + 4, word))
+            skips.append(Skip(number, s.text, f"年份（模板中写作 {word}）"))
+        else:
+            skips.append(Skip(number, s.text, s.reason))
+    return figures, edits
+
+
+def _floor(figures: list[Figure], start: int) -> int:
+    return max((f.end for f in figures if f.end <= start), default=0)
+
+
+def year_word(digits: str, year: int) -> str:
+    return {year: "{{ year }}", year + 1: "{{ next_year }}", year - 1: "{{ last_year }}"}.get(int(digits), "")
+
+
+def names_in(text: str, home: Home, edits: list[Edit]) -> list[Edit]:
+    """The township's and county's names (as units.yaml spells them), where no other edit is."""
+    out: list[Edit] = []
+    township = home.registry.township
+    for word, placeholder in ((township.county, "{{ county }}"), (township.name, "{{ township }}")):
+        for m in re.finditer(re.escape(word), text) if word else ():
+            if not any(e.start < m.end() and m.start() < e.end for e in (*edits, *out)):
+                out.append(Edit(m.start(), m.end(), placeholder))
+    return out
+
+
+def report_year(texts: list[str]) -> int | None:
+    """The year the report speaks of: the first in its title lines, else the most frequent."""
+    heading = [t for t in texts if t.strip()][:3]
+    for t in heading:
+        m = YEAR.search(t)
+        if m:
+            return int(m.group(0))
+    counted = Counter(int(y) for t in texts for y in YEAR.findall(t))
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def warnings(texts: list[str], home: Home, year: int | None) -> list[str]:
+    out = []
+    whole = "\n".join(texts)
+    township = home.registry.township.name
+    if township not in whole:
+        signed = SIGNED.search(whole)
+        out.append(f"报告中没有出现 units.yaml 登记的乡镇名称“{township}”"
+                   + (f"（报告署名为“{signed.group(1)}”）" if signed else "")
+                   + "：模板未替换乡镇名称。请在 units.yaml 中改正名称后重新运行 township adopt。")
+    if year is None:
+        out.append("报告中找不到年份（如“2024年”），模板未替换年份，请在模板中手工改为 {{ year }}。")
+    return out

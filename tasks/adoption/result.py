@@ -1,0 +1,60 @@
+"""What adopting a report found: each figure with the indicator it became, each number skipped with its
+reason, and warnings for the operator; as the review table's rows and as DESIGN §7's JSON."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemas.catalog import Stating
+
+
+@dataclass(frozen=True)
+class Figure:
+    paragraph: int       # 1-based, the report's paragraphs (blank ones counted; a .txt's line number)
+    start: int
+    end: int
+    phrase: str          # as printed: 70余起, 98.2%
+    code: str
+    name: str
+    unit: str
+    stating: Stating
+    total: int           # a yearly total the draft states as this phrase again
+    new: bool            # a new indicator (False: one the catalog had)
+    derived: str = ""    # "ratio" / "sum" for a derived figure
+
+    def way(self) -> str:
+        """The review table's words for the stating: 约数·保留2位·万·余 …"""
+        s = self.stating
+        if self.derived == "ratio":
+            return "百分比（派生）"
+        if s.style != "approx":
+            return "精确" + ("·汉字" if s.numerals == "hanzi" else "")
+        parts = ["约数", f"保留{s.digits}位"] + (["万"] if s.wan else []) + [s.word]
+        return "·".join(parts + (["汉字"] if s.numerals == "hanzi" else []))
+
+
+@dataclass(frozen=True)
+class Skip:
+    paragraph: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Adoption:
+    template: Path
+    catalog: Path
+    year: int | None
+    figures: tuple[Figure, ...]
+    skipped: tuple[Skip, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict[str, object]:
+        return {"template": str(self.template), "catalog": str(self.catalog), "year": self.year,
+                "figures": [{"code": f.code, "name": f.name, "unit": f.unit, "style": f.stating.style or "exact",
+                             "digits": f.stating.digits, "wan": bool(f.stating.wan), "word": f.stating.word,
+                             "numerals": f.stating.numerals, "phrase": f.phrase, "paragraph": f.paragraph,
+                             "new": f.new, "derived": f.derived or None, "total": f.total}
+                            for f in self.figures],
+                "skipped": [{"text": s.text, "reason": s.reason, "paragraph": s.paragraph} for s in self.skipped],
+                "warnings": list(self.warnings)}

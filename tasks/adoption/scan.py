@@ -1,0 +1,143 @@
+"""The numbers of one paragraph: each stated activity figure (70余起, 两万余人次, 近3000人次), and each
+number that is not one, with the reason it was skipped (年份, 日期, 序号, 引号中的名称, 电话号码 …)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+MEASURES = ("场次", "人次", "户次", "课时", "次", "场", "期", "起", "件", "人", "名", "户", "份", "本", "册",
+            "块", "处", "条", "张", "个", "项", "篇", "批", "家", "所", "座", "套", "台", "辆", "幅", "堂", "节",
+            "轮", "组", "支", "封", "类")
+MEASURE = "|".join(MEASURES)
+DIGITS = r"[0-9０-９]+(?:[,，][0-9]{3})*(?:\.[0-9]+)?"
+HANZI = r"[零〇一二两三四五六七八九十百千]+"
+FIGURE = re.compile(rf"(?P<near>近)?(?P<num>{DIGITS}|{HANZI})(?P<wan>万)?(?P<word>余|多)?(?P<unit>{MEASURE})")
+ARABIC = re.compile(DIGITS)
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》|「[^」]*」|‘[^’]*’")
+PHONE = re.compile(r"(?<![0-9])(?:0\d{2,3}[-－—]\d{7,8}|1[3-9]\d{9}|\d{7,8})(?![0-9])")
+DATE = re.compile(r"\d{4}[.\-/年]\d{1,2}(?:[.\-/月]\d{1,2}[日号]?)?|\d{1,2}月\d{1,2}[日号]|\d{1,2}[月日号]")
+MARKER = re.compile(rf"^\s*(?:[（(]\s*(?:{HANZI}|\d+)\s*[)）]|(?:{HANZI}|\d+)\s*(?:[、.．]|是))")
+TIME = re.compile(r"^(?:余|多)?(?:个)?(?:年|月|日|天|小时|分钟|周岁|岁|周|号|时)")
+MONEY = re.compile(r"^万?(?:余|多)?(?:万元|亿元|元)")
+EVERY = re.compile(r"每(?:月|周|年|季度|天|日|半年)?$")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A stated figure: its span in the paragraph, the phrase as printed and what the phrase says."""
+    start: int
+    end: int
+    phrase: str      # 70余起, 两万余人次, 近3000人次
+    value: int       # the printed amount: 70, 20000, 3000
+    unit: str
+    word: str        # "", 余, 多, 近
+    wan: bool
+    numerals: str    # arabic | hanzi
+
+
+@dataclass(frozen=True)
+class Skipped:
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+def number_of(text: str) -> float | None:
+    text = text.translate(str.maketrans("０１２３４５６７８９，", "0123456789,")).replace(",", "")
+    if re.fullmatch(r"[0-9.]+", text):
+        return float(text)
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+def scan(text: str) -> tuple[list[Found], list[Skipped]]:
+    """Every figure of a paragraph, and every number skipped with its reason, in order."""
+    found: list[Found] = []
+    skipped: list[Skipped] = []
+    taken: list[tuple[int, int]] = []
+
+    def skip(start: int, end: int, reason: str) -> None:
+        skipped.append(Skipped(start, end, text[start:end], reason))
+        taken.append((start, end))
+
+    for m in QUOTED.finditer(text):  # “八五”, “1361”: names and slogans, not counts
+        inner = m.group(0)[1:-1]
+        if ARABIC.search(inner) or re.match(HANZI, inner):
+            skip(m.start(), m.end(), "引号或书名号中的名称、口号")
+        taken.append((m.start(), m.end()))
+    marker = MARKER.match(text)
+    if marker:
+        skip(marker.start(), marker.end(), "序号")
+    for m in PHONE.finditer(text):
+        if not _inside(m.start(), taken):
+            skip(m.start(), m.end(), "电话号码")
+    for m in DATE.finditer(text):
+        if not _inside(m.start(), taken):
+            skip(m.start(), m.end(), "年份" if re.fullmatch(r"\d{4}年", m.group(0)) else "日期")
+    for m in FIGURE.finditer(text):
+        if _inside(m.start("num"), taken):
+            continue
+        reason = _not_a_figure(text, m)
+        if not reason and ARABIC.fullmatch(m.group("num")) is None and number_of(m.group("num")) == 1:
+            continue  # 统一起来, 一项工作, 一支队伍: 一 is a word here, not a count
+        if reason:
+            every = EVERY.search(text[:m.start()]) if reason.startswith("频次") else None
+            skip(every.start() if every else m.start() - reason.startswith("序数"), m.end(), reason)
+            continue
+        value = number_of(m.group("num"))
+        if value is None:
+            continue
+        amount = value * (10_000 if m.group("wan") else 1)
+        if amount != int(amount):
+            skip(m.start(), m.end(), "小数，不是次数")
+            continue
+        found.append(Found(m.start(), m.end(), m.group(0), int(amount), m.group("unit"), m.group("near") or
+                           m.group("word") or "", bool(m.group("wan")),
+                           "arabic" if ARABIC.fullmatch(m.group("num")) else "hanzi"))
+        taken.append((m.start(), m.end()))
+    for m in ARABIC.finditer(text):  # every other Arabic number is skipped, saying why
+        if not _inside(m.start(), taken):
+            reason, start, end = _why_not(text, m)
+            skip(start, end, reason)
+    return found, sorted(skipped, key=lambda s: s.start)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _not_a_figure(text: str, m: re.Match) -> str:
+    before = text[:m.start()]
+    if before.endswith("第"):
+        return "序数（第N）"
+    if EVERY.search(before):
+        return "频次（如每月一次），不是全年合计"
+    if m.group("num").startswith("0") and len(m.group("num")) > 1:
+        return "编号"
+    return ""
+
+
+def _why_not(text: str, m: re.Match) -> tuple[str, int, int]:
+    """The reason, and the span to show: 第3次, 98.5%, 12万元, 3天 rather than the bare digits."""
+    after, before = text[m.end():], text[:m.start()]
+    start, end = m.start(), m.end()
+    if before.endswith("第"):
+        return "序数（第N）", start - 1, end + len(re.match(rf"(?:{MEASURE})?", after).group(0))
+    if after[:1] in ("%", "％"):
+        return "百分比", start, end + 1
+    if before.endswith("百分之"):
+        return "百分比", start - 3, end
+    if re.match(r"年度?", after) and len(m.group(0)) == 4:
+        return "年份", start, end + 1
+    for words, reason in ((TIME, "时间或年龄，不是活动次数"), (MONEY, "金额")):
+        unit = words.match(after)
+        if unit:
+            return reason, start, end + len(unit.group(0))
+    if re.match(r"[A-Za-z]", after[:1]) or re.search(r"[A-Za-z]$", before):
+        return "编号或代号", start, end
+    return "后面没有量词，不是活动数字", start, end
