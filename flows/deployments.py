@@ -40,7 +40,8 @@ def home_deployments(root: Path, settings: Settings, pool: str | None = None) ->
     found = [
         make(ingest_returns, {"units": None}, ingest_cron, "收表入库：校验、入库、回执、归档（units 为空时处理全部单位）"),
         make(period_summary, {"period": None}, s.period_summary, "期间汇总工作簿（period 为空时为上月）"),
-        make(annual_report, {"year": None}, s.annual_report, "年度报告草稿（year 为空时为当年）"),
+        make(annual_report, {"year": None}, s.annual_report,
+             "年度报告草稿，并等待审定（year 为空时为当年；已定稿的年度需在 reopen 中写明重新修改的原因）"),
     ]
     if pool:
         found.append(make(dispatch_ingest, {"per_run": settings.batch_size}, s.ingest,

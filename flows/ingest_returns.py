@@ -24,6 +24,7 @@ from tasks.intake.take_stock import find_new, prepare, take_stock
 from tasks.intake.tally import IngestSummary, Tally, summarize
 from tasks.intake.unit_locks import LockBusy, unit_locks
 from tasks.ledger.presence import ensure_present
+from tasks.signoff.year_state import signed_report_check
 from tasks.summaries.ingest_artifact import report_for
 
 SKIPPED = "Skipped"  # the state name of a run that found another run holding its lock
@@ -123,10 +124,15 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
         message = f"本次入库未完成：{low_disk(root) or describe(exc)}。未处理的文件仍在收件箱，下次运行会继续。"
         print(message)
         return Failed(message=message)
+    stored = sum(summary.by_status.get(k, 0) for k in ("accepted", "accepted_with_warnings"))
+    drift = signed_report_check(h) if stored else ""   # late corrections against a signed report
+    if drift:
+        print(drift)
     await asyncio.gather(
         acreate_table_artifact(report.rows, key="ingest-summary" if units is None else None,
                                description=f"{title}：各单位收到、接收、退回、迟报，及 {report.collecting} 前缺报月份"),
-        acreate_markdown_artifact(report.markdown, key="ingest-summary-text" if units is None else None,
+        acreate_markdown_artifact(report.markdown + drift,
+                                  key="ingest-summary-text" if units is None else None,
                                   description=title))
     print(summary.line())
     if summary.left:  # the run did what it could; what a fault of ours kept back is a failure to see

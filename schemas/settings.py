@@ -49,6 +49,8 @@ class Limits(BaseModel):
     max_cells: int = 200_000
     read_timeout_s: float = 5.0
     read_memory_mb: int = 300
+    max_folder_files: int = 5000   # entries in one unit's folder (subfolders included): beyond, it waits
+    max_folder_depth: int = 8      # levels of subfolders in one unit's folder
 
 
 class Wording(BaseModel):
@@ -63,11 +65,15 @@ class Delivery(BaseModel):
     model_config = STRICT
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
+    tls: Literal["implicit", "starttls", "none"] | None = None  # None: 465 implicit, else as `starttls`
     starttls: bool = False
+    insecure: bool = False       # a password over an unencrypted connection: only when set explicitly
+    send_timeout_s: float = Field(default=120.0, gt=0)  # the whole send, however slowly a server answers
     username: str = ""
     password_env: str = ""  # the NAME of an environment variable holding the password, never the password
     sender: str = ""
-    recipients: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()   # the leaders: drafts, workbooks and the signed report (定稿)
+    reviewers: tuple[str, ...] = ()    # who review (审定) a draft before it is signed; none: the leaders
 
 
 class Settings(BaseModel):
@@ -160,6 +166,8 @@ max_inflate_ratio = 200
 max_cells = 200000
 read_timeout_s = 5
 read_memory_mb = 300
+max_folder_files = 5000    # a unit's folder with more entries, or nested deeper, waits (the others go on)
+max_folder_depth = 8
 
 [wording]                  # how the draft states a yearly total, unless indicators.yaml says otherwise
 style = "exact"            # exact: 12089件; approx: 70余起 (digits kept: 1 → 1000余件, 2 → 1500余件)
@@ -168,10 +176,12 @@ wan = true                 # approx from 10,000 on in 万: 2万余人次
 
 # [delivery]               # e-mail drafts and workbooks to leaders
 # smtp_host = "smtp.example.gov.cn"
-# smtp_port = 465
-# starttls = true
+# smtp_port = 465          # 465: TLS from the first byte (tls = "implicit"); 587: tls = "starttls"
+# tls = "implicit"         # certificates are verified; a password is never sent unencrypted
+# send_timeout_s = 120     # the whole send, however slowly the server answers
 # username = "township@example.gov.cn"
 # password_env = "TOWNSHIP_SMTP_PASSWORD"   # the name of an environment variable, never the password
 # sender = "township@example.gov.cn"
-# recipients = ["leader@example.gov.cn"]
+# recipients = ["leader@example.gov.cn"]    # leaders: drafts, workbooks, the signed report (定稿)
+# reviewers = ["office@example.gov.cn"]     # who review (审定) the annual draft; none: the leaders
 """

@@ -13,7 +13,7 @@ from tasks.home import open_home
 from tasks.intake.pool import ingest_batch
 from tasks.intake.take_stock import find_new, prepare
 from tasks.ledger.engine import make_engine
-from tasks.ledger.migrate import migrate
+from tasks.ledger.migrate import head_revision, migrate
 from tasks.ledger.tables import findings, return_values, submissions
 from tasks.summaries.status import status_report
 from tests.helpers import NOW, OTHER, VILLAGE, drop
@@ -35,17 +35,6 @@ def _row_at_0001() -> dict:
                 receipt_path="inbox/x.回执.xlsx", stage="stored")
 
 
-def _head() -> str:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    from tasks.ledger.migrate import MIGRATIONS
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
-
-
 def test_upgrade_from_the_first_schema_keeps_the_data(database_url):
     engine = make_engine(database_url)
     migrate(engine, "0001")
@@ -64,8 +53,9 @@ def test_upgrade_from_the_first_schema_keeps_the_data(database_url):
         assert row.arrived_at == row.submitted_at  # 0003: what was known then, the earlier of mtime and taking
         assert conn.execute(select(findings.c.message)).scalar_one() == "请核实"
         assert conn.execute(select(return_values.c.value)).scalar_one() == 7
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == _head()
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == head_revision()
     assert "ix_submissions_unfinished" in {i["name"] for i in inspect(engine).get_indexes("submissions")}
+    assert "report_versions" in inspect(engine).get_table_names()   # migration 0004: the report's versions
     engine.dispose()
 
 

@@ -54,6 +54,7 @@ def configure(home, port: int) -> None:
 smtp_host = "127.0.0.1"
 smtp_port = {port}
 starttls = false
+insecure = true
 username = "township"
 password_env = "{PASSWORD_ENV}"
 sender = "township@xiatang.example"

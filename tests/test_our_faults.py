@@ -15,6 +15,7 @@ from flows.ingest_returns import run_ingest
 from tasks.intake.pool import run_batch
 from tasks.intake.steps import arrive
 from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.unit_folder import UnitFolder
 from tasks.returns.validate import Context
 from tests.faults import (
     immutable,
@@ -138,8 +139,8 @@ def test_the_read_alarm_is_cleared_when_judging_raises(home):
     dropped = _ready(home)[0]
     broken = Context(VILLAGE, None, home.catalog, TODAY)
     try:
-        with pytest.raises(AttributeError):
-            arrive(dropped, broken, home.settings.limits, home.archive, time.time() + 120, 0, alarm=30)
+        with pytest.raises(AttributeError), UnitFolder(home.inbox, VILLAGE) as folder:
+            arrive(dropped, folder, broken, home.settings.limits, home.archive, time.time() + 120, 0, alarm=30)
         assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)  # this test process must outlive a failing assertion

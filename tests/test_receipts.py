@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 
 from schemas.findings import finding
 from tasks.intake.pool import ingest_batch
-from tasks.intake.receipt import ReceiptInfo, free_receipt_path, receipt_name, safe_name, write_receipt
+from tasks.intake.receipt import ReceiptInfo, free_receipt_name, receipt_name, safe_name, write_receipt
 from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.unit_folder import UnitFolder
 from tests.files import SOFFICE, needs_soffice
 from tests.helpers import NOW, VILLAGE, drop
 
@@ -57,23 +58,26 @@ def test_a_resubmission_gets_its_own_receipt(home):
     assert {load_workbook(r)["校验结果"]["B2"].value for r in receipts} == {"已接收", "已更正"}
 
 
-def test_receipt_names_are_safe_and_unique(tmp_path):
+def test_receipt_names_are_safe_and_unique(home):
     assert safe_name("../../etc/passwd") == "passwd"
     assert safe_name("a\x00b<c>.xlsx") == "a_b_c_.xlsx"
     assert safe_name("\u202egnp.xlsx") == "_gnp.xlsx"
-    assert len(safe_name("长" * 300)) == 60
+    assert len(safe_name("长" * 300)) == 50 and len(safe_name("a" * 300)) == 60  # ≤ 60 characters, ≤ 150 bytes
+    assert len(safe_name("\U0001d54f" * 56 + ".xlsx").encode()) <= 150
     moment = dt.datetime(2024, 4, 2, 9, 30, 5)
     assert receipt_name("2024-03月报表.xlsx", moment) == "2024-03月报表.xlsx.20240402-093005.回执.xlsx"
-    first = free_receipt_path(tmp_path, "a.xlsx", moment)
-    first.write_bytes(b"older receipt")
-    second = free_receipt_path(tmp_path, "a.xlsx", moment)
-    assert second != first and second.name == "a.xlsx.20240402-093005-2.回执.xlsx"
+    with UnitFolder(home.inbox, VILLAGE) as folder:
+        first = free_receipt_name(folder, "a.xlsx", moment)
+        (home.receipt_dir(VILLAGE) / first).write_bytes(b"older receipt")
+        second = free_receipt_name(folder, "a.xlsx", moment)
+    assert second != first and second == "a.xlsx.20240402-093005-2.回执.xlsx"
 
 
-def test_receipts_are_written_atomically(tmp_path):
+def test_receipts_are_written_atomically(home):
     info = ReceiptInfo("rejected", VILLAGE, "下汤村", "2024-03", "a.xlsx", "2024-04-02 09:30:05",
-                       (finding("E_EMPTY_FILE"),), path=str(tmp_path / "回执" / "a.回执.xlsx"))
-    path = write_receipt(info)
+                       (finding("E_EMPTY_FILE"),), path=str(home.receipt_dir(VILLAGE) / "a.回执.xlsx"))
+    with UnitFolder(home.inbox, VILLAGE) as folder:
+        path = write_receipt(folder, info)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left behind
     assert load_workbook(path)["校验结果"]["B2"].value == "已退回"
 

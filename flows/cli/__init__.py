@@ -12,7 +12,7 @@ if not sys.platform.startswith("linux"):
                      "（见 README “Platform”一节）。\n")
     raise SystemExit(2)
 
-from flows.cli import returns, runs, samples, adopt, ops  # noqa: F401
+from flows.cli import returns, runs, signoff, samples, adopt, ops  # noqa: F401
 from flows.cli.app import app
 
 __all__ = ["app"]

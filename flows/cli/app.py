@@ -8,11 +8,13 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from flows.cli import zh
 from flows.cli.edge import TownshipCommand, TownshipGroup
 from flows.prefect_env import configure_prefect
 from tasks.home import open_home, resolve_home
+from tasks.returns.clerk_text import for_terminal
 
 zh.install()
 app = typer.Typer(help="乡镇月报表流水线：收表、校验、入库、回执、催报、汇总，年底生成法治政府建设情况报告草稿。",
@@ -34,6 +36,12 @@ def command(**kwargs):
 def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示 Prefect 日志；出错时显示详细信息")] = False
           ) -> None:
     configure_prefect(verbose)
+
+
+def shown(text: str, lines: bool = False) -> Text:
+    """Text that may hold a clerk's words, for the console: plain (a `[/]` is not markup) and without
+    terminal escapes (a file name cannot colour, link or move the operator's terminal)."""
+    return Text(for_terminal(str(text), lines))
 
 
 def home_or_exit(home: Optional[Path]):

@@ -3,6 +3,7 @@ and e-mail now. Messages are the operator's, in Chinese; the return value is the
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -31,9 +32,11 @@ def pdf_preview(path: Path, out: Console, err: Console) -> int:
     return 0
 
 
-def deliver_now(home: Home, what: str, files: list[Path], err: Console) -> int:
+def deliver_now(home: Home, what: str, files: list[Path], err: Console,
+                send: Callable[[], list[str]] | None = None) -> int:
+    """E-mail `files` now (or do the caller's own `send`, e.g. the final copy's); errors in words."""
     try:
-        sent = deliver_files(home, what, [str(f) for f in files])
+        sent = send() if send else deliver_files(home, what, [str(f) for f in files])
     except DeliveryError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         return 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -9,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from flows.cli.app import HomeOpt, command, console, home_or_exit
+from flows.cli.app import HomeOpt, command, console, home_or_exit, shown
 from flows.cli.edge import Refusal
 from flows.cli.options import PeriodOpt, known_unit
 from tasks.home import init_home, township_today
@@ -73,25 +74,33 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
     示例：township check 2024-03月报表.xlsx --unit 410423105201 --home ./xiatang
     """
     from tasks.intake.isolate import judge_isolated
+    from tasks.returns.guard import max_file_bytes, too_large
     from tasks.returns.validate import Context
+    from tasks.returns.verdict import OVERSIZE, refused
 
     h = home_or_exit(home)
     if unit:
         known_unit(h, unit)
     folder = unit or file.resolve().parent.name
-    # The same pre-checks and limited child as the ingest: a hostile file must not kill this command either.
-    verdict = judge_isolated(file.read_bytes(), Context(folder, h.registry, h.catalog, township_today(h),
-                                                        h.settings.max_count), h.settings.limits)
+    limits = h.settings.limits
+    # The same bounds, pre-checks and limited child as the ingest: a hostile file must not kill this
+    # command either (its size is judged before a byte of it is read).
+    with open(file, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        data = fh.read(max_file_bytes(limits) + 1) if size <= max_file_bytes(limits) else b""
+    big = too_large(max(size, len(data)), limits)
+    ctx = Context(folder, h.registry, h.catalog, township_today(h), h.settings.max_count)
+    verdict = refused(OVERSIZE, big) if big else judge_isolated(data, ctx, limits)
     found = verdict.findings
     if as_json:
         sys.stdout.write(json.dumps({"file": str(file), "unit": folder, "ok": verdict.ok,
                                      "period": verdict.checked.period if verdict.checked else None,
                                      "findings": [f.as_dict() for f in found]}, ensure_ascii=False, indent=2) + "\n")
         raise typer.Exit(0 if verdict.ok else 1)
-    table = Table(title=f"{file.name}：" + ("可以接收" if verdict.ok else "将被退回"))
+    table = Table(title=shown(f"{file.name}：" + ("可以接收" if verdict.ok else "将被退回")))
     for col in ("位置", "级别", "问题", "怎么办"):
         table.add_column(col, overflow="fold")  # wrapped, never cut with "…"
-    for f in found:
-        table.add_row(f.place, LEVELS.get(f.level, "说明"), f.message, f.hint)
-    console.print(table if found else f"{file.name}：未发现问题")
+    for f in found:  # the clerk's values quoted in messages: plain text, never markup or escapes
+        table.add_row(shown(f.place), LEVELS.get(f.level, "说明"), shown(f.message), shown(f.hint))
+    console.print(table if found else shown(f"{file.name}：未发现问题"))
     raise typer.Exit(0 if verdict.ok else 1)

@@ -9,10 +9,13 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from flows.cli.app import HomeOpt, command, console, err, home_or_exit
+from flows.cli.app import HomeOpt, command, console, err, home_or_exit, shown
+from flows.cli.edge import Refusal
 from flows.cli.options import PeriodOpt, known_units
 from flows.server import use_home_server
+from schemas.labels import REPORT_STATES
 from tasks.home import township_today
 
 DELIVER_HELP = f"按 township.toml 的 {escape('[delivery]')} 发邮件"  # escaped: rich markup would eat it
@@ -38,12 +41,12 @@ def ingest(home: HomeOpt = None,
     with inbox_progress(console, waiting_files(h, unit), "入库中（Prefect 流程 ingest-returns）…"):
         state = run_ingest(home=str(h.root), units=unit or None, return_state=True)
     if state.name == SKIPPED:
-        err.print(f"[yellow]{escape(state.message or '')}[/yellow]")
+        err.print(shown(state.message or ""), style="yellow")
         raise typer.Exit(3)
     if not state.is_completed():
         err.print(state.message or "本次入库未完成", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
-    console.print(state.result().line(), soft_wrap=True, markup=False, highlight=False)
+    console.print(shown(state.result().line(), lines=True), soft_wrap=True, highlight=False)
 
 
 @command()
@@ -68,25 +71,32 @@ def status(home: HomeOpt = None,
 
 
 def _status_table(report) -> None:
+    """Clerks' text (file names, the values quoted in findings) as plain text: never rich markup, never
+    a terminal escape (`shown`)."""
     table = Table(title="报送情况")
     for col in ("单位", "报告期", "文件", "状态", "问题"):
         table.add_column(col, overflow="fold")  # wrapped, never cut with "…"
     labels = {"accepted": "[green]已接收[/green]", "accepted_with_warnings": "[yellow]已接收（有提示）[/yellow]",
               "rejected": "[red]已退回[/red]", "duplicate": "重复", "superseded": "[dim]已被更正[/dim]"}
     for s in report.submissions:
-        table.add_row(s["unit_name"] or s["unit"], s["period"] or "—", s["file"], labels.get(s["status"], s["status"]),
-                      "\n".join(f"{i['place']} {i['message']}" for i in s["issues"][:3])
-                      + (f"\n另 {len(s['issues']) - 3} 条（township status --json 列出全部）"
-                         if len(s["issues"]) > 3 else ""))
+        issues = "\n".join(f"{i['place']} {i['message']}" for i in s["issues"][:3])
+        more = f"\n另 {len(s['issues']) - 3} 条（township status --json 列出全部）" if len(s["issues"]) > 3 else ""
+        table.add_row(shown(s["unit_name"] or s["unit"]), shown(s["period"] or "—"), shown(s["file"]),
+                      labels.get(s["status"], shown(s["status"])), shown(issues + more, lines=True))
     console.print(table)
     for m in report.missing:
         if m["units"]:
-            console.print(f"[bold]{m['period']}[/bold] 未报送：" + "、".join(u["name"] for u in m["units"]))
+            console.print(Text.assemble((m["period"], "bold"), " 未报送：" + "、".join(u["name"] for u in m["units"])))
     if report.unregistered:
         console.print("[yellow]未处理：以下文件不在已登记单位的文件夹中（请移到对应单位的文件夹，"
                       "或在 units.yaml 登记该单位）：[/yellow]", soft_wrap=True)
         for name in report.unregistered:
-            console.print(f"  inbox/{name}", soft_wrap=True, markup=False, highlight=False)
+            console.print(shown(f"  inbox/{name}"), soft_wrap=True, highlight=False)
+    for b in report.blocked:
+        console.print(Text.assemble((f"单位 {b['unit']} 的文件夹有问题（{b['place']}）：", "red"), shown(b["message"])),
+                      soft_wrap=True)
+    from flows.cli.signoff import print_reports
+    print_reports(report.reports)
 
 
 @command()
@@ -99,25 +109,34 @@ def report(home: HomeOpt = None,
            pdf: Annotated[bool, typer.Option("--pdf", help="再用 LibreOffice 转一份 PDF 预览")] = False,
            deliver: Annotated[bool, typer.Option("--deliver", help=DELIVER_HELP)] = False,
            template: Annotated[Optional[str], typer.Option("--template", metavar="名称", rich_help_panel="模板",
-                                                            help="用 templates/<名称>.docx 生成")] = None,
+                                                           help="用 templates/<名称>.docx 生成")] = None,
            check_only: Annotated[bool, typer.Option("--check-template", rich_help_panel="模板",
                                                     help="只检查模板的占位符，不生成")] = False,
+           reopen: Annotated[Optional[str], typer.Option("--reopen", metavar="原因",
+                                                         help="已定稿的年度：写明重新修改的原因（定稿保留不动）")] = None,
            ) -> None:
     """用已入库的月报表生成年度报告草稿（.docx），输出其路径（再输出 PDF 的路径）。
 
     草稿已生成但要求的 PDF 或邮件未能完成，或库中没有该年度的月报表时退出码 1；模板缺失或有错时退出码 2
     （每个问题都指明所在段落）。--check-template 只检查模板，不生成。
+    已定稿（审定签发）的年度不再重新生成（退出码 3），除非用 --reopen 写明原因；原定稿及其文件保留不动。
     示例：township report --home ./xiatang --year 2024 --pdf --deliver
     """
     h = home_or_exit(home)
     year = year or township_today(h).year
+    if reopen is not None and not reopen.strip():
+        raise Refusal("--reopen 需要写明重新修改的原因，例如 --reopen \"更正三月调解数\"")
     from flows.cli.draft_checks import checked_or_exit, completeness
     checked_or_exit(h, template, check_only)
     use_home_server(h.root)
     from flows.annual_report import run_annual_report
     from flows.cli.outputs import deliver_now, pdf_preview
-    path = Path(run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
-                                  deliver=False, template=template))
+    state = run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
+                              deliver=False, template=template, reopen=reopen, return_state=True)
+    if state.name == REPORT_STATES["signed"]:  # the year is signed: nothing rendered
+        err.print(state.message or "", soft_wrap=True, markup=False, highlight=False)
+        raise typer.Exit(3)
+    path = Path(state.result())
     typer.echo(str(path))
     codes = [completeness(h, year)] + ([pdf_preview(path, console, err)] if pdf else [])
     if deliver:

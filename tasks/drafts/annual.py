@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.catalog import Catalog
@@ -9,7 +10,7 @@ from tasks.delivery.outbox import dated_path, free_path
 from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthly_chart
 from tasks.drafts.placeholders import TemplateCheck, check_template
 from tasks.drafts.render import Extras, TemplateProblem, draft_context, render_draft, save_atomic
-from tasks.drafts.statements import statements
+from tasks.drafts.statements import Statement, statements
 from tasks.drafts.truth import (
     comparable,
     comparison_note,
@@ -91,7 +92,21 @@ def stated_codes(check: TemplateCheck, catalog: Catalog) -> set[str]:
     return set(check.codes) | {t for c in check.codes if c in derived for t in derived[c].terms()}
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A rendered draft and the figures it states (recorded with its version, checked after signing)."""
+    path: Path
+    figures: Figures                  # the year's totals it was rendered from
+    stated: dict[str, Statement]      # code → how its text states that figure, for each placeholder it holds
+
+
 def annual_draft(home: Home, year: int, out: Path | None, on: dt.date, template: str | None = None) -> Path:
+    return render_annual(home, year, out, on, template).path
+
+
+def render_annual(home: Home, year: int, out: Path | None, on: dt.date, template: str | None = None,
+                  review: tuple[str, ...] = ()) -> Draft:
+    """`review`: what the last decision asked for (退回修改's opinion), first in the 待完善事项."""
     path, check = checked_template(home, template)
     with open_ledger(home.database_url, home.archive) as engine:
         figures = figures_for(engine, months_of(str(year)))
@@ -107,7 +122,9 @@ def annual_draft(home: Home, year: int, out: Path | None, on: dt.date, template:
             *unstated(with_data, stated_codes(check, catalog)), *word_todo,
             *dated_words(list(check.texts), year, on.year), *chart_todo]
     context = draft_context(stated, catalog, registry, year, on, words, check, previous)
-    extras = Extras(figures=figures, catalog=catalog, names=names, chart=chart, todo=tuple(todo))
+    extras = Extras(figures=figures, catalog=catalog, names=names, chart=chart, todo=tuple(todo),
+                    review=review)
     doc = render_draft(path, context, extras)
     # An older draft is never overwritten, in outbox/ or at --out: a leader may hold it (-2, -3 beside it).
-    return save_atomic(doc, free_path(out) if out else draft_path(home.outbox, year, on, template))
+    saved = save_atomic(doc, free_path(out) if out else draft_path(home.outbox, year, on, template))
+    return Draft(saved, figures, {c: stated[c] for c in check.codes if c in stated})

@@ -2,7 +2,8 @@
 figures of the text as their sum), 附图 (the monthly trend) and 附录 (the clerks' 备注 as 典型做法素材).
 
 Clerks' text is added here, after rendering, as plain text: it never passes through the template
-engine, so a note holding '{{' or '=1+1' is printed as typed.
+engine, so a note holding '{{' or '=1+1' is printed as typed (less the control characters XML cannot
+hold: `for_xml`).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from docx.text.paragraph import Paragraph
 from schemas.catalog import Catalog
 from tasks.drafts.page_layout import BODY_FONT, H1_FONT, page_setup, set_fonts
 from tasks.ledger.aggregate import Figures
+from tasks.returns.clerk_text import for_xml
 
 CELL, HEAD = "表格文字", "表格表头"
 TABLE_TITLE = "各单位指标汇总"
@@ -64,7 +66,7 @@ def add_unit_table(doc, figures: Figures, catalog: Catalog, names: dict[str, str
 def _row_xml(values: list[str], twips: list[int], style_id: str) -> str:
     cells = []
     for value, width in zip(values, twips):
-        lines = [escape(line) for line in value.split("\n")]
+        lines = [escape(for_xml(line)) for line in value.split("\n")]
         text = "<w:br/>".join(f'<w:t xml:space="preserve">{line}</w:t>' for line in lines)
         cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
                      f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr><w:r>{text}</w:r></w:p></w:tc>')
@@ -110,9 +112,9 @@ def add_notes(doc, notes: list[tuple[str, str, str, str]], catalog: Catalog, nam
     numerals = "一二三四五六七八九十"
     for n, (unit, texts) in enumerate(sorted(grouped.items(), key=lambda kv: order.get(kv[0], 1e9))):
         mark = f"（{numerals[n]}）" if n < len(numerals) else f"（{n + 1}）"
-        doc.add_paragraph(f"{mark}{names.get(unit, unit)}", style="Heading 2")
-        for text, where in texts.items():
-            doc.add_paragraph(f"{text}（{'；'.join(where)}）", style="Normal")
+        doc.add_paragraph(for_xml(f"{mark}{names.get(unit, unit)}"), style="Heading 2")
+        for text, where in texts.items():  # a clerk's note: what XML cannot hold is dropped (issue 16)
+            doc.add_paragraph(for_xml(f"{text}（{'；'.join(where)}）"), style="Normal")
 
 
 def label(doc, text: str) -> None:

@@ -16,6 +16,7 @@ from docx.text.run import Run
 
 from schemas.catalog import Indicator
 from tasks.ledger.aggregate import Figures, Source
+from tasks.returns.clerk_text import for_xml
 
 START, SEP, END = "\ue000", "\ue001", "\ue002"
 MARKED = re.compile(f"{START}([^{SEP}]*){SEP}([^{END}]*){END}")
@@ -112,8 +113,8 @@ def attach_comments(doc, notes: dict[str, str]) -> list[tuple[str, Run]]:
     for p in list(doc.element.body.iter(qn("w:p"))):
         paragraph = Paragraph(p, doc._body)
         for key, run in split_marked(paragraph):
-            if key in notes:
-                doc.add_comment(run, text=notes[key], author=AUTHOR, initials=INITIALS)
+            if key in notes:  # notes name clerks' files: for_xml drops what XML cannot hold (a BEL)
+                doc.add_comment(run, text=for_xml(notes[key]), author=AUTHOR, initials=INITIALS)
                 commented.append((key, run))
     return commented
 
@@ -122,4 +123,4 @@ def add_note(doc, paragraph: Paragraph, text: str) -> None:
     """A comment on a whole paragraph (e.g. the title: the list of things staff must still do)."""
     runs = [r for r in paragraph.runs if r.text]
     if runs:
-        doc.add_comment(runs, text=text, author=AUTHOR, initials=INITIALS)
+        doc.add_comment(runs, text=for_xml(text), author=AUTHOR, initials=INITIALS)

@@ -91,6 +91,7 @@ class Extras:
     names: dict[str, str]          # unit code → name, registry order
     chart: ChartImage | None = None  # the monthly trend
     todo: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()   # the last decision's opinion: first of the to-do items
 
 
 def render_draft(template: Path, context: DraftContext, extras: Extras):
@@ -123,7 +124,8 @@ def render_draft(template: Path, context: DraftContext, extras: Extras):
         add_chart(doc, extras.chart.png, extras.chart.title, extras.chart.note)
     add_notes(doc, extras.figures.notes, extras.catalog, extras.names, context.year,
               new_section=extras.chart is None)
-    add_todo(doc, [*empties, *extras.todo, "文末附表、附图、附录为起草参考材料，定稿时按需保留或删除。"], plates)
+    add_todo(doc, [*empties, *extras.todo, "文末附表、附图、附录为起草参考材料，定稿时按需保留或删除。"], plates,
+             first=list(extras.review))
     return doc
 
 

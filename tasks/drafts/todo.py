@@ -36,20 +36,24 @@ def boilerplate(paragraphs: list[Paragraph]) -> list[tuple[str, str]]:
     return found
 
 
-def todo_text(places: list[tuple[str, str]], extra: list[str]) -> str:
-    items = [f"【{where}】“{opening}”：模板套话，请结合本年实际修改后取消黄色底纹" for where, opening in places]
+def todo_text(places: list[tuple[str, str]], extra: list[str], first: list[str] | None = None) -> str:
+    items = list(first or [])
+    items += [f"【{where}】“{opening}”：模板套话，请结合本年实际修改后取消黄色底纹" for where, opening in places]
     items += extra
     lines = [f"待完善事项（共{len(items)}项）："] + [f"{i}. {item}" for i, item in enumerate(items, start=1)]
     return "\n".join(lines)
 
 
-def add_todo(doc, extra: list[str], places: list[tuple[str, str]] | None = None) -> int:
+def add_todo(doc, extra: list[str], places: list[tuple[str, str]] | None = None,
+             first: list[str] | None = None) -> int:
     """Anchor the list on the first line of the title; returns the number of items. `places`: the
-    boilerplate paragraphs, when found before other highlights were added."""
+    boilerplate paragraphs, when found before other highlights were added. `first` leads the list (a
+    reviewer's opinion on the previous draft)."""
     paragraphs = doc.paragraphs
     places = boilerplate(paragraphs) if places is None else places
-    first = next((p for p in paragraphs if p.text.strip()), None)
-    if first is None or not (places or extra):
+    title = next((p for p in paragraphs if p.text.strip()), None)
+    lead = list(first or [])
+    if title is None or not (places or extra or lead):
         return 0
-    add_note(doc, first, todo_text(places, extra))
-    return len(places) + len(extra)
+    add_note(doc, title, todo_text(places, extra, lead))
+    return len(lead) + len(places) + len(extra)

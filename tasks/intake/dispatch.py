@@ -37,4 +37,5 @@ def plan_runs(counts: dict[str, int], per_run: int) -> list[list[str]]:
 def only_units(discovery: Discovery, units: set[str]) -> Discovery:
     """The part of a discovery a per-unit run may take; strays belong to the whole-home report."""
     return replace(discovery, ready=tuple(d for d in discovery.ready if d.unit in units),
-                   settling=tuple(d for d in discovery.settling if d.unit in units), strays=())
+                   settling=tuple(d for d in discovery.settling if d.unit in units), strays=(),
+                   blocked=tuple(p for p in discovery.blocked if p.unit in units))

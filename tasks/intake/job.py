@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +19,9 @@ from tasks.errors import describe
 from tasks.home import Home
 from tasks.intake.archive import sync_filesystem
 from tasks.intake.discover import Dropped
-from tasks.intake.receipt import ReceiptInfo, write_receipt
-from tasks.intake.steps import Arrived, FileOutcome, arrive, record_file, remove
+from tasks.intake.receipt import ReceiptInfo
+from tasks.intake.steps import Arrived, FileOutcome, arrive, record_file, settle
+from tasks.intake.unit_folder import Folders
 from tasks.ledger.engine import KeptEngines, flush_ledger
 from tasks.ledger.record import mark_done
 from tasks.ledger.unit_ledger import UnitLedger
@@ -48,47 +49,54 @@ def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float
     """Units' files, in order, each through every step; runs in a limited child process. The job's
     transactions commit without waiting for the disk; one flush makes them all durable before the
     first receipt is written (a crash before it leaves rows that reconcile or a retry completes).
-    A MemoryError (the reader's cap) is the file's doing: it ends the job, and the pool tries each
-    file alone."""
+    Each unit's folder is opened once; a unit whose folder fails on the way is left, its files (or
+    its receipts) for a later run, and the job goes on with the other units. A MemoryError (the
+    reader's cap) is the file's doing: it ends the job, and the pool tries each file alone."""
     result = JobResult()
     stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]] = []
     try:
         engine = engines.get(home.database_url, sync_each_commit=False)
-        with engine.connect() as reader, engine.connect() as writer:
-            arrivals = _arrivals(home, files, now, wall, alarm, result)
-            if arrivals:
-                sync_filesystem(home.archive)  # one flush for the archive copies, before any commit
-            _record(home, arrivals, (reader, writer.execution_options(write=True)), now, stored, result)
-        flush_ledger(engine)
+        with Folders(home.inbox) as folders:
+            with engine.connect() as reader, engine.connect() as writer:
+                arrivals = _arrivals(home, folders, files, now, wall, alarm, result)
+                if arrivals:
+                    sync_filesystem(home.archive)  # one flush for the archive copies, before any commit
+                _record(home, folders, arrivals, (reader, writer.execution_options(write=True)), now, stored,
+                        result)
+            flush_ledger(engine)
+            done = _answer(folders, stored, result)
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 — ours: every file not answered yet waits for the next try
         why = describe(exc)
         log.warning("ingest job stopped: %s", why, exc_info=True)
+        answered = {(o.unit, o.name) for o in result.outcomes}
         waiting = {id(left.dropped) for left in result.left}
-        result.left.extend(Left(d, why) for d in files if id(d) not in waiting)
+        result.left.extend(Left(d, why) for d in files if id(d) not in waiting and (d.unit, d.name) not in answered)
         return result
-    _answer(stored, result)
     try:
-        mark_done(engine, [outcome.submission_id for outcome in result.outcomes])
+        mark_done(engine, done)
     except Exception:  # noqa: BLE001 — answered already; the next run's reconcile marks them done
         log.warning("could not mark rows done; the next run will", exc_info=True)
     return result
 
 
-def _arrivals(home: Home, files: list[Dropped], now: dt.datetime, wall: float, alarm: float | None,
-              result: JobResult) -> list[Arrived]:
+def _arrivals(home: Home, folders: Folders, files: list[Dropped], now: dt.datetime, wall: float,
+              alarm: float | None, result: JobResult) -> list[Arrived]:
     """Judge and archive each file; a fault of ours stops that unit's remaining files (a correction must
     never be stored before the file it corrects)."""
     today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
     stopped: dict[str, str] = {}
     arrivals: list[Arrived] = []
     for d in files:
+        folder = folders.get(d.unit)
+        if folder is None:
+            continue  # a broken unit folder waits, with its finding (discover)
         if d.unit in stopped:
             result.left.append(Left(d, stopped[d.unit]))
             continue
         try:
-            arrived = arrive(d, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
+            arrived = arrive(d, folder, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
                              home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
                              durable=False)
         except MemoryError:
@@ -103,30 +111,40 @@ def _arrivals(home: Home, files: list[Dropped], now: dt.datetime, wall: float, a
     return arrivals
 
 
-def _record(home: Home, arrivals: list[Arrived], conns, now: dt.datetime,
+def _record(home: Home, folders: Folders, arrivals: list[Arrived], conns, now: dt.datetime,
             stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]], result: JobResult) -> None:
     """One transaction per file. The ledger is shared by every unit: a fault there leaves every file
-    not yet recorded for the next try."""
+    not yet recorded for the next try. A unit whose 回执/ broke since the run looked records nothing."""
     reader, _ = conns
     ledgers: dict[str, UnitLedger] = {}
-    promised: set[Path] = set()
+    promised: set[tuple[str, str]] = set()
+    broken: dict[str, str] = {}
     for i, arrived in enumerate(arrivals):
         unit = arrived.dropped.unit
+        if unit in broken:
+            result.left.append(Left(arrived.dropped, broken[unit]))
+            continue
         try:
             if unit not in ledgers:
                 with reader.begin():
                     ledgers[unit] = UnitLedger.load(reader, unit)
                 # receipts a killed job promised but never wrote: not free for this job's files either
-                promised.update(home.root / held.receipt_path for held in ledgers[unit].by_sha.values()
+                promised.update((unit, PurePosixPath(held.receipt_path).name)
+                                for held in ledgers[unit].by_sha.values()
                                 if held.stage != "done" and held.receipt_path)
             try:
-                stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now, promised)))
+                stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now,
+                                                     folders.get(unit), promised)))
             except IntegrityError:
                 # Another run stored this very file meanwhile (the unique index, the last line of
                 # defence, caught it): read the unit's ledger again, and the file resumes that row.
                 with reader.begin():
                     ledgers[unit] = UnitLedger.load(reader, unit)
-                stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now, promised)))
+                stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now,
+                                                     folders.get(unit), promised)))
+        except OSError as exc:
+            broken[unit] = describe(exc)  # its 回执/ broke since the run looked: nothing of it recorded
+            result.left.append(Left(arrived.dropped, broken[unit]))
         except Exception as exc:  # noqa: BLE001
             why = describe(exc)
             log.warning("ledger fault, %d files left: %s", len(arrivals) - i, why, exc_info=True)
@@ -134,13 +152,18 @@ def _record(home: Home, arrivals: list[Arrived], conns, now: dt.datetime,
             return
 
 
-def _answer(stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]], result: JobResult) -> None:
-    """Receipts, then the inbox emptied; a receipt that cannot be written leaves its row unfinished."""
+def _answer(folders: Folders, stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]],
+            result: JobResult) -> list[int]:
+    """Receipts, then the inbox emptied; a unit whose receipt cannot be written leaves its rows unfinished
+    (reconcile writes them once it can). Returns the rows answered."""
+    done: list[int] = []
+    broken: set[str] = set()
     for arrived, outcome, info in stored:
-        try:
-            write_receipt(info)
-            remove(arrived.dropped.path)
-        except Exception as exc:  # noqa: BLE001
-            result.left.append(Left(arrived.dropped, describe(exc)))
-            continue
-        result.outcomes.append(outcome)
+        unit = arrived.dropped.unit
+        if unit not in broken and settle(folders.get(unit), arrived, info):
+            done.append(outcome.submission_id)
+            result.outcomes.append(outcome)
+        else:
+            broken.add(unit)
+            result.left.append(Left(arrived.dropped, "回执写不进该单位的文件夹（只读、已满或被更换），下次运行再写"))
+    return done

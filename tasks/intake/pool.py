@@ -12,18 +12,20 @@ from zoneinfo import ZoneInfo
 
 from tasks.errors import TransientError, describe
 from tasks.home import Home
-from tasks.intake.archive import archive_path, sha256_of, write_durably
+from tasks.intake.archive import sha256_of
 from tasks.intake.discover import Dropped
 from tasks.intake.isolate import Failed, KeptPools, outcome
 from tasks.intake.job import JobResult, Left, ingest_files
 from tasks.intake.retried import answered_in_run
-from tasks.intake.steps import Arrived, FileOutcome, answer
+from tasks.intake.steps import Arrived, FileOutcome, answer, keep_original, oversize_key
 from tasks.intake.tally import Tally, tally
+from tasks.intake.unit_folder import UnitFolder
 from tasks.ledger.engine import make_engine
 from tasks.ledger.record import mark_done
 from tasks.ledger.unit_ledger import UnitLedger
+from tasks.returns.guard import max_file_bytes, too_large
 from tasks.returns.sniff import sniff
-from tasks.returns.verdict import refused
+from tasks.returns.verdict import OVERSIZE, refused
 
 READ_WORKERS = max(1, min(2, os.cpu_count() or 1))  # measured: a third child on two cores gains nothing
 reading_pools = KeptPools()  # started on first use (no process at import), closed at exit
@@ -154,27 +156,37 @@ def _job_timeout(limits, files: int) -> float:
 
 def refuse_unreadable(home: Home, dropped: Dropped, reason: str, now: dt.datetime) -> FileOutcome | None:
     """A file that killed or hung a reader even alone: archived as it is, refused with 文件异常，无法读取.
-    Runs here, in the run's process: nothing in it parses the file."""
+    Runs here, in the run's process: nothing in it parses the file, and it reads the file through its
+    unit's folder, within the size limit (a larger one is refused on its size, unread)."""
+    today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
+    limits = home.settings.limits
     try:
-        data = dropped.path.read_bytes()
+        folder = UnitFolder(home.inbox, dropped.unit)
     except OSError:
         return None
-    today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
-    verdict = refused(sniff(data), reason)
-    sha = sha256_of(data)
-    dest = archive_path(home.archive, today.year, dropped.unit, sha, verdict.read.sniffed.kind)
-    if not dest.exists():
-        write_durably(dest, data)
-    engine = make_engine(home.database_url)
-    try:
-        with engine.connect() as reader, engine.connect() as writer:
-            with reader.begin():
-                ledger = UnitLedger.load(reader, dropped.unit)
-            result = answer(Arrived(dropped, sha, len(data), verdict, dest), home,
-                            (reader, writer.execution_options(write=True)), ledger, now)
-        mark_done(engine, [result.submission_id])
-    finally:
-        engine.dispose()
+    with folder:
+        taken = folder.take(dropped.where, max_file_bytes(limits), dropped.ident)
+        if taken is None:
+            return None
+        if taken.data is None:
+            arrived = Arrived(dropped, oversize_key(taken.ident), taken.ident.size,
+                              refused(OVERSIZE, too_large(taken.ident.size, limits) or reason), None, taken.ident)
+        else:
+            verdict = refused(sniff(taken.data), reason)
+            sha = sha256_of(taken.data)
+            arrived = Arrived(dropped, sha, len(taken.data), verdict,
+                              keep_original(home.archive, taken.data, sha, verdict, dropped.unit, today.year),
+                              taken.ident)
+        engine = make_engine(home.database_url)
+        try:
+            with engine.connect() as reader, engine.connect() as writer:
+                with reader.begin():
+                    ledger = UnitLedger.load(reader, dropped.unit)
+                result, answered = answer(arrived, home, (reader, writer.execution_options(write=True)), ledger,
+                                          now, folder)
+            mark_done(engine, [result.submission_id] if answered else [])
+        finally:
+            engine.dispose()
     return result
 
 

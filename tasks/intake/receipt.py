@@ -1,17 +1,17 @@
 """The receipt (回执) a clerk finds in inbox/<unit>/回执/: status on top, every finding with its place
 and what to do, and a copy of the clerk's own sheet with each faulty cell filled and commented.
 
-Written atomically (temp file + rename). Clerks' text is always written as text, never a formula.
+Written atomically through the unit's folder (`tasks/intake/unit_folder.py`: an unpredictable temporary
+name, then a rename, no link followed). Clerks' text is always written as text, never a formula.
 """
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from xlsxwriter.utility import xl_cell_to_rowcol
 
@@ -30,6 +30,7 @@ from tasks.intake.receipt_writer import (
     Sheet,
     workbook_bytes,
 )
+from tasks.intake.unit_folder import UnitFolder
 
 SUMMARY_SHEET = "校验结果"
 
@@ -51,47 +52,47 @@ class ReceiptInfo:
     path: str = ""              # where it goes: inbox/<unit>/回执/…
 
 
+NAME_BYTES = 150  # of the clerk's name in a receipt's name: with the rest, far below 255 bytes
+
+
 def receipt_name(original_name: str, received_at: dt.datetime) -> str:
     """<original name>.<YYYYMMDD-HHMMSS>.回执.xlsx — a resubmission never overwrites an older receipt."""
     return f"{safe_name(original_name)}.{received_at:%Y%m%d-%H%M%S}.回执.xlsx"
 
 
-def free_receipt_path(folder: Path, original_name: str, received_at: dt.datetime,
-                      promised: set[Path] | None = None) -> Path:
-    """The receipt's path, never one an older receipt already holds (two files of one name in one second)
-    nor one `promised` to a receipt not written yet (names cut to 60 characters can meet); adds it there."""
-    path = folder / receipt_name(original_name, received_at)
-    n = 2
-    while path.exists() or (promised is not None and path in promised):
-        path = folder / receipt_name(original_name, received_at).replace(".回执.xlsx", f"-{n}.回执.xlsx")
+def free_receipt_name(folder: UnitFolder, original_name: str, received_at: dt.datetime,
+                      promised: set[tuple[str, str]] | None = None) -> str:
+    """The receipt's name in the unit's 回执/, never one an older receipt (or anything else) already holds
+    there, nor one `promised` — (unit, name) — to a receipt not written yet (cut names can meet); adds it
+    there."""
+    base = receipt_name(original_name, received_at)
+    name, n = base, 2
+    while folder.receipt_taken(name) or (promised is not None and (folder.unit, name) in promised):
+        name = base.replace(".回执.xlsx", f"-{n}.回执.xlsx")
         n += 1
     if promised is not None:
-        promised.add(path)
-    return path
+        promised.add((folder.unit, name))
+    return name
 
 
 def safe_name(name: str, limit: int = 60) -> str:
-    """A clerk's file name made harmless as a file name: no folders, controls or odd Unicode forms."""
+    """A clerk's file name made harmless as a file name: no folders, controls or odd Unicode forms, at
+    most `limit` characters and NAME_BYTES bytes (a 225-byte name must not make the receipt's too long)."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
-    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*\u202a-\u202e\u2066-\u2069]", "_", name).strip(" .")
-    return (name or "文件")[:limit]
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*\u202a-\u202e\u2066-\u2069\ud800-\udfff]", "_", name).strip(" .")
+    name = (name or "文件")[:limit]
+    while len(name.encode("utf-8")) > NAME_BYTES:
+        name = name[:-1]
+    return name
 
 
-def write_receipt(info: ReceiptInfo) -> Path:
-    """Atomic (temp file + rename): a reader, or a crash, never sees half a receipt."""
-    path = Path(info.path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_receipt(folder: UnitFolder, info: ReceiptInfo) -> Path:
+    """Atomic: a reader, or a crash, never sees half a receipt; written only inside `folder`'s 回执/."""
     sheets = [_summary(info)]
     if info.grid and info.sheet:
         sheets.append(_copy_with_marks(info))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(workbook_bytes(sheets, author="乡镇报表系统"))
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a full disk: no half receipt left behind (the run says why)
-        raise
-    return path
+    folder.write_receipt(PurePosixPath(info.path).name, workbook_bytes(sheets, author="乡镇报表系统"))
+    return Path(info.path)
 
 
 STATUS_STYLES = {"已退回": STATUS_ERROR, "重复报送": STATUS_WARNING}

@@ -15,6 +15,8 @@ from xml.sax.saxutils import escape
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from tasks.returns.sniff import RECEIPT_MARK, RECEIPT_PART
+
 # Style ids (cellXfs indexes in STYLES below).
 PLAIN, BOLD, TITLE, WRAP, DATE, ERROR, WARNING, OK, STATUS_ERROR, STATUS_WARNING, STATUS_OK = range(11)
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -50,7 +52,14 @@ NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 ROOT_RELS = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{NS_PKG}">'
-             f'<Relationship Id="rId1" Type="{NS_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+             f'<Relationship Id="rId1" Type="{NS_REL}/officeDocument" Target="xl/workbook.xml"/>'
+             f'<Relationship Id="rId2" Type="{NS_REL}/custom-properties" Target="{RECEIPT_PART}"/></Relationships>')
+# The mark that makes the reader refuse a receipt dropped back as a return (a custom document property,
+# which Excel and WPS keep when the file is saved again).
+CUSTOM = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.openxmlformats.'
+          'org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+          '2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
+          f'name="{RECEIPT_MARK}"><vt:lpwstr>回执</vt:lpwstr></property></Properties>')
 
 
 @dataclass
@@ -75,6 +84,7 @@ def workbook_bytes(sheets: list[Sheet], author: str = "township") -> bytes:
         # would cost more than the bytes it saves.
         zf.writestr("[Content_Types].xml", _content_types(sheets), zipfile.ZIP_STORED)
         zf.writestr("_rels/.rels", ROOT_RELS, zipfile.ZIP_STORED)
+        zf.writestr(RECEIPT_PART, CUSTOM, zipfile.ZIP_STORED)
         zf.writestr("xl/workbook.xml", _workbook(sheets), zipfile.ZIP_STORED)
         zf.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(sheets), zipfile.ZIP_STORED)
         zf.writestr("xl/styles.xml", STYLES, zipfile.ZIP_STORED)
@@ -103,6 +113,8 @@ def _content_types(sheets: list[Sheet]) -> str:
             'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
             'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
             '<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>'
+            f'<Override PartName="/{RECEIPT_PART}" ContentType="application/vnd.openxmlformats-officedocument.'
+            'custom-properties+xml"/>'
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
             'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/'
             'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' + "".join(parts) + "</Types>")

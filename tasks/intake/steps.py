@@ -5,12 +5,16 @@ next run completes (issue 6):
   (`record_file`: ledger row + findings + values) → [one flush of the ledger, by the job] → the receipt
   (temp + rename) → remove the file from the inbox (`answer` does the last three for a lone file).
 
+Every step inside the unit's folder goes through it (`tasks/intake/unit_folder.py`): the bytes judged
+are those of the file discovery listed, and only that file is removed.
+
 A job of many files (`tasks/intake/job.py`) runs these in a limited child; `tasks/intake/reconcile.py`
 finishes whatever a crash interrupted.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import signal
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,25 +27,28 @@ from schemas.settings import Limits
 from tasks.home import Home
 from tasks.intake.archive import archive_path, sha256_of, write_durably
 from tasks.intake.discover import Dropped, last_change
-from tasks.intake.receipt import ReceiptInfo, free_receipt_path, write_receipt
+from tasks.intake.receipt import ReceiptInfo, free_receipt_name, write_receipt
+from tasks.intake.unit_folder import Ident, UnitFolder
 from tasks.ledger.engine import flush_ledger, writing
 from tasks.ledger.record import Arrival, Recorded, plan, write
 from tasks.ledger.timeliness import due_date, is_late
 from tasks.ledger.unit_ledger import UnitLedger
+from tasks.returns.guard import max_file_bytes, too_large
 from tasks.returns.judge import judge
 from tasks.returns.periods import period_year
 from tasks.returns.validate import Context
-from tasks.returns.verdict import Verdict
+from tasks.returns.verdict import OVERSIZE, Verdict, refused
 
 
 @dataclass(frozen=True)
 class Arrived:
     """A dropped file judged and archived, ready for its transaction."""
     dropped: Dropped
-    sha256: str
+    sha256: str          # of the content; for a file too large to read, of its identity (`oversize_key`)
     size: int
     verdict: Verdict
-    archive: Path
+    archive: Path | None  # None: too large, refused without a copy
+    ident: Ident | None = None  # the file read: only it is removed from the inbox
 
 
 @dataclass(frozen=True)
@@ -58,19 +65,20 @@ class FileOutcome:
     calendar_guessed: int | None = None  # the due date's year, when the holiday calendar did not know it
 
 
-def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: float,
+def arrive(dropped: Dropped, folder: UnitFolder, ctx: Context, limits: Limits, archive: Path, wall: float,
            settle_seconds: float, alarm: float | None = None, durable: bool = True) -> Arrived | None:
-    """None: the file vanished, changed since it was listed, is locked by an open Excel, or is a broken
-    zip that may still be arriving — the next run looks again. alarm: in a reading child only, seconds
-    after which SIGALRM ends the child if a reader hangs (a native call cannot be interrupted).
-    durable=False: the caller makes the archive copies durable at once, before any transaction."""
-    try:
-        st = dropped.path.stat()
-        data = dropped.path.read_bytes()
-    except (FileNotFoundError, PermissionError):
+    """None: the file vanished, changed or was replaced since it was listed, is locked by an open Excel,
+    or is a broken zip that may still be arriving — the next run looks again. alarm: in a reading child
+    only, seconds after which SIGALRM ends the child if a reader hangs (a native call cannot be
+    interrupted). durable=False: the caller makes the archive copies durable at once, before any
+    transaction. A file over the size limit is refused from its size alone: never read, never copied."""
+    taken = folder.take(dropped.where, max_file_bytes(limits), dropped.ident)
+    if taken is None or (dropped.ident is None and (taken.ident.size, taken.mtime) != (dropped.size, dropped.mtime)):
         return None
-    if st.st_size != dropped.size or st.st_mtime != dropped.mtime or len(data) != dropped.size:
-        return None
+    if taken.data is None:
+        return Arrived(dropped, oversize_key(taken.ident), taken.ident.size,
+                       refused(OVERSIZE, too_large(taken.ident.size, limits) or ""), None, taken.ident)
+    data = taken.data
     if alarm:
         signal.setitimer(signal.ITIMER_REAL, alarm)  # no handler: the default action ends the process
     try:
@@ -78,24 +86,36 @@ def arrive(dropped: Dropped, ctx: Context, limits: Limits, archive: Path, wall: 
     finally:  # a judge that raised must not leave the timer to kill this kept worker amid other files
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
-    changed = last_change(st.st_mtime, st.st_ctime, wall)
+    changed = last_change(taken.mtime, taken.ctime, wall)
     young = changed is not None and wall - changed < max(2 * settle_seconds, 60)
     if young and any(f.code == "E_CORRUPT" for f in verdict.findings):
         return None  # "incomplete, try later" rather than "corrupt"
     sha = sha256_of(data)
+    return Arrived(dropped, sha, len(data), verdict,
+                   keep_original(archive, data, sha, verdict, dropped.unit, ctx.today.year, durable), taken.ident)
+
+
+def keep_original(archive: Path, data: bytes, sha: str, verdict: Verdict, unit: str, this_year: int,
+                  durable: bool = True) -> Path:
+    """The archive copy: archive/<year of the period>/<unit>/<sha256>.<format>, never overwritten."""
     period = verdict.checked.period if verdict.checked else None
-    dest = archive_path(archive, period_year(period) if period else ctx.today.year, dropped.unit, sha,
-                        verdict.read.sniffed.kind)
+    dest = archive_path(archive, period_year(period) if period else this_year, unit, sha, verdict.read.sniffed.kind)
     if not (dest.exists() and dest.stat().st_size == len(data)):  # never overwritten: same name, same bytes
         write_durably(dest, data, sync=durable)
-    return Arrived(dropped, sha, len(data), verdict, dest)
+    return dest
+
+
+def oversize_key(ident: Ident) -> str:
+    """The ledger's key for a file too large to read: its identity, so a rerun finds the same row."""
+    return hashlib.sha256(f"oversize:{ident.dev}:{ident.ino}:{ident.size}:{ident.mtime_ns}".encode()).hexdigest()
 
 
 def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
-          now: dt.datetime, promised: set[Path] | None = None) -> tuple[FileOutcome, ReceiptInfo]:
+                now: dt.datetime, folder: UnitFolder, promised: set[tuple[str, str]] | None = None,
+                ) -> tuple[FileOutcome, ReceiptInfo]:
     """Plan from what the unit's ledger holds, then one write transaction for the file: the write lock
-    is held only for the writes. Returns the outcome and its receipt. promised: receipt paths given
-    to files whose receipts are not written yet."""
+    is held only for the writes. Returns the outcome and its receipt. promised: receipt names, (unit,
+    name), given to files whose receipts are not written yet."""
     reader, writer = conns
     dropped, verdict, checked = arrived.dropped, arrived.verdict, arrived.verdict.checked
     tz = ZoneInfo(home.settings.schedules.timezone)
@@ -110,9 +130,9 @@ def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connectio
     arrival = Arrival(
         unit=dropped.unit, original_name=dropped.name, sha256=arrived.sha256, size=arrived.size,
         format=verdict.read.sniffed.kind, received_at=naive_utc(now), submitted_at=naive_utc(submitted),
-        archive_path=str(arrived.archive.relative_to(home.root)),
-        receipt_path=str(free_receipt_path(home.receipt_dir(dropped.unit), dropped.name, now.astimezone(tz),
-                                           promised).relative_to(home.root)),
+        archive_path=str(arrived.archive.relative_to(home.root)) if arrived.archive else "",
+        receipt_path=str((home.receipt_dir(dropped.unit) / free_receipt_name(
+            folder, dropped.name, now.astimezone(tz), promised)).relative_to(home.root)),
         declared_unit=checked.declared_unit if checked else "", period=period, late=late,
         due_date=due.due if due else None, arrived_at=naive_utc(came))
     values = checked.values if verdict.ok else None
@@ -162,18 +182,22 @@ def receipt_info(home: Home, rec: Recorded, arrival: Arrival, ret) -> ReceiptInf
 
 
 def answer(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
-           now: dt.datetime) -> FileOutcome:
+           now: dt.datetime, folder: UnitFolder) -> tuple[FileOutcome, bool]:
     """Store, write the receipt, empty the inbox: in this order, so a crash between is finished later.
-    The flush covers a row resumed from a killed job's commits, which no one has flushed yet."""
-    outcome, info = record_file(arrived, home, conns, ledger, now)
+    The flush covers a row resumed from a killed job's commits, which no one has flushed yet. The
+    bool: whether the receipt was written (only then is the row done)."""
+    outcome, info = record_file(arrived, home, conns, ledger, now, folder)
     flush_ledger(conns[1].engine)
-    write_receipt(info)
-    remove(arrived.dropped.path)
-    return outcome
+    return outcome, settle(folder, arrived, info)
 
 
-def remove(path: Path) -> None:
+def settle(folder: UnitFolder, arrived: Arrived, info: ReceiptInfo) -> bool:
+    """The receipt, then the file out of the inbox (only the very file read). False: the receipt could
+    not be written (its folder broke meanwhile): the row stays unfinished for reconcile, the file stays."""
     try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
+        write_receipt(folder, info)
+    except OSError:
+        return False
+    if arrived.ident is not None:
+        folder.remove(arrived.dropped.where, arrived.ident)
+    return True

@@ -1,5 +1,5 @@
 """A run's first step: the ledger at the current schema, what an interrupted run left finished, and the
-settled files found in the inbox."""
+settled files found in the inbox — with the units whose folders cannot be served now, whose files wait."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,35 +7,47 @@ import time
 
 from tasks.home import Home
 from tasks.intake.discover import Discovery, discover
+from tasks.intake.folder_problems import UnitProblem
 from tasks.intake.reconcile import reconcile
+from tasks.intake.unit_folder import Folders
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.record import mark_done
 
 
-def prepare(home: Home, finish_interrupted: bool = True) -> int:
+def prepare(home: Home, finish_interrupted: bool = True) -> list[UnitProblem]:
     """Bring the database to the current schema and finish what an interrupted run left. Returns the
-    number of ledger rows completed. Finishing touches every unit's rows: only a run that holds every
-    unit's lock may do it (a per-unit run passes False)."""
+    units whose unfinished rows must wait (their folder cannot take a receipt now). Finishing touches
+    every unit's rows: only a run that holds every unit's lock may do it (a per-unit run passes False)."""
     with open_ledger(home.database_url, home.archive) as engine:
         if not finish_interrupted:
-            return 0
-        finished = reconcile(home, engine)
+            return []
+        finished, problems = reconcile(home, engine)
         mark_done(engine, finished)
-        return len(finished)
+        return problems
 
 
 def find_new(home: Home, now: dt.datetime, wall: float | None = None) -> Discovery:
-    """Settled files: judged by the wall clock (`wall`, default the machine's), whatever `now` a run acts on."""
-    return discover(home.inbox, {u.code for u in home.registry.units}, time.time() if wall is None else wall,
-                    home.settings.settle_seconds)
+    """Settled files: judged by the wall clock (`wall`, default the machine's), whatever `now` a run acts on.
+    A unit with files ready is checked to take a receipt before any of them is stored."""
+    limits = home.settings.limits
+    found = discover(home.inbox, {u.code for u in home.registry.units}, time.time() if wall is None else wall,
+                     home.settings.settle_seconds, limits.max_folder_files, limits.max_folder_depth)
+    problems: list[UnitProblem] = []
+    with Folders(home.inbox) as folders:
+        for unit in sorted({d.unit for d in found.ready}):
+            folder = folders.get(unit)
+            problem = folders.problem(unit) if folder is None else folder.probe()
+            if problem is not None:
+                problems.append(problem)
+    return found.without(problems)
 
 
 def take_stock(home: Home, now: dt.datetime, finish_interrupted: bool = True) -> Discovery:
     """`prepare`, then `find_new`: one step of the flow rather than two, since a Prefect task costs
     ~40 ms of a run's wall time here whatever it does (measured: both together take ~10 ms of work).
     Files still being written are remembered as seen now: their arrival is no later than this run."""
-    prepare(home, finish_interrupted)
-    found = find_new(home, now)
+    waiting = prepare(home, finish_interrupted)
+    found = find_new(home, now).without(waiting)
     if found.settling:
         note_seen(home, found, now)
     return found

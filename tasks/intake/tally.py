@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from schemas.labels import STATUS_LABELS
 from tasks.intake.discover import Discovery
+from tasks.intake.folder_problems import UnitProblem
 from tasks.intake.job import Left
 from tasks.intake.steps import FileOutcome
 from tasks.ledger.timeliness import calendar_notice
@@ -45,6 +46,7 @@ class IngestSummary:
     strays: tuple[str, ...]
     refused: tuple[tuple[str, str, str], ...] = ()
     guessed_years: tuple[int, ...] = ()
+    blocked: tuple[UnitProblem, ...] = ()   # units whose folder could not be served: their files wait
     left: tuple[tuple[str, str, str], ...] = ()     # waiting in the inbox for a fault of ours to pass
     future_dated: tuple[str, ...] = ()              # modified "in the future": judged by the wall clock
 
@@ -55,6 +57,8 @@ class IngestSummary:
         return (f"收到 {self.received} 个文件：" + ("，".join(parts) if parts else "无")
                 + (f"；{self.settling} 个仍在写入，下次处理" if self.settling else "")
                 + (f"；{len(self.strays)} 个不在已登记单位文件夹中，未处理" if self.strays else "")
+                + (f"；{len(self.blocked)} 个单位的文件夹有问题，其文件暂不处理（"
+                   + "、".join(p.unit for p in self.blocked) + "，详见 township status）" if self.blocked else "")
                 + (f"；{len(self.future_dated)} 个文件的修改时间晚于现在（按收到的时间处理）" if self.future_dated else "")
                 + (f"；{len(self.left)} 个文件因本机故障暂未处理，仍在收件箱，下次运行再处理（{self.left[0][2]}）"
                    if self.left else "")
@@ -72,5 +76,5 @@ def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
     refused = tuple(r for t in tallies for r in t.refused)[:REFUSED_SHOWN]
     guessed = tuple(sorted({y for t in tallies for y in t.guessed_years}))
     return IngestSummary(sum(by_status.values()), dict(by_status), {u: dict(c) for u, c in by_unit.items()},
-                         len(discovery.settling), discovery.strays, refused, guessed,
+                         len(discovery.settling), discovery.strays, refused, guessed, discovery.blocked,
                          tuple(x for t in tallies for x in t.left), discovery.future_dated)

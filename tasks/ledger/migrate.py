@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import text
@@ -14,18 +15,28 @@ from tasks.ledger.presence import ensure_present
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest migration: what every ledger is brought to (read once: the scripts are the package's)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` through alembic, so an upgrade keeps a township's data."""
     from alembic import command
     from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
-    target = ScriptDirectory.from_config(cfg).get_current_head() if revision == "head" else revision
+    target = head_revision() if revision == "head" else revision
     if current == target:
         return
     with write_transaction(engine) as conn:

@@ -1,4 +1,5 @@
-"""The ledger's tables (SQLAlchemy Core): submissions, their findings and their values.
+"""The ledger's tables (SQLAlchemy Core): submissions, their findings and their values; the annual
+report's versions and their sign-off.
 
 The schema changes only through alembic migrations (`tasks/ledger/migrations/`, applied by
 `tasks/ledger/migrate.py`); these definitions are what the migrations arrive at.
@@ -46,7 +47,7 @@ submissions = Table(
     Column("duplicate_of", Integer, ForeignKey("submissions.id")),
     Column("superseded_by", Integer, ForeignKey("submissions.id")),
 )
-# The last line of defence against processing one file twice, whatever the locks did (migration 0004:
+# The last line of defence against processing one file twice, whatever the locks did (migration 0005:
 # a superseded row is out of it too, so a refusal of ours can be superseded by a new judgment).
 LIVE_ROWS = "status NOT IN ('duplicate', 'superseded')"
 Index("uq_submissions_unit_sha", submissions.c.unit, submissions.c.sha256, unique=True,
@@ -93,3 +94,31 @@ sightings = Table(
 )
 
 STORED = ("accepted", "accepted_with_warnings")  # statuses whose values count
+
+# Each rendered annual draft is a version of its year's report; the township's decision on it (审定/签发)
+# is recorded on the same row: who, when, the opinion, and for a signed one the final copy and its hash.
+report_versions = Table(
+    "report_versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("version", Integer, nullable=False),          # 1, 2, … per year
+    Column("state", String(12), nullable=False),         # draft → pending → rejected | signed
+    Column("draft_path", Text, nullable=False),
+    Column("draft_sha256", String(64), nullable=False),
+    Column("rendered_at", DateTime, nullable=False),     # UTC
+    Column("flow_run_id", String(36)),                   # the annual-report run that rendered it, and waits
+    Column("figures", Text, nullable=False),             # JSON: code → {name, unit, total, stated, in_final}
+    Column("decided_by", Text),
+    Column("decided_at", DateTime),                      # UTC
+    Column("opinion", Text),
+    Column("signed_from", Text),                         # the staff's edited file, or the draft
+    Column("final_path", Text),
+    Column("final_sha256", String(64)),
+    Column("pdf_path", Text),
+    Column("delivered_at", DateTime),
+    Column("delivered_to", Text),
+    Column("reopened_at", DateTime),                     # a signed version stays; reopened, a new one starts
+    Column("reopen_reason", Text),
+)
+Index("uq_report_versions_year_version", report_versions.c.year, report_versions.c.version, unique=True)
+Index("ix_report_versions_flow_run", report_versions.c.flow_run_id)

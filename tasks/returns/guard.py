@@ -32,8 +32,8 @@ class Precheck:
 
 def precheck(data: bytes, kind: str, limits: Limits, opened: zipfile.ZipFile | None = None) -> Precheck:
     """opened: `data` already opened as a zip by the caller."""
-    if len(data) > limits.max_file_mb * MB:
-        return Precheck(f"文件过大（{len(data) / MB:.1f} MB，上限 {limits.max_file_mb:g} MB）")
+    if big := too_large(len(data), limits):
+        return Precheck(big)
     if kind not in ("xlsx", "xlsm", "ods"):
         return Precheck(None)  # xls: bounded by the reading child's memory limit and timeout
     try:
@@ -44,6 +44,17 @@ def precheck(data: bytes, kind: str, limits: Limits, opened: zipfile.ZipFile | N
             return _sheet_extents(zf, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         return Precheck(f"压缩结构损坏（{type(exc).__name__}）")
+
+
+def too_large(size: int, limits: Limits) -> str | None:
+    """Judged on the size of the open file before a byte is read (a sparse file of 8 GB included)."""
+    if size > max_file_bytes(limits):
+        return f"文件过大（{size / MB:.1f} MB，上限 {limits.max_file_mb:g} MB）"
+    return None
+
+
+def max_file_bytes(limits: Limits) -> int:
+    return int(limits.max_file_mb * MB)
 
 
 def _zip_bounds(zf: zipfile.ZipFile, limits: Limits) -> str | None:

@@ -85,6 +85,8 @@ def _refusal(sniffed: Sniffed) -> Finding:
         return finding("E_EMPTY_FILE")
     if sniffed.kind == "encrypted":
         return finding("E_ENCRYPTED")
+    if sniffed.kind == "receipt":
+        return finding("E_RECEIPT")
     if sniffed.kind == "corrupt":
         return finding("E_CORRUPT", detail=sniffed.detail)
     return finding("E_FORMAT_UNSUPPORTED", value=sniffed.label)

@@ -14,6 +14,7 @@ import olefile
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 READABLE = {"xlsx", "xlsm", "xls", "ods"}
+RECEIPT_PART, RECEIPT_MARK = "docProps/custom.xml", "TownshipReceipt"  # every receipt carries this mark
 
 # Signatures of things clerks send that are not spreadsheets, with the name a clerk recognises.
 OTHER_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -25,7 +26,7 @@ OTHER_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Sniffed:
-    kind: str            # xlsx | xlsm | xls | ods | encrypted | empty | corrupt | other
+    kind: str            # xlsx | xlsm | xls | ods | encrypted | empty | corrupt | receipt | other
     label: str = ""      # what a clerk would call it (for messages): "Word 文档", "CSV 文本" …
     detail: str = ""
 
@@ -81,6 +82,8 @@ def _sniff_zip(data: bytes, opened: zipfile.ZipFile | None = None) -> Sniffed:
         return Sniffed("corrupt", detail=f"压缩结构损坏：{type(exc).__name__}")
     lowered = {n.lower() for n in names}
     if "xl/workbook.xml" in lowered or "xl/workbook.bin" in lowered:
+        if RECEIPT_PART in names and _is_receipt(data, opened):
+            return Sniffed("receipt", "本系统发出的回执")
         if "xl/workbook.bin" in lowered:
             return Sniffed("other", "Excel 二进制工作簿（.xlsb）")
         return Sniffed("xlsm" if "xl/vbaproject.bin" in lowered else "xlsx", "Excel 工作簿")
@@ -91,6 +94,17 @@ def _sniff_zip(data: bytes, opened: zipfile.ZipFile | None = None) -> Sniffed:
     if "content.xml" in lowered:
         return Sniffed("ods", "ODS 表格")
     return Sniffed("other", "ZIP 压缩包")
+
+
+def _is_receipt(data: bytes, opened: zipfile.ZipFile | None) -> bool:
+    """A receipt this system wrote (its mark survives Excel's and WPS's saving it again): never a return,
+    whichever folder it is dropped into."""
+    try:
+        with nullcontext(opened) if opened is not None else zipfile.ZipFile(io.BytesIO(data)) as zf:
+            info = zf.getinfo(RECEIPT_PART)
+            return info.file_size < 1_000_000 and RECEIPT_MARK.encode() in zf.read(info)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return False
 
 
 def _ods_encrypted(zf: zipfile.ZipFile) -> bool:

@@ -27,6 +27,9 @@ class Verdict:
         return "accepted_with_warnings" if worst_level(list(self.findings)) == "warning" else "accepted"
 
 
+OVERSIZE = Sniffed("other", "过大文件")  # judged on its size alone, never read
+
+
 def refused(sniffed: Sniffed, why: str) -> Verdict:
     """A file no reader may touch (or that killed one): refused as 文件异常，无法读取."""
     bad = finding("E_UNREADABLE", detail=why)

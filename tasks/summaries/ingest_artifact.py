@@ -15,6 +15,7 @@ from tasks.home import Home
 from tasks.intake.tally import REFUSED_SHOWN, IngestSummary
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import STORED, submissions
+from tasks.returns.clerk_text import for_markdown
 from tasks.returns.periods import previous_month
 
 COLUMNS = ("单位代码", "单位", "收到", "接收", "退回", "重复", "迟报", "缺报月份")
@@ -57,12 +58,19 @@ def ingest_report(summary: IngestSummary, units: list[Unit], stored: set[tuple[s
 
 def _markdown(summary: IngestSummary, rows: list[dict[str, object]], absent: list[str], collecting: str,
               title: str) -> str:
-    lines = [f"# {title}", "", summary.line(), ""]
+    """Every text that is not ours (file names, clerks' values quoted in findings, names) goes in as
+    literal text (`for_markdown`): no link, image, heading or HTML of a clerk's reaches the UI."""
+    md = for_markdown
+    lines = [f"# {md(title)}", "", md(summary.line()), ""]
+    if summary.blocked:
+        lines += ["## 文件夹有问题的单位（其文件暂不处理）", ""]
+        lines += [f"- {md(p.unit)}（{md(p.place)}）：{md(p.message)}" for p in summary.blocked]
+        lines.append("")
     refused = summary.refused
     if refused:
         total = summary.by_status.get("rejected", len(refused))
         lines += ["## 退回的文件", ""]
-        lines += [f"- {unit} `{name}`：{why}" for unit, name, why in refused]
+        lines += [f"- {md(unit)} “{md(name)}”：{md(why)}" for unit, name, why in refused]
         lines += [f"- …另 {total - len(refused)} 个"] if total > len(refused) else []
         lines.append("")
     if summary.left:
@@ -81,7 +89,7 @@ def _markdown(summary: IngestSummary, rows: list[dict[str, object]], absent: lis
         lines += [f"- …另 {len(summary.strays) - REFUSED_SHOWN} 个"] if len(summary.strays) > REFUSED_SHOWN else []
         lines.append("")
     if collecting:
-        lines.append(f"**{collecting} 未报送（{len(absent)} 个单位）**：" + ("、".join(absent) if absent else "无"))
+        lines.append(f"**{collecting} 未报送（{len(absent)} 个单位）**：" + ("、".join(map(md, absent)) if absent else "无"))
     active = [r for r in rows if r["收到"]]
     if active:
         lines += ["", "| 单位 | " + " | ".join(STATUS_LABELS[k] for k in RUN_STATUSES) + " |",
@@ -89,7 +97,7 @@ def _markdown(summary: IngestSummary, rows: list[dict[str, object]], absent: lis
         by_unit = summary.by_unit
         for r in active:
             counts = by_unit.get(str(r["单位代码"]), {})
-            lines.append(f"| {r['单位']} | " + " | ".join(str(counts.get(k, 0)) for k in RUN_STATUSES) + " |")
+            lines.append(f"| {md(str(r['单位']))} | " + " | ".join(str(counts.get(k, 0)) for k in RUN_STATUSES) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,8 @@
-"""What the operator sees: every submission with its findings, and who is missing (DESIGN §6)."""
+"""What the operator sees: every submission with its findings, who is missing (DESIGN §6), and each
+year's annual report (草稿 / 待审定 / 已退回 / 已定稿, its versions, figures later data no longer supports)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -10,6 +11,7 @@ from tasks.home import Home
 from tasks.intake.discover import discover
 from tasks.ledger.tables import STORED, submissions
 from tasks.ledger.tables import findings as findings_t
+from tasks.signoff.year_state import year_reports
 
 
 @dataclass(frozen=True)
@@ -17,9 +19,12 @@ class StatusReport:
     submissions: list[dict]
     missing: list[dict]
     unregistered: list[str]
+    blocked: list[dict]        # unit folders that cannot be served now: {unit, place, message}
+    reports: list[dict] = field(default_factory=list)   # one per year with a rendered draft
 
     def as_json(self) -> dict:
-        return {"submissions": self.submissions, "missing": self.missing, "unregistered": self.unregistered}
+        return {"submissions": self.submissions, "missing": self.missing, "unregistered": self.unregistered,
+                "blocked": self.blocked, "reports": self.reports}
 
 
 def status_report(home: Home, engine: Engine, periods: list[str] | None = None) -> StatusReport:
@@ -48,5 +53,11 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
         absent = [{"code": u.code, "name": u.name, "contact": u.contact, "phone": u.phone}
                   for u in home.registry.units if (u.code, period) not in stored]
         missing.append({"period": period, "units": absent})
-    strays = discover(home.inbox, {u.code for u in home.registry.units}, 0.0, 0.0).strays
-    return StatusReport(subs, missing, list(strays))
+    limits = home.settings.limits
+    found = discover(home.inbox, {u.code for u in home.registry.units}, 0.0, 0.0, limits.max_folder_files,
+                     limits.max_folder_depth)
+    blocked = [{"unit": p.unit, "place": p.place, "message": p.message} for p in found.blocked]
+    years = {int(p[:4]) for p in periods} if periods else None
+    reports = [r.as_json(home.settings.schedules.timezone) for r in year_reports(engine, home)
+               if years is None or r.year in years]
+    return StatusReport(subs, missing, list(found.strays), blocked, reports)

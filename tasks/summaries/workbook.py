@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from schemas.catalog import Catalog
 from schemas.labels import STATE_LABELS
+from tasks.returns.clerk_text import for_xml
 from tasks.summaries.model import PeriodSummary
 
 STATE_FILLS = {  # the colours Excel users know: green good, yellow late, red missing
@@ -27,7 +28,10 @@ CHASE_LABELS = {"missing": "未报送（已逾期）", "rejected": "已退回，
 
 
 def put(ws: Worksheet, row: int, col: int, value: object):
-    """openpyxl turns any string starting with '=' into a live formula; every string here stays text."""
+    """openpyxl turns any string starting with '=' into a live formula; every string here stays text,
+    without the control characters XML cannot hold (a clerk's `_x0001_` or a BEL in a file name)."""
+    if isinstance(value, str):
+        value = for_xml(value)
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -37,7 +41,7 @@ def put(ws: Worksheet, row: int, col: int, value: object):
 
 def table(ws: Worksheet, title: str, header: list[str], rows: list[list[object]], widths: list[int]) -> int:
     """A titled, boxed table from row 1; returns the header's row number."""
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1, value=for_xml(title)).font = Font(bold=True, size=14)
     for c, text in enumerate(header, start=1):
         cell = put(ws, 3, c, text)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL

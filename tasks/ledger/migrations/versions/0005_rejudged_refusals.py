@@ -2,16 +2,16 @@
 again when dropped again: its old refusal is then `superseded` by the new judgment of the same bytes,
 so the unique index of (unit, content hash) leaves superseded rows out, as it leaves out duplicates.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

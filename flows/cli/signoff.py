@@ -1,0 +1,148 @@
+"""`township signoff`: 审定 and 签发 the year's draft from the command line, for an office without the
+Prefect UI — the same decision the UI's form takes, carried out by the same steps."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+
+from flows.cli.app import HomeOpt, command, console, err, home_or_exit
+from flows.cli.edge import Refusal
+from flows.server import use_home_server
+
+
+@command()
+def signoff(home: HomeOpt = None,
+            year: Annotated[Optional[int], typer.Option(metavar="年份", min=2000, max=2100,
+                                                        help="审定哪一年的报告，如 2024")] = None,
+            by: Annotated[str, typer.Option("--by", metavar="姓名", help="审定（签发）人姓名")] = "",
+            file: Annotated[Optional[Path], typer.Option(
+                "--file", metavar="文件",
+                help="工作人员在 Word/WPS 中改好的 .docx（路径，或 outbox/审定/ 中的文件名）；不给则以系统草稿定稿")] = None,
+            reject: Annotated[Optional[str], typer.Option("--reject", metavar="意见",
+                                                          help="退回修改，并写明意见")] = None,
+            ) -> None:
+    """审定、签发该年度最新一稿报告（没有 Prefect 界面的办公室用）。
+
+    不给 --reject 即“通过”：生成定稿（去掉草稿标记、批注、黄色底纹和待完善事项，落款为签发日期，旁边一份 PDF），
+    记入台账（哈希、签发人、时间、所述数字），配置了邮件时发送给领导。--reject 即“退回修改”：记录意见，
+    下一稿的待完善事项第一条列出。Prefect 界面中等待这一决定的运行会随之结束。
+    已定稿但邮件未发出时，再运行一次即补发。
+
+    决定已记录退出码 0；已定稿但 PDF 或邮件未能完成退出码 1；输入有误退出码 2。
+    示例：township signoff --home ./xiatang --year 2024 --by 张镇长 --file 2024年报告-修改稿.docx
+    """
+    from tasks.ledger.migrate import open_ledger
+    from tasks.ledger.reports import versions
+    from tasks.signoff.decision import APPROVE, REJECT, Problem, check_decision
+
+    h = home_or_exit(home)
+    use_home_server(h.root)  # before prefect is imported: a waiting run is resumed on serve's server
+    if year is None:
+        _bad("请用 --year 指明审定哪一年的报告，例如 --year 2024")
+    if not by.strip():
+        _bad("请用 --by 写明审定人姓名，例如 --by 张镇长")
+    if reject is not None and file is not None:
+        _bad("退回修改（--reject）时不需要修改稿（--file）：请只给其中一个")
+    with open_ledger(h.database_url) as engine:
+        all_versions = versions(engine, year)
+    if not all_versions:
+        _bad(f"{year}年还没有报告草稿：请先生成草稿（township report --year {year}）")
+    latest = all_versions[-1]
+    if not latest.undecided:
+        raise typer.Exit(_already_decided(h, latest))
+    decision = check_decision(REJECT if reject is not None else APPROVE, by, reject or "", str(file or ""),
+                              h.outbox, cwd=Path.cwd())
+    if isinstance(decision, Problem):
+        _bad(decision.message)
+    from tasks.delivery.pdf import find_soffice
+    from tasks.signoff.steps import decide
+
+    outcome = decide(h, latest.id, decision, dt.datetime.now(dt.UTC), find_soffice())
+    if isinstance(outcome, Problem):
+        _bad(outcome.message)
+    v = outcome.version
+    if latest.state == "pending" and latest.flow_run_id:
+        _end_waiting_run(latest.flow_run_id, decision.as_input())
+    if v.state == "rejected":
+        console.print(f"已退回第{v.version}稿（{escape(v.decided_by or '')}）：{escape(v.opinion or '')}\n"
+                      "下一稿的待完善事项第一条将列出此意见；修改后请重新生成草稿：township report --year "
+                      f"{v.year}", soft_wrap=True)
+        raise typer.Exit(0)
+    console.print(f"第{v.version}稿已审定签发（{escape(v.decided_by or '')}），定稿 sha256 {v.final_sha256}",
+                  soft_wrap=True)
+    for note in outcome.notes:
+        err.print(f"[yellow]{escape(note)}[/yellow]")
+    for path in outcome.files():
+        typer.echo(str(path))
+    code = 1 if find_soffice() and not v.pdf_path else 0  # LibreOffice there, yet no PDF: say so in the code
+    raise typer.Exit(max(code, _send_final(h, v.id)))
+
+
+def _bad(message: str) -> None:
+    raise Refusal(message)
+
+
+def _already_decided(h, v) -> int:
+    """A signed, undelivered year is sent again (what a failed e-mail left to do); otherwise say why
+    there is nothing to decide."""
+    from tasks.signoff.versions import local
+
+    tz = h.settings.schedules.timezone
+    if v.state == "signed" and v.reopened_at is None:
+        if h.settings.delivery is not None and v.delivered_at is None:
+            console.print(f"{v.year}年度报告已定稿（第{v.version}稿），补发定稿邮件…")
+            return _send_final(h, v.id)
+        err.print(f"[red]{v.year}年度报告已于{local(v.decided_at, tz)}由{escape(v.decided_by or '')}审定签发（第"
+                  f"{v.version}稿：{escape(v.final_path or '')}）。如需修改：township report --year {v.year} "
+                  "--reopen \"原因\"[/red]", soft_wrap=True)
+    elif v.state == "signed":
+        err.print(f"[red]{v.year}年度报告已重新打开，请先生成新稿：township report --year {v.year}[/red]")
+    else:
+        err.print(f"[red]第{v.version}稿已于{local(v.decided_at, tz)}退回修改（{escape(v.opinion or '')}）；"
+                  f"请修改后重新生成草稿：township report --year {v.year}[/red]", soft_wrap=True)
+    return 2
+
+
+def _send_final(h, version_id: int) -> int:
+    if h.settings.delivery is None:
+        console.print("township.toml 未配置 \\[delivery]，定稿未发送邮件。")
+        return 0
+    from flows.cli.outputs import deliver_now
+    from flows.delivery import send_final
+
+    return deliver_now(h, "", [], err, send=lambda: send_final(h, version_id))
+
+
+def _end_waiting_run(run_id: str, run_input: dict) -> None:
+    """The run that waits in the Prefect UI for this decision is resumed with it, and ends saying the
+    decision was taken here; with no Prefect server reachable it stays suspended in the UI, harmless."""
+    import os
+
+    from flows.signoff import resume_waiting
+
+    console.print(resume_waiting(run_id, run_input, os.environ.get("PREFECT_API_URL")), soft_wrap=True)
+
+
+def print_reports(reports: list[dict]) -> None:
+    """`township status`: each year's report, its versions, and figures the data no longer supports."""
+    if not reports:
+        return
+    from rich.table import Table
+
+    table = Table(title="年度报告")
+    for col in ("年度", "状态", "各稿"):
+        table.add_column(col)
+    for r in reports:
+        table.add_row(str(r["year"]), r["label"],
+                      "\n".join(escape(parts[0] + "\n  " + "\n  ".join(parts[1:])) for parts in r["parts"]))
+    console.print(table)
+    for r in reports:
+        if r["unsupported"]:
+            console.print(f"[red]{r['year']}年度报告定稿后收到的报表改变了其中的数字（正文已不符）：[/red]")
+            for d in r["unsupported"]:
+                console.print(f"  {escape(d['name'])}：定稿为“{escape(d['stated'])}”（当时合计{d['signed_total']}），"
+                              f"现合计{d['total_now']}，应为“{escape(d['stated_now'])}”", soft_wrap=True)
