@@ -12,17 +12,18 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.states import Completed, State
+from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
-from tasks.errors import is_transient
+from tasks.errors import TownshipError, TransientError, describe, is_transient, low_disk
 from tasks.home import open_home
 from tasks.intake.discover import Discovery, Dropped
 from tasks.intake.dispatch import only_units
 from tasks.intake.pool import ingest_and_tally
 from tasks.intake.take_stock import find_new, prepare, take_stock
-from tasks.intake.tally import IngestSummary, summarize
+from tasks.intake.tally import IngestSummary, Tally, summarize
 from tasks.intake.unit_locks import LockBusy, unit_locks
+from tasks.ledger.presence import ensure_present
 from tasks.signoff.year_state import signed_report_check
 from tasks.summaries.ingest_artifact import report_for
 
@@ -38,13 +39,43 @@ def transient_only(_task, _run, state) -> bool:
     return False
 
 
-prepare_task = task(prepare, name="reconcile", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2,
-                    retry_condition_fn=transient_only)
+def retry_delays(total_s: float) -> list[int]:
+    """A fault of ours (a locked or lost database, a full disk) is waited out in growing steps for at most
+    `total_s` (township.toml `fault_wait_s`); then the run stops with a Chinese message and the files
+    wait in the inbox for the next run."""
+    delays: list[int] = []
+    step = 2
+    while sum(delays) + step <= total_s:
+        delays.append(step)
+        step = min(2 * step, 30)
+    return delays
+
+
+def ingest_batch_step(home, batch: list[Dropped], now: dt.datetime) -> Tally:
+    """The batch task: files a fault of ours left are a transient failure while retries remain (Prefect
+    tries the batch again; what the earlier attempt answered is counted, not redone); after the last,
+    the tally says which files wait and why."""
+    from prefect.runtime import task_run
+
+    result = ingest_and_tally(home, batch, now)
+    if result.left and task_run.run_count <= len(retry_delays(home.settings.fault_wait_s)):
+        unit, name, why = result.left[0]
+        raise TransientError(f"{len(result.left)} 个文件暂未处理（{unit}/{name}：{why}），稍后重试")
+    return result
+
+
+# Retries (how many, how long apart) are set per run from the home's `fault_wait_s`.
+prepare_task = task(prepare, name="reconcile", cache_policy=NO_CACHE, retry_condition_fn=transient_only)
 discover_task = task(find_new, name="discover", cache_policy=NO_CACHE)
-ingest_batch_task = task(ingest_and_tally, name="ingest-batch", cache_policy=NO_CACHE, retries=3,
-                         retry_delay_seconds=5, retry_condition_fn=transient_only)
-take_stock_task = task(take_stock, name="reconcile-and-discover", cache_policy=NO_CACHE, retries=3,
-                       retry_delay_seconds=2, retry_condition_fn=transient_only)
+ingest_batch_task = task(ingest_batch_step, name="ingest-batch", cache_policy=NO_CACHE,
+                         retry_condition_fn=transient_only)
+take_stock_task = task(take_stock, name="reconcile-and-discover", cache_policy=NO_CACHE,
+                       retry_condition_fn=transient_only)
+
+
+def patient(step, home) -> object:
+    delays = retry_delays(home.settings.fault_wait_s)
+    return step.with_options(retries=len(delays), retry_delay_seconds=delays or 0)
 
 
 def chunks(items: tuple[Dropped, ...], size: int) -> list[list[Dropped]]:
@@ -70,19 +101,29 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
     # quote: values to pass, not collections for Prefect to walk looking for futures (a batch of 1,000
     # files took 0.2 s to walk; a county's home, its 400 units).
     try:
-        with unit_locks(root, h.database_url, codes, lock_wait_seconds):
-            discovery: Discovery = take_stock_task(quote(h), now, units is None)
+        ensure_present(h.database_url, h.archive)  # a lost ledger is said here, before any step
+        with unit_locks(root, h.database_url, codes, lock_wait_seconds, h.settings.fault_wait_s) as locks:
+            discovery: Discovery = patient(take_stock_task, h)(quote(h), now, units is None)
             if units is not None:
                 discovery = only_units(discovery, set(codes))
-            parts = chunks(discovery.ready, batch_size)
-            tallies = [ingest_batch_task(quote(h), quote(part), now) for part in parts]
+            tallies = []
+            for part in chunks(discovery.ready, batch_size):
+                locks.check()  # a run never goes on with its units unlocked (a lost lock session)
+                tallies.append(patient(ingest_batch_task, h)(quote(h), quote(part), now))
             summary = summarize(tallies, discovery)
+        title = "入库结果" + (f"（{'、'.join(codes)}）" if units is not None else "")
+        # The report only reads the ledger for the artifacts: a plain call, not a task of its own (~40 ms).
+        report = report_for(h, summary, codes, now, title)
     except LockBusy as exc:
         print(str(exc))
         return Completed(name=SKIPPED, message=str(exc))
-    title = "入库结果" + (f"（{'、'.join(codes)}）" if units is not None else "")
-    # The report only reads the ledger for the artifacts: a plain call, not a task of its own (~40 ms).
-    report = report_for(h, summary, codes, now, title)
+    except Exception as exc:
+        if not (is_transient(exc) or isinstance(exc, TownshipError)):
+            raise
+        # Waited out and still failing: said in Chinese, the files wait in the inbox (no traceback).
+        message = f"本次入库未完成：{low_disk(root) or describe(exc)}。未处理的文件仍在收件箱，下次运行会继续。"
+        print(message)
+        return Failed(message=message)
     stored = sum(summary.by_status.get(k, 0) for k in ("accepted", "accepted_with_warnings"))
     drift = signed_report_check(h) if stored else ""   # late corrections against a signed report
     if drift:
@@ -94,6 +135,8 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
                                   key="ingest-summary-text" if units is None else None,
                                   description=title))
     print(summary.line())
+    if summary.left:  # the run did what it could; what a fault of ours kept back is a failure to see
+        return Failed(message=summary.line())
     return summary
 
 

@@ -29,6 +29,10 @@ def configure_prefect(verbose: bool = False) -> None:
             os.environ["PREFECT_API_SSL_CERT_FILE"] = str(one_certificate_bundle())
         except OSError:
             pass  # no bundle, no shortcut: Prefect builds its usual context
+    if not verbose:
+        # A failed task's traceback is not for the operator: the flow retries faults of ours and ends
+        # with a Chinese message of what happened. Task runs still log to the server (the UI).
+        os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(Path(__file__).with_name("prefect_logging.yml")))
     if verbose:
         for key in ("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL",
                     "PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL"):

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import threading
 
 from rich.console import Console
 
 from flows.server import (
+    ServerError,
     api_url,
+    claim_home,
     forget_server,
     is_reachable,
     record_server,
@@ -19,10 +23,13 @@ from flows.server import (
 from tasks.home import Home
 
 WATCH_LOCK_WAIT = 300.0  # an arrival's run waits this long for a running ingest rather than skip
+KEEPER_EVERY_S = 2.0     # how often serve looks whether its Prefect server still runs
 
 
 def serve_home(home: Home, host: str, port: int, console: Console) -> None:
-    """Start (or reuse) a Prefect server, serve the three deployments and watch the inbox until stopped."""
+    """Start (or reuse) a Prefect server, serve the three deployments and watch the inbox until stopped.
+    One serve per home (ServerError names the one running); a server it started is restarted if it dies."""
+    claim = claim_home(home.root)
     signal.signal(signal.SIGTERM, _interrupt)  # until the runner installs its own graceful handler
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started where SIGINT is ignored
     server = None
@@ -45,7 +52,10 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
         from flows.watch import ArrivalWatcher, deployment_trigger
 
         deployments = home_deployments(home.root, home.settings)
-        record_server(home.root, api)
+        if server is not None:
+            server = ServerKeeper(home.root, host, port, server, console)
+            server.start()
+        record_server(home.root, api, server.proc.pid if server else None)
         watcher = ArrivalWatcher(home.inbox, home.settings.settle_seconds,
                                  deployment_trigger(str(home.root), WATCH_LOCK_WAIT))
         watcher.start()
@@ -64,13 +74,48 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
             watcher.stop()
             watcher.join(timeout=5)
         forget_server(home.root)
-        if server is not None:
+        if isinstance(server, ServerKeeper):
+            server.stop()
+        elif server is not None:
             stop_process(server)
+        claim.release()
         console.print("已停止。")
 
 
 def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
+
+
+class ServerKeeper(threading.Thread):
+    """The Prefect server serve started, started again on the same port if it dies: the runner and the
+    watcher outlive a short absence of the API, and the UI comes back at its address."""
+
+    def __init__(self, root, host: str, port: int, proc: subprocess.Popen, console: Console) -> None:
+        super().__init__(name="township-server-keeper", daemon=True)
+        self.root, self.host, self.port, self.proc, self.console = root, host, port, proc, console
+        self.stopping = threading.Event()
+        self._mutex = threading.Lock()
+
+    def run(self) -> None:
+        while not self.stopping.wait(KEEPER_EVERY_S):
+            if self.proc.poll() is None:
+                continue
+            self.console.print(f"[yellow]Prefect 服务意外退出（退出码 {self.proc.returncode}），正在重新启动…[/yellow]")
+            try:
+                with self._mutex:
+                    if self.stopping.is_set():
+                        return
+                    self.proc = start_server(self.root, self.host, self.port)
+            except ServerError as exc:
+                self.console.print(f"[red]{exc}；稍后再试[/red]")
+                continue
+            record_server(self.root, api_url(self.host, self.port), self.proc.pid)
+            self.console.print(f"Prefect 服务已重新启动：{ui_url(api_url(self.host, self.port))}")
+
+    def stop(self) -> None:
+        self.stopping.set()
+        with self._mutex:  # never leave a server it was starting behind
+            stop_process(self.proc)
 
 
 def deploy_home(home: Home, pool: str, console: Console) -> list[str]:
@@ -82,14 +127,10 @@ def deploy_home(home: Home, pool: str, console: Console) -> list[str]:
     from prefect.workers.process import ProcessWorker
 
     from flows.deployments import home_deployments
-    from tasks.ledger.engine import make_engine
-    from tasks.ledger.migrate import migrate
+    from tasks.ledger.migrate import open_ledger
 
-    engine = make_engine(home.database_url)
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
+    with open_ledger(home.database_url, home.archive):
+        pass  # at the current schema
     with get_client(sync_client=True) as client:
         try:
             client.read_work_pool(pool)

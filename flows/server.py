@@ -15,6 +15,7 @@ from pathlib import Path
 
 PREFECT_DIR = ".prefect"
 SERVE_RECORD = "serve.json"   # where a running `township serve` says which server it uses
+SERVE_LOCK = "serve.lock"     # held by the one `township serve` of a home
 
 
 class ServerError(Exception):
@@ -39,6 +40,9 @@ def start_server(root: Path, host: str, port: int, wait_seconds: float = 120.0) 
     folder.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = str(folder)
+    # The UI asks its server where the API is: its own port, not Prefect's default 4200 (where another
+    # home's server may answer, and the UI's Run would start that township's flows).
+    env.update(PREFECT_UI_API_URL=api, PREFECT_SERVER_API_HOST=host, PREFECT_SERVER_API_PORT=str(port))
     log = open(folder / "server.log", "ab")  # noqa: SIM115 — the child writes it for its whole life
     proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -82,10 +86,32 @@ def ui_url(api: str) -> str:
     return api.rstrip("/").removesuffix("/api")
 
 
-def record_server(root: Path, api: str) -> None:
+def claim_home(root: Path):
+    """One `township serve` per home: a lock held for serve's life. A second one is told which is running
+    (from serve.json, which it never touches) and stops: ServerError."""
+    from filelock import FileLock, Timeout
+
     folder = root / PREFECT_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / SERVE_RECORD).write_text(json.dumps({"api_url": api, "pid": os.getpid()}), encoding="utf-8")
+    lock = FileLock(str(folder / SERVE_LOCK), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        try:
+            running = json.loads((folder / SERVE_RECORD).read_text(encoding="utf-8"))
+            which = f"（进程 {running['pid']}，界面 {ui_url(running['api_url'])}）"
+        except (OSError, ValueError, KeyError):
+            which = "（正在启动）"
+        raise ServerError(f"本实例 {root} 已有 township serve 在运行{which}；一个实例只能运行一个，"
+                          "请使用它，或先停止它") from exc
+    return lock
+
+
+def record_server(root: Path, api: str, server_pid: int | None = None) -> None:
+    folder = root / PREFECT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SERVE_RECORD).write_text(json.dumps({"api_url": api, "pid": os.getpid(), "server_pid": server_pid}),
+                                       encoding="utf-8")
 
 
 def forget_server(root: Path) -> None:

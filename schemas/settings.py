@@ -89,6 +89,7 @@ class Settings(BaseModel):
     outlier_floor: int = 20
     max_count: int = 1_000_000
     batch_size: int = 1000  # files per Prefect task: each task starts its reading children (~0.1 s)
+    fault_wait_s: float = Field(default=60.0, ge=0)  # a fault of ours (database away, disk full) waited out
     schedules: Schedules = Schedules()
     calendar: CalendarSettings = CalendarSettings()
     limits: Limits = Limits()
@@ -145,6 +146,8 @@ due_working_days = 5       # a month's return is due this many PRC working days 
 outlier_factor = 3.0       # warn when a value > factor × the unit's median of earlier months …
 outlier_floor = 20         # … and above this floor
 max_count = 1000000        # larger counts are refused as absurd
+fault_wait_s = 60          # a run waits out a fault of ours (database away or locked, disk full) this long,
+                           # then stops with a message; the files wait in the inbox for the next run
 
 [schedules]                # cron expressions, in this time zone
 timezone = "Asia/Shanghai"

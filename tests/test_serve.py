@@ -84,3 +84,42 @@ def test_ctrl_c_while_starting_leaves_no_server_behind(tmp_path):
 def _servers_on(port: int) -> list[str]:
     out = subprocess.run(["pgrep", "-f", f"prefect server start .*--port {port}"], capture_output=True, text=True, check=False)
     return out.stdout.split()
+
+
+def test_serve_keeps_its_server_its_port_and_its_home(tmp_path):
+    """On a port other than 4200 the UI is told its own API; a killed Prefect server is started again
+    and a dropped file is still answered; a second serve of the home says which one runs and leaves
+    the first one's serve.json alone."""
+    import json
+
+    import httpx
+
+    home = make_home(tmp_path / "home", settle_seconds=2)
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = clean_env(PREFECT_HOME=str(tmp_path / "prefect-client"))
+    log = tmp_path / "serve.log"
+    proc = _serve(home.root, port, env, log)
+    record = home.root / ".prefect" / "serve.json"
+    try:
+        assert httpx.get(f"http://127.0.0.1:{port}/ui-settings", timeout=10).json()["api_url"] == api
+
+        second = cli([str(BIN / "township"), "serve", "--home", str(home.root), "--port", str(free_port())], env,
+                     timeout=120)
+        said = second.stdout + second.stderr
+        assert second.returncode == 2 and "已有 township serve 在运行" in said and str(proc.pid) in said, said
+        assert json.loads(record.read_text(encoding="utf-8"))["pid"] == proc.pid  # the first one's, kept
+
+        server_pid = json.loads(record.read_text(encoding="utf-8"))["server_pid"]
+        os.killpg(server_pid, signal.SIGKILL)   # the Prefect server dies under serve
+        wait_for(lambda: not healthy(api), 30, "the server to be gone", log)
+        wait_for(lambda: "Prefect 服务已重新启动" in log.read_text(errors="replace"), 180, "the server restarted", log)
+        assert healthy(api) and json.loads(record.read_text(encoding="utf-8"))["server_pid"] != server_pid
+
+        path = drop(home)
+        os.utime(path, None)
+        wait_for(lambda: list(home.receipt_dir(VILLAGE).glob("*.回执.xlsx")), 120, "the dropped file's receipt", log)
+    finally:
+        code = stop(proc, signal.SIGTERM)
+    assert code == 0, log.read_text(errors="replace")[-3000:]
+    assert not healthy(api) and not _servers_on(port) and not record.exists()

@@ -135,7 +135,7 @@ def test_a_subfolder_swapped_between_reading_and_removing_deletes_nothing_outsid
         flush(engine)
 
     monkeypatch.setattr(job, "flush_ledger", swap_then_flush)
-    [outcome] = job.ingest_files(home, ready, NOW, wall)
+    [outcome] = job.ingest_files(home, ready, NOW, wall).outcomes
     assert outcome.status == "accepted" and settings.exists()
     assert (home.unit_inbox(OTHER) / "d-old" / "township.toml").exists()  # not the file read: left alone
 
@@ -156,7 +156,7 @@ def test_a_correction_saved_during_processing_is_kept_for_the_next_run(home, mon
         flush(engine)
 
     monkeypatch.setattr(job, "flush_ledger", save_then_flush)
-    [first] = job.ingest_files(home, ready, NOW, wall)
+    [first] = job.ingest_files(home, ready, NOW, wall).outcomes
     monkeypatch.undo()
     assert first.status == "accepted" and path.exists()
     [second] = run(home)
@@ -310,7 +310,7 @@ def test_a_fifo_swapped_in_after_listing_does_not_hang_the_job(home):
     path.unlink()
     os.mkfifo(path)
     started = time.monotonic()
-    assert job.ingest_files(home, ready, NOW, wall) == []
+    assert job.ingest_files(home, ready, NOW, wall).outcomes == []
     assert time.monotonic() - started < 5 and path.exists()
 
 

@@ -39,7 +39,7 @@ def completeness(home: Home, year: int) -> int:
     from tasks.ledger.migrate import open_ledger
     from tasks.returns.periods import months_of
 
-    with open_ledger(home.database_url) as engine:
+    with open_ledger(home.database_url, home.archive) as engine:
         stored = len(figures_for(engine, months_of(str(year))).unit_months)
     expected = len(home.registry.units) * 12
     if stored < expected:

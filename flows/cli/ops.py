@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
@@ -50,3 +51,27 @@ def deploy(home: HomeOpt = None,
     for name in deploy_home(h, pool, console):
         console.print(f"已登记 {name} → 工作池 {pool}")
     console.print(f"在各台机器上启动 worker：prefect worker start --pool {pool}")
+
+
+@command()
+def backup(home: HomeOpt = None,
+           out: Annotated[Optional[Path], typer.Option(metavar="文件", help="备份文件（默认 outbox/账本备份-日期.db）")] = None,
+           ) -> None:
+    """用 SQLite 的在线备份接口备份账本（入库运行时也安全）：得到一个可单独保存的文件。直接复制 township.db
+    可能漏掉仍在 township.db-wal 中的记录。恢复：停止 township，把备份复制为 township.db（并删除
+    township.db-wal，如有）。
+
+    示例：township backup --home ./xiatang --out /mnt/u盘/xiatang-账本.db
+    """
+    from tasks.delivery.outbox import dated_path
+    from tasks.home import township_today
+    from tasks.ledger.backup import BackupError, backup_ledger
+
+    h = home_or_exit(home)
+    dest = out.resolve() if out else dated_path(h.outbox, "账本备份", ".db", township_today(h))
+    try:
+        rows = backup_ledger(h.database_url, dest)
+    except BackupError as exc:
+        raise Refusal(str(exc)) from exc
+    console.print(f"已备份账本（{rows} 条报送记录）：", highlight=False)
+    typer.echo(str(dest))

@@ -28,7 +28,8 @@ def ingest(home: HomeOpt = None,
            ) -> None:
     """立即入库一次：inbox/<单位>/ 中每个已放稳的文件都会被校验、入库、回执、归档。
 
-    运行完成即退出码 0（无论退回了多少文件）；另一个入库正持有锁时退出码 3。
+    运行完成即退出码 0（无论退回了多少文件）；另一个入库正持有锁时退出码 3；本机故障（数据库不可用或被占用、
+    磁盘已满、账本丢失）使运行中止或有文件暂未处理时退出码 1，这些文件留在收件箱，下次运行继续处理。
     如本实例的 township serve 正在运行，就用它的 Prefect 服务。
     示例：township ingest --home ./xiatang
     """
@@ -42,6 +43,9 @@ def ingest(home: HomeOpt = None,
     if state.name == SKIPPED:
         err.print(shown(state.message or ""), style="yellow")
         raise typer.Exit(3)
+    if not state.is_completed():
+        err.print(state.message or "本次入库未完成", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     console.print(shown(state.result().line(), lines=True), soft_wrap=True, highlight=False)
 
 
@@ -53,18 +57,13 @@ def status(home: HomeOpt = None,
 
     示例：township status --home ./xiatang --json --period 2024-03
     """
-    from tasks.ledger.engine import make_engine
-    from tasks.ledger.migrate import migrate
+    from tasks.ledger.migrate import open_ledger
     from tasks.returns.periods import months_of
     from tasks.summaries.status import status_report
 
     h = home_or_exit(home)
-    engine = make_engine(h.database_url)
-    try:
-        migrate(engine)
+    with open_ledger(h.database_url, h.archive) as engine:  # a lost ledger: said (LedgerMissing), not remade
         report = status_report(h, engine, months_of(period) if period else None)
-    finally:
-        engine.dispose()
     if as_json:
         sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
         return

@@ -108,7 +108,7 @@ def render_annual(home: Home, year: int, out: Path | None, on: dt.date, template
                   review: tuple[str, ...] = ()) -> Draft:
     """`review`: what the last decision asked for (退回修改's opinion), first in the 待完善事项."""
     path, check = checked_template(home, template)
-    with open_ledger(home.database_url) as engine:
+    with open_ledger(home.database_url, home.archive) as engine:
         figures = figures_for(engine, months_of(str(year)))
         before = figures_for(engine, months_of(str(year - 1)))
     catalog, registry, wording = home.catalog, home.registry, home.settings.wording

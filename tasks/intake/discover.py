@@ -41,6 +41,7 @@ class Discovery:
     settling: tuple[Dropped, ...]   # changed within the settle time: next run
     strays: tuple[str, ...]         # files outside registered units' folders, symlinks: never ingested
     blocked: tuple[UnitProblem, ...] = ()  # units whose folder cannot be served now: their files wait
+    future_dated: tuple[str, ...] = ()  # modified "in the future" (a clock set wrong): settled by ours
 
     def without(self, problems: list[UnitProblem] | tuple[UnitProblem, ...]) -> Discovery:
         """These units' files held back, their problems added (one per unit)."""
@@ -69,6 +70,7 @@ def discover(inbox: Path, unit_codes: set[str], now: float, settle_seconds: floa
     settling: list[Dropped] = []
     strays: list[str] = []
     blocked: list[UnitProblem] = []
+    future: list[str] = []
     try:
         inbox_fd = os.open(inbox, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError:
@@ -92,15 +94,27 @@ def discover(inbox: Path, unit_codes: set[str], now: float, settle_seconds: floa
                 for rel, st in walk.found:
                     dropped = Dropped(entry.name, inbox / entry.name / rel, readable_name(rel), st.st_size,
                                       st.st_mtime, st.st_ctime, rel, Ident.of(st))
-                    # ctime too: a copy that keeps the original's mtime (Explorer, cp -p) still moves ctime
-                    changed = max(st.st_mtime, st.st_ctime)
-                    (settling if now - changed < settle_seconds else ready).append(dropped)
+                    changed = last_change(st.st_mtime, st.st_ctime, now)
+                    if st.st_mtime > now + CLOCK_SLACK_S:
+                        future.append(readable_name(f"{entry.name}/{rel}"))
+                    (settling if changed is not None and now - changed < settle_seconds else ready).append(dropped)
             elif entry.is_file(follow_symlinks=False) and not is_ignored(entry.name):
                 strays.append(readable_name(entry.name))
     finally:
         os.close(inbox_fd)
     ready.sort(key=lambda d: (d.mtime, d.unit, d.name))
-    return Discovery(tuple(ready), tuple(settling), tuple(sorted(strays)), tuple(blocked))
+    return Discovery(tuple(ready), tuple(settling), tuple(sorted(strays)), tuple(blocked), tuple(future))
+
+
+CLOCK_SLACK_S = 5.0  # a share's clock a little ahead of ours is not "the future"
+
+
+def last_change(mtime: float, ctime: float, now: float) -> float | None:
+    """When the file last changed, by our wall clock: ctime too, since a copy that keeps the original's
+    mtime (Explorer, cp -p) still moves ctime while it writes; a time in the future (a PC or share whose
+    clock is wrong, `touch -d 2030`) tells nothing and is ignored. None: no time to trust."""
+    times = [t for t in (mtime, ctime) if t <= now + CLOCK_SLACK_S]
+    return max(times) if times else None
 
 
 def _listing(fd: int) -> list[os.DirEntry]:

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pebble import ProcessExpired, ProcessPool
 
 from schemas.settings import Limits
+from tasks.errors import describe
 from tasks.returns.judge import judge
 from tasks.returns.sniff import sniff
 from tasks.returns.validate import Context
@@ -55,14 +56,23 @@ def _vm_size_bytes() -> int:
 
 
 class Failed:
-    """A job the child could not finish: why, in a few Chinese words."""
-    __slots__ = ("reason",)
+    """A job the child could not finish: why, in a few Chinese words, and what ended it. kind: "alarm"
+    (the per-file read alarm: a reader hung on the file), "memory" (the file's reader outgrew its cap),
+    "crash" (the child died: a reader's abort, or a kill from outside), "timeout" (the whole job's
+    backstop), "error" (an exception of ours). Only the first three can be the file's doing."""
+    __slots__ = ("reason", "kind")
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, kind: str = "error") -> None:
         self.reason = reason
+        self.kind = kind
+
+    @property
+    def ours(self) -> bool:
+        """A fault of the program or its surroundings, never a reason to refuse the file."""
+        return self.kind in ("timeout", "error")
 
     def __repr__(self) -> str:
-        return f"Failed({self.reason!r})"
+        return f"Failed({self.reason!r}, {self.kind!r})"
 
 
 class Isolated:
@@ -138,16 +148,16 @@ def outcome(future) -> Any:
     try:
         return future.result()
     except FutureTimeout:
-        return Failed("读取超时")
+        return Failed("读取超时", "timeout")
     except ProcessExpired as exc:
         if exc.exitcode == -signal.SIGALRM:
-            return Failed("读取超时")  # the per-file alarm ended a hanging reader
-        return Failed(f"读取进程异常退出（{_signal_name(exc.exitcode)}）")
+            return Failed("读取超时", "alarm")  # the per-file alarm ended a hanging reader
+        return Failed(f"读取进程异常退出（{_signal_name(exc.exitcode)}）", "crash")
     except MemoryError:
-        return Failed("读取时内存超限")
-    except Exception as exc:  # noqa: BLE001 — a fault of ours on one odd file must not stop the run
+        return Failed("读取时内存超限", "memory")
+    except Exception as exc:  # noqa: BLE001 — a fault of ours must not stop the run: said, and tried again
         log.exception("reading child failed")
-        return Failed(f"内部错误：{type(exc).__name__}")
+        return Failed(describe(exc), "error")
 
 
 def _signal_name(code: int | None) -> str:

@@ -1,11 +1,21 @@
 """One job of a reading child: some units' files, in order, each through every step of
-`tasks/intake/steps.py`, with one flush of the archive and one of the ledger for the whole job."""
+`tasks/intake/steps.py`, with one flush of the archive and one of the ledger for the whole job.
+
+A fault of ours (a locked or lost database, a folder made read-only, a full disk) is never the clerk's:
+the file it touched, and the unit's files after it, stay in the inbox (or their ledger rows unfinished)
+and come back as `Left`, so the batch is tried again and nothing is refused for it.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
+
+from tasks.errors import describe
 from tasks.home import Home
 from tasks.intake.archive import sync_filesystem
 from tasks.intake.discover import Dropped
@@ -18,52 +28,142 @@ from tasks.ledger.unit_ledger import UnitLedger
 from tasks.returns.validate import Context
 
 engines = KeptEngines()  # a kept reading worker's engines, across its jobs (created on first use)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Left:
+    """A file a fault of ours kept from its answer: still in the inbox, or its ledger row unfinished."""
+    dropped: Dropped
+    why: str
+
+
+@dataclass
+class JobResult:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    left: list[Left] = field(default_factory=list)
 
 
 def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float,
-                 alarm: float | None = None) -> list[FileOutcome]:
+                 alarm: float | None = None) -> JobResult:
     """Units' files, in order, each through every step; runs in a limited child process. The job's
     transactions commit without waiting for the disk; one flush makes them all durable before the
     first receipt is written (a crash before it leaves rows that reconcile or a retry completes).
     Each unit's folder is opened once; a unit whose folder fails on the way is left, its files (or
-    its receipts) for a later run, and the job goes on with the other units."""
-    today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
-    engine = engines.get(home.database_url, sync_each_commit=False)
+    its receipts) for a later run, and the job goes on with the other units. A MemoryError (the
+    reader's cap) is the file's doing: it ends the job, and the pool tries each file alone."""
+    result = JobResult()
     stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]] = []
+    try:
+        engine = engines.get(home.database_url, sync_each_commit=False)
+        with Folders(home.inbox) as folders:
+            with engine.connect() as reader, engine.connect() as writer:
+                arrivals = _arrivals(home, folders, files, now, wall, alarm, result)
+                if arrivals:
+                    sync_filesystem(home.archive)  # one flush for the archive copies, before any commit
+                _record(home, folders, arrivals, (reader, writer.execution_options(write=True)), now, stored,
+                        result)
+            flush_ledger(engine)
+            done = _answer(folders, stored, result)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — ours: every file not answered yet waits for the next try
+        why = describe(exc)
+        log.warning("ingest job stopped: %s", why, exc_info=True)
+        answered = {(o.unit, o.name) for o in result.outcomes}
+        waiting = {id(left.dropped) for left in result.left}
+        result.left.extend(Left(d, why) for d in files if id(d) not in waiting and (d.unit, d.name) not in answered)
+        return result
+    try:
+        mark_done(engine, done)
+    except Exception:  # noqa: BLE001 — answered already; the next run's reconcile marks them done
+        log.warning("could not mark rows done; the next run will", exc_info=True)
+    return result
+
+
+def _arrivals(home: Home, folders: Folders, files: list[Dropped], now: dt.datetime, wall: float,
+              alarm: float | None, result: JobResult) -> list[Arrived]:
+    """Judge and archive each file; a fault of ours stops that unit's remaining files (a correction must
+    never be stored before the file it corrects)."""
+    today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
+    stopped: dict[str, str] = {}
+    arrivals: list[Arrived] = []
+    for d in files:
+        folder = folders.get(d.unit)
+        if folder is None:
+            continue  # a broken unit folder waits, with its finding (discover)
+        if d.unit in stopped:
+            result.left.append(Left(d, stopped[d.unit]))
+            continue
+        try:
+            arrived = arrive(d, folder, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
+                             home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
+                             durable=False)
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            stopped[d.unit] = describe(exc)
+            log.warning("file %s/%s left in the inbox: %s", d.unit, d.name, stopped[d.unit], exc_info=True)
+            result.left.append(Left(d, stopped[d.unit]))
+            continue
+        if arrived is not None:
+            arrivals.append(arrived)
+    return arrivals
+
+
+def _record(home: Home, folders: Folders, arrivals: list[Arrived], conns, now: dt.datetime,
+            stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]], result: JobResult) -> None:
+    """One transaction per file. The ledger is shared by every unit: a fault there leaves every file
+    not yet recorded for the next try. A unit whose 回执/ broke since the run looked records nothing."""
+    reader, _ = conns
+    ledgers: dict[str, UnitLedger] = {}
     promised: set[tuple[str, str]] = set()
+    broken: dict[str, str] = {}
+    for i, arrived in enumerate(arrivals):
+        unit = arrived.dropped.unit
+        if unit in broken:
+            result.left.append(Left(arrived.dropped, broken[unit]))
+            continue
+        try:
+            if unit not in ledgers:
+                with reader.begin():
+                    ledgers[unit] = UnitLedger.load(reader, unit)
+                # receipts a killed job promised but never wrote: not free for this job's files either
+                promised.update((unit, PurePosixPath(held.receipt_path).name)
+                                for held in ledgers[unit].by_sha.values()
+                                if held.stage != "done" and held.receipt_path)
+            try:
+                stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now,
+                                                     folders.get(unit), promised)))
+            except IntegrityError:
+                # Another run stored this very file meanwhile (the unique index, the last line of
+                # defence, caught it): read the unit's ledger again, and the file resumes that row.
+                with reader.begin():
+                    ledgers[unit] = UnitLedger.load(reader, unit)
+                stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now,
+                                                     folders.get(unit), promised)))
+        except OSError as exc:
+            broken[unit] = describe(exc)  # its 回执/ broke since the run looked: nothing of it recorded
+            result.left.append(Left(arrived.dropped, broken[unit]))
+        except Exception as exc:  # noqa: BLE001
+            why = describe(exc)
+            log.warning("ledger fault, %d files left: %s", len(arrivals) - i, why, exc_info=True)
+            result.left.extend(Left(a.dropped, why) for a in arrivals[i:])
+            return
+
+
+def _answer(folders: Folders, stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]],
+            result: JobResult) -> list[int]:
+    """Receipts, then the inbox emptied; a unit whose receipt cannot be written leaves its rows unfinished
+    (reconcile writes them once it can). Returns the rows answered."""
+    done: list[int] = []
     broken: set[str] = set()
-    with Folders(home.inbox) as folders:
-        with engine.connect() as reader, engine.connect() as writer:
-            conns = (reader, writer.execution_options(write=True))  # writes take SQLite's lock at once
-            arrivals = [arrive(d, folder, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
-                               home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
-                               durable=False) for d in files if (folder := folders.get(d.unit)) is not None]
-            arrivals = [a for a in arrivals if a is not None]
-            if arrivals:
-                sync_filesystem(home.archive)  # one flush for the unit's archive copies, before any commit
-            ledgers: dict[str, UnitLedger] = {}
-            for arrived in arrivals:
-                unit = arrived.dropped.unit
-                if unit in broken:
-                    continue
-                if unit not in ledgers:
-                    with reader.begin():
-                        ledgers[unit] = UnitLedger.load(reader, unit)
-                    # receipts a killed job promised but never wrote: not free for this job's files either
-                    promised.update((unit, PurePosixPath(held.receipt_path).name)
-                                    for held in ledgers[unit].by_sha.values()
-                                    if held.stage != "done" and held.receipt_path)
-                try:
-                    stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now,
-                                                         folders.get(unit), promised)))
-                except OSError:
-                    broken.add(unit)  # its 回执/ broke since the run looked: nothing of it recorded
-        flush_ledger(engine)
-        done = []
-        for arrived, outcome, info in stored:
-            if arrived.dropped.unit not in broken and settle(folders.get(arrived.dropped.unit), arrived, info):
-                done.append(outcome.submission_id)
-            else:
-                broken.add(arrived.dropped.unit)  # receipts owed: reconcile writes them once it can
-    mark_done(engine, done)
-    return [outcome for _, outcome, _ in stored]
+    for arrived, outcome, info in stored:
+        unit = arrived.dropped.unit
+        if unit not in broken and settle(folders.get(unit), arrived, info):
+            done.append(outcome.submission_id)
+            result.outcomes.append(outcome)
+        else:
+            broken.add(unit)
+            result.left.append(Left(arrived.dropped, "回执写不进该单位的文件夹（只读、已满或被更换），下次运行再写"))
+    return done

@@ -26,7 +26,7 @@ from schemas.findings import Finding, finding
 from schemas.settings import Limits
 from tasks.home import Home
 from tasks.intake.archive import archive_path, sha256_of, write_durably
-from tasks.intake.discover import Dropped
+from tasks.intake.discover import Dropped, last_change
 from tasks.intake.receipt import ReceiptInfo, free_receipt_name, write_receipt
 from tasks.intake.unit_folder import Ident, UnitFolder
 from tasks.ledger.engine import flush_ledger, writing
@@ -81,10 +81,13 @@ def arrive(dropped: Dropped, folder: UnitFolder, ctx: Context, limits: Limits, a
     data = taken.data
     if alarm:
         signal.setitimer(signal.ITIMER_REAL, alarm)  # no handler: the default action ends the process
-    verdict = judge(data, ctx, limits)
-    if alarm:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    young = wall - max(taken.mtime, taken.ctime) < max(2 * settle_seconds, 60)
+    try:
+        verdict = judge(data, ctx, limits)
+    finally:  # a judge that raised must not leave the timer to kill this kept worker amid other files
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    changed = last_change(taken.mtime, taken.ctime, wall)
+    young = changed is not None and wall - changed < max(2 * settle_seconds, 60)
     if young and any(f.code == "E_CORRUPT" for f in verdict.findings):
         return None  # "incomplete, try later" rather than "corrupt"
     sha = sha256_of(data)

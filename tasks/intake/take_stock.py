@@ -18,7 +18,7 @@ def prepare(home: Home, finish_interrupted: bool = True) -> list[UnitProblem]:
     """Bring the database to the current schema and finish what an interrupted run left. Returns the
     units whose unfinished rows must wait (their folder cannot take a receipt now). Finishing touches
     every unit's rows: only a run that holds every unit's lock may do it (a per-unit run passes False)."""
-    with open_ledger(home.database_url) as engine:
+    with open_ledger(home.database_url, home.archive) as engine:
         if not finish_interrupted:
             return []
         finished, problems = reconcile(home, engine)

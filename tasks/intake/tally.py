@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from schemas.labels import STATUS_LABELS
 from tasks.intake.discover import Discovery
 from tasks.intake.folder_problems import UnitProblem
+from tasks.intake.job import Left
 from tasks.intake.steps import FileOutcome
 from tasks.ledger.timeliness import calendar_notice
 
@@ -20,9 +21,10 @@ class Tally:
     by_unit: dict[str, dict[str, int]]              # unit → status (and "late") → files
     refused: tuple[tuple[str, str, str], ...] = ()  # (unit, file, why) of the first refused files
     guessed_years: tuple[int, ...] = ()             # due dates reckoned without the holiday calendar
+    left: tuple[tuple[str, str, str], ...] = ()     # (unit, file, why): a fault of ours kept them waiting
 
 
-def tally(outcomes: list[FileOutcome]) -> Tally:
+def tally(outcomes: list[FileOutcome], left: list[Left] | None = None) -> Tally:
     by_unit: dict[str, Counter] = {}
     for o in outcomes:
         by_unit.setdefault(o.unit, Counter())[o.status] += 1
@@ -31,7 +33,8 @@ def tally(outcomes: list[FileOutcome]) -> Tally:
     refused = tuple((o.unit, o.name, "；".join(f.message for f in o.findings if f.level == "error")[:200])
                     for o in outcomes if o.status == "rejected")[:REFUSED_SHOWN]
     guessed = tuple(sorted({o.calendar_guessed for o in outcomes if o.calendar_guessed}))
-    return Tally({u: dict(c) for u, c in by_unit.items()}, refused, guessed)
+    return Tally({u: dict(c) for u, c in by_unit.items()}, refused, guessed,
+                 tuple((x.dropped.unit, x.dropped.name, x.why) for x in left or ()))
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class IngestSummary:
     refused: tuple[tuple[str, str, str], ...] = ()
     guessed_years: tuple[int, ...] = ()
     blocked: tuple[UnitProblem, ...] = ()   # units whose folder could not be served: their files wait
+    left: tuple[tuple[str, str, str], ...] = ()     # waiting in the inbox for a fault of ours to pass
+    future_dated: tuple[str, ...] = ()              # modified "in the future": judged by the wall clock
 
     def line(self) -> str:
         """The run in one line, and once, when it came up, the holiday calendar's notice."""
@@ -54,6 +59,9 @@ class IngestSummary:
                 + (f"；{len(self.strays)} 个不在已登记单位文件夹中，未处理" if self.strays else "")
                 + (f"；{len(self.blocked)} 个单位的文件夹有问题，其文件暂不处理（"
                    + "、".join(p.unit for p in self.blocked) + "，详见 township status）" if self.blocked else "")
+                + (f"；{len(self.future_dated)} 个文件的修改时间晚于现在（按收到的时间处理）" if self.future_dated else "")
+                + (f"；{len(self.left)} 个文件因本机故障暂未处理，仍在收件箱，下次运行再处理（{self.left[0][2]}）"
+                   if self.left else "")
                 + (f"\n{notice}" if notice else ""))
 
 
@@ -68,4 +76,5 @@ def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
     refused = tuple(r for t in tallies for r in t.refused)[:REFUSED_SHOWN]
     guessed = tuple(sorted({y for t in tallies for y in t.guessed_years}))
     return IngestSummary(sum(by_status.values()), dict(by_status), {u: dict(c) for u, c in by_unit.items()},
-                         len(discovery.settling), discovery.strays, refused, guessed, discovery.blocked)
+                         len(discovery.settling), discovery.strays, refused, guessed, discovery.blocked,
+                         tuple(x for t in tallies for x in t.left), discovery.future_dated)

@@ -27,7 +27,9 @@ def make_engine(url: str, sync_each_commit: bool = True) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "close", _close_write_lock)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A lock held by another session (LOCK TABLE, a stuck transaction) is waited for as long as SQLite's
+    # busy timeout, then a clean, transient error: never an endless wait that looks like a hung file.
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c lock_timeout=30000"})
 
 
 class KeptEngines:

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from tasks.ledger.engine import make_engine, write_transaction
+from tasks.ledger.presence import ensure_present
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -50,8 +51,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 @contextmanager
-def open_ledger(url: str) -> Iterator[Engine]:
-    """A step's ledger, opened at the step's edge: an engine at the current schema, disposed at its end."""
+def open_ledger(url: str, archive: Path | None = None) -> Iterator[Engine]:
+    """A step's ledger, opened at the step's edge: an engine at the current schema, disposed at its end.
+    archive: the home's archive, so a lost ledger is said (LedgerMissing), never made anew in silence."""
+    if archive is not None:
+        ensure_present(url, archive)
     engine = make_engine(url)
     try:
         migrate(engine)

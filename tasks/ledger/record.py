@@ -65,6 +65,7 @@ class Plan:
     resumed: Recorded | None = None      # this very drop is already recorded: nothing to write
     duplicate_of: int | None = None
     supersedes: int | None = None
+    retires: int | None = None           # an earlier refusal of these bytes as unreadable, superseded by this
 
 
 def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
@@ -74,6 +75,9 @@ def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[V
     None when the file was refused outright. outliers=(factor, floor): warn on values far above the
     unit's own earlier months. tz: the township's, for the times the notes tell the clerk."""
     existing = ledger.by_sha.get(arrival.sha256)
+    retired = None
+    if existing is not None and existing.judged_again:
+        existing, retired = None, existing.id  # refused for a reader's crash: judged afresh, not a duplicate
     if existing is not None:
         same_drop = existing.original_name == arrival.original_name and (
             existing.stage != "done" or existing.submitted_at == arrival.submitted_at)
@@ -86,17 +90,17 @@ def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[V
         note = finding("I_DUPLICATE", expected=f"{local(existing.received_at, tz)}（{existing.original_name}）")
         return Plan("duplicate", None, (note,), duplicate_of=existing.id)
     if values is None or arrival.period is None or worst_level(list(found)) == "error":
-        return Plan("rejected", None, found)
+        return Plan("rejected", None, found, retires=retired)
     if outliers and any(v.value > outliers[1] for v in values):  # else no value can be one
         found = (*found, *outlier_findings(values, ledger.history(arrival.period), *outliers))
     status = "accepted_with_warnings" if worst_level(list(found)) == "warning" else "accepted"
     # The stored version is the newest: superseded ones are older, refused ones have none.
     previous = ledger.current.get(arrival.period)
     if previous is None:
-        return Plan(status, 1, found)
+        return Plan(status, 1, found, retires=retired)
     note = finding("I_CORRECTION", value=arrival.period, parsed=previous.version + 1,
                    expected=local(previous.received_at, tz))
-    return Plan(status, previous.version + 1, (*found, note), supersedes=previous.id)
+    return Plan(status, previous.version + 1, (*found, note), supersedes=previous.id, retires=retired)
 
 
 def local(moment: dt.datetime, tz: dt.tzinfo) -> str:
@@ -110,9 +114,12 @@ def write(conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None, 
     keeps `ledger` true."""
     if p.resumed is not None:
         return p.resumed
+    if p.retires is not None:  # out of the unique index first, then pointed at its successor
+        conn.execute(SUPERSEDE, {"old": p.retires, "new": None})
     sid = _insert(conn, arrival, p.status, p.version, p.findings, duplicate_of=p.duplicate_of)
-    if p.supersedes is not None:
-        conn.execute(SUPERSEDE, {"old": p.supersedes, "new": sid})
+    for old in (p.supersedes, p.retires):
+        if old is not None:
+            conn.execute(SUPERSEDE, {"old": old, "new": sid})
     if values and p.status in STORED:
         conn.execute(INSERT_VALUES, [
             {"submission_id": sid, "unit": arrival.unit, "period": arrival.period, "indicator": v.indicator,

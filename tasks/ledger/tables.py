@@ -47,9 +47,11 @@ submissions = Table(
     Column("duplicate_of", Integer, ForeignKey("submissions.id")),
     Column("superseded_by", Integer, ForeignKey("submissions.id")),
 )
-# The last line of defence against processing one file twice, whatever the locks did.
+# The last line of defence against processing one file twice, whatever the locks did (migration 0005:
+# a superseded row is out of it too, so a refusal of ours can be superseded by a new judgment).
+LIVE_ROWS = "status NOT IN ('duplicate', 'superseded')"
 Index("uq_submissions_unit_sha", submissions.c.unit, submissions.c.sha256, unique=True,
-      sqlite_where=text("status != 'duplicate'"), postgresql_where=text("status != 'duplicate'"))
+      sqlite_where=text(LIVE_ROWS), postgresql_where=text(LIVE_ROWS))
 Index("uq_submissions_version", submissions.c.unit, submissions.c.period, submissions.c.version, unique=True)
 Index("ix_submissions_period", submissions.c.period)
 Index("ix_submissions_unfinished", submissions.c.id,  # migration 0002: what reconcile looks for at every run

@@ -7,15 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.engine import Connection
 
-from tasks.ledger.tables import STORED, return_values, sightings, submissions
+from tasks.ledger.tables import STORED, findings, return_values, sightings, submissions
 
+# A refusal as unreadable may be a crash of ours, not the file's fault: such a row is judged again.
+UNREADABLE = exists().where(and_(findings.c.submission_id == submissions.c.id, findings.c.code == "E_UNREADABLE"))
 UNIT_ROWS = select(submissions.c.id, submissions.c.sha256, submissions.c.status, submissions.c.version,
                    submissions.c.period, submissions.c.original_name, submissions.c.stage,
-                   submissions.c.submitted_at, submissions.c.received_at, submissions.c.receipt_path).where(
-    submissions.c.unit == bindparam("unit"), submissions.c.status != "duplicate")
+                   submissions.c.submitted_at, submissions.c.received_at, submissions.c.receipt_path,
+                   UNREADABLE.label("unreadable")).where(
+    submissions.c.unit == bindparam("unit"), submissions.c.status != "duplicate").order_by(submissions.c.id)
 UNIT_VALUES = (select(return_values.c.period, return_values.c.indicator, return_values.c.value)
                .join(submissions, submissions.c.id == return_values.c.submission_id)
                .where(submissions.c.unit == bindparam("unit"), submissions.c.status.in_(STORED)))
@@ -34,6 +37,12 @@ class Held:
     submitted_at: dt.datetime
     received_at: dt.datetime
     receipt_path: str
+    unreadable: bool = False    # refused as unreadable: judged again when dropped again
+
+    @property
+    def judged_again(self) -> bool:
+        """A finished refusal as unreadable (a reader's crash may have been ours): never a duplicate."""
+        return self.unreadable and self.status == "rejected" and self.stage == "done"
 
 
 @dataclass
@@ -49,7 +58,7 @@ class UnitLedger:
         ledger = cls(unit)
         for r in conn.execute(UNIT_ROWS, {"unit": unit}):
             held = Held(r.id, r.status, r.version, r.period, r.original_name, r.stage, r.submitted_at,
-                        r.received_at, r.receipt_path)
+                        r.received_at, r.receipt_path, bool(r.unreadable))
             ledger.by_sha[r.sha256] = held
             if r.status in STORED and r.period:
                 ledger.current[r.period] = held

@@ -73,6 +73,14 @@ def _markdown(summary: IngestSummary, rows: list[dict[str, object]], absent: lis
         lines += [f"- {md(unit)} “{md(name)}”：{md(why)}" for unit, name, why in refused]
         lines += [f"- …另 {total - len(refused)} 个"] if total > len(refused) else []
         lines.append("")
+    if summary.left:
+        lines += ["## 因本机故障暂未处理的文件（仍在收件箱，下次运行再处理）", ""]
+        lines += [f"- {unit} `{name}`：{why}" for unit, name, why in summary.left[:REFUSED_SHOWN]]
+        lines.append("")
+    if summary.future_dated:
+        lines += ["## 修改时间晚于现在的文件（电脑时钟可能有误，按收到的时间处理）", ""]
+        lines += [f"- `{name}`" for name in summary.future_dated[:REFUSED_SHOWN]]
+        lines.append("")
     if summary.strays:
         lines += ["## 未处理的文件（不在已登记单位的文件夹中）", "",
                   ("这些文件没有读取、没有回执、也不会移动，每次运行都会列在这里：请把文件移到对应单位的文件夹"

@@ -83,7 +83,7 @@ def collect(home: Home, engine: Engine, spec: str, on: dt.date) -> PeriodSummary
 
 def summary_files(home: Home, spec: str, on: dt.date) -> SummaryFiles:
     """The step: ledger → 汇总 workbook and 催报 notice in outbox/, dated, never over an older pair."""
-    with open_ledger(home.database_url) as engine:
+    with open_ledger(home.database_url, home.archive) as engine:
         data = collect(home, engine, spec, on)
     title = f"{data.label}报表汇总"
     book, notice = dated_paths(home.outbox, on, (title, ".xlsx"), (f"{data.label}催报通知", ".txt"))
