@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 
 from flows.cli.app import err
 from flows.sequences.ingest import IngestRun
@@ -13,9 +14,22 @@ from flows.server import is_reachable, use_home_server
 PLAIN = "未连接 Prefect 服务（township serve 未运行）：本次直接运行，不记入 Prefect 运行记录。"
 
 
+def configured_api() -> str | None:
+    """PREFECT_API_URL of the environment; or, where this process already runs Prefect with settings of
+    its own (a test harness, a program embedding the CLI), the API those settings name."""
+    api = os.environ.get("PREFECT_API_URL")
+    if api or "prefect.settings" not in sys.modules:
+        return api
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url
+
+
 def recorded(home) -> bool:
     """True when a Prefect server will record the run (and PREFECT_API_URL points at it)."""
-    api = os.environ.get("PREFECT_API_URL")
+    api = configured_api()
+    if api and "PREFECT_API_URL" not in os.environ:
+        return True  # Prefect's own settings in this process: its flows reach that server as they are
     if api:
         if is_reachable(api, timeout=1.0):
             return True
