@@ -8,7 +8,6 @@ import os
 import sys
 
 from flows.cli.app import err
-from flows.sequences.ingest import IngestRun
 from flows.server import is_reachable, use_home_server
 
 PLAIN = "未连接 Prefect 服务（township serve 未运行）：本次直接运行，不记入 Prefect 运行记录。"
@@ -41,7 +40,10 @@ def recorded(home) -> bool:
     return False
 
 
-def ingest_run(home, units: list[str] | None) -> IngestRun:
+def ingest_run(home, units: list[str] | None):
+    """How the ingest ended (flows/sequences/ingest.py `IngestRun`), whichever way it ran."""
+    from flows.sequences.ingest import IngestRun
+
     if recorded(home):
         from flows.ingest_returns import SKIPPED, run_ingest
 
