@@ -80,7 +80,7 @@ def test_the_precheck_alone_refuses_in_its_own_words(home, tmp_path, name, build
 def test_the_ingest_refuses_it_by_its_precheck_and_goes_on(home, name, build, words):
     """Judged in the ingest's limited reading child: refused with the pre-check's detail (not a crashed
     reader's), a receipt written, the good file beside it accepted; no longer than a read timeout more
-    than a batch of the good file alone."""
+    than a batch of the good file alone (twice that: the machine is shared and its load varies)."""
     inbox = home.unit_inbox(VILLAGE)
     prepare(home)
     later = time.time() + 120  # as if the files had arrived two minutes ago
@@ -102,7 +102,7 @@ def test_the_ingest_refuses_it_by_its_precheck_and_goes_on(home, name, build, wo
     assert f"文件异常，无法读取（{words}" in hostile.findings[0].message, (name, hostile.findings)
     assert (home.root / hostile.receipt).exists()
     assert good.status == "accepted"  # the run went on
-    assert took < good_took + home.settings.limits.read_timeout_s, (name, took, good_took)
+    assert took < 2 * good_took + home.settings.limits.read_timeout_s, (name, took, good_took)
 
 
 def _check(home, path) -> tuple[subprocess.CompletedProcess, float]:
@@ -127,7 +127,7 @@ def good_check_s(shared_home, tmp_path_factory):
 @pytest.mark.parametrize(("name", "build", "words"), CASES, ids=IDS)
 def test_check_refuses_it_by_its_precheck(shared_home, good_check_s, tmp_path, name, build, words):
     """The clerk's dry run: exit 1, JSON naming the place and the pre-check's detail, no traceback; no
-    longer than a read timeout more than checking a good file."""
+    longer than a read timeout more than checking a good file (twice that: the load varies)."""
     path = _drop(shared_home, tmp_path, "hostile.xlsx", build)
     proc, took = _check(shared_home, path)
     err = proc.stderr.decode()
@@ -138,4 +138,4 @@ def test_check_refuses_it_by_its_precheck(shared_home, good_check_s, tmp_path, n
     [found] = answer["findings"]
     assert found["code"] == "E_UNREADABLE" and found["place"] == "文件" and found["level"] == "error", found
     assert found["message"].startswith(f"文件异常，无法读取（{words}"), (name, found)
-    assert took < good_check_s + shared_home.settings.limits.read_timeout_s, (name, took, good_check_s)
+    assert took < 2 * good_check_s + shared_home.settings.limits.read_timeout_s, (name, took, good_check_s)
