@@ -5,6 +5,7 @@ import io
 import os
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -98,16 +99,26 @@ def inflates_past_limit(home, megabytes: int = 110) -> bytes:
     return out.getvalue()
 
 
-def damaged_member(home) -> bytes:
+def damaged_member(home, inflatable: bool = True) -> bytes:
     """The zip's directory intact, the sheet's compressed bytes damaged (a bad sector, a cut download
-    patched by a tool): the damage shows only when the part is inflated."""
+    patched by a tool): the damage shows only when the part is inflated. inflatable: the damaged
+    stream still inflates (the CRC tells: BadZipFile), else deflate itself fails (zlib.error)."""
     data = edited(home, {})
     zf = zipfile.ZipFile(io.BytesIO(data))
     info = zf.getinfo("xl/worksheets/sheet1.xml")
     name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)  # the local header's own
     start = info.header_offset + 30 + name_len + extra_len
-    mid = start + info.compress_size // 2
-    return data[:mid] + bytes(b ^ 0x55 for b in data[mid:mid + 16]) + data[mid + 16:]
+    for at in range(start + info.compress_size // 2, start + info.compress_size):
+        damaged = data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+        try:
+            zipfile.ZipFile(io.BytesIO(damaged)).read(info.filename)
+        except zipfile.BadZipFile:
+            if inflatable:
+                return damaged
+        except zlib.error:
+            if not inflatable:
+                return damaged
+    raise AssertionError("no damage of the kind asked for")
 
 
 def oversized(path: Path, megabytes: int = 8 << 10) -> Path:

@@ -39,7 +39,9 @@ CASES = [
     ("sheet dtd: external entity", h.external_entity, SHEET_DTD),
     ("extent: far cell", lambda home: h.far_cell(), EXTENT),
     ("extent: far cell, lying dimension", lambda home: h.far_cell_lying_dimension(), EXTENT),
-    ("structure: damaged member", h.damaged_member, "压缩结构损坏（BadZipFile）"),
+    ("structure: damaged part, bad CRC", h.damaged_member, "压缩结构损坏（BadZipFile）"),
+    ("structure: damaged part, bad deflate", lambda home: h.damaged_member(home, inflatable=False),
+     "压缩结构损坏（数据无法解压）"),
 ]
 IDS = [c[0] for c in CASES]
 

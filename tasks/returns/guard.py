@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ def precheck(data: bytes, kind: str, limits: Limits, opened: zipfile.ZipFile | N
             if problem or kind == "ods":
                 return Precheck(problem)
             return _sheet_extents(zf, limits)
+    except zlib.error:  # a damaged deflate stream: the file's fault, never an internal error of ours
+        return Precheck("压缩结构损坏（数据无法解压）")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         return Precheck(f"压缩结构损坏（{type(exc).__name__}）")
 

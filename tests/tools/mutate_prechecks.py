@@ -44,10 +44,11 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
                       "lets styled empty far cells through (a relaxation, not a refusal)"),
     "structure": (GUARD, "except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, "
                          "NotImplementedError) as exc:", "except () as exc:", "damaged part data (bad CRC)"),
+    "deflate": (GUARD, "    except zlib.error:", "    except ():", "damaged part data (deflate fails)"),
     "all (judge)": (JUDGE, "if pre.problem else", "if False else", "every pre-check at once"),
 }
 
-FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.M)
+FAILED = re.compile(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", re.M)  # test ids hold spaces
 
 
 def mutant_tree(base: Path, name: str) -> Path:
