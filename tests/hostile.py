@@ -59,6 +59,12 @@ def entity_expansion(home) -> bytes:
     return patch_sheet_xml(data, r"<v>6</v>", "<v>&lol9;</v>")
 
 
+def padded_entity_expansion(home) -> bytes:
+    """The entity expansion behind a 5 KB comment: the DTD past the first 4 KiB of the sheet's XML."""
+    data = patch_sheet_xml(edited(home, {}), r"<worksheet", "<!--" + "x" * 5000 + "-->" + LOL + "<worksheet")
+    return patch_sheet_xml(data, r"<v>6</v>", "<v>&lol9;</v>")
+
+
 def external_entity(home) -> bytes:
     data = edited(home, {})
     data = patch_sheet_xml(data, r"<worksheet", '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><worksheet')

@@ -37,6 +37,7 @@ CASES = [
     ("dtd: entity in the workbook part", h.entity_in_workbook, "含有不允许的 XML 声明（xl/workbook.xml）"),
     ("sheet dtd: entity expansion", h.entity_expansion, SHEET_DTD),
     ("sheet dtd: external entity", h.external_entity, SHEET_DTD),
+    ("sheet dtd: behind a 5 KB comment", h.padded_entity_expansion, SHEET_DTD),  # accepted, the cell blank, before
     ("extent: far cell", lambda home: h.far_cell(), EXTENT),
     ("extent: far cell, lying dimension", lambda home: h.far_cell_lying_dimension(), EXTENT),
     ("structure: damaged part, bad CRC", h.damaged_member, "压缩结构损坏（BadZipFile）"),

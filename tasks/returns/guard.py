@@ -81,11 +81,19 @@ def _no_dtd(zf: zipfile.ZipFile) -> str | None:
     (some readers would leave the cell silently blank). Checked in the parts values come from."""
     for info in zf.infolist():
         if info.filename.lower() in VALUE_PARTS:
+            tail = b""
             with zf.open(info) as fh:
-                head = fh.read(4096)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                return f"含有不允许的 XML 声明（{info.filename}）"
+                while chunk := fh.read(CHUNK):
+                    if _declares(tail + chunk):
+                        return f"含有不允许的 XML 声明（{info.filename}）"
+                    tail = chunk[-16:]
     return None
+
+
+def _declares(text: bytes) -> bool:
+    """Anywhere in the part, not only its first KiBs: a prolog of any length (comments, blanks) may stand
+    before the DTD. Office XML escapes every '<' in its text, so these appear only as markup."""
+    return b"<!DOCTYPE" in text or b"<!ENTITY" in text
 
 
 def _sheet_extents(zf: zipfile.ZipFile, limits: Limits) -> Precheck:
@@ -104,9 +112,9 @@ def _sheet_extents(zf: zipfile.ZipFile, limits: Limits) -> Precheck:
                 budget -= len(chunk)
                 if budget < 0:
                     return Precheck("解压后过大")
-                if not tail and (b"<!DOCTYPE" in chunk[:4096] or b"<!ENTITY" in chunk[:4096]):
-                    return Precheck(f"含有不允许的 XML 声明（{info.filename}）")
                 text = tail + chunk
+                if _declares(text):
+                    return Precheck(f"含有不允许的 XML 声明（{info.filename}）")
                 marks = marks or has_marks(text)
                 max_row, max_col = _extent(ANY_REF.findall(text), max_row, max_col)
                 tail = text[-256:]
