@@ -84,9 +84,11 @@ def chunks(items: tuple[Dropped, ...], size: int) -> list[list[Dropped]]:
 
 @flow(name="ingest-returns", log_prints=True)
 async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.datetime | None = None,
-                   batch_size: int = 1000, lock_wait_seconds: float = 10.0) -> IngestSummary | State:
+                   batch_size: int = 1000, lock_wait_seconds: float = 10.0,
+                   closed: list[dict] | None = None) -> IngestSummary | State:
     """Take every settled file from the inbox (or from `units`' folders only), validate, store, answer
     with a receipt, archive it. Another run holding a unit's lock: this run ends `Skipped`, changing nothing.
+    `closed`: files `township serve` saw closed after writing, taken without the settle time (tasks/intake/arrivals).
 
     Async only for Prefect's sake: a synchronous flow run waits ~1 s at its end for its heartbeat thread
     (MEASURED.md), an async one does not. Its tasks are ordinary synchronous functions."""
@@ -103,7 +105,7 @@ async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.da
     try:
         ensure_present(h.database_url, h.archive)  # a lost ledger is said here, before any step
         with unit_locks(root, h.database_url, codes, lock_wait_seconds, h.settings.fault_wait_s) as locks:
-            discovery: Discovery = patient(take_stock_task, h)(quote(h), now, units is None)
+            discovery: Discovery = patient(take_stock_task, h)(quote(h), now, units is None, quote(closed))
             if units is not None:
                 discovery = only_units(discovery, set(codes))
             tallies = []

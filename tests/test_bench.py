@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 KEYS = {"files", "floor_s", "township_s", "naive_s", "ratio_floor", "speedup_naive", "files_per_s", "peak_rss_mb",
-        "prefect_start_s", "report_s"}
+        "prefect_start_s", "report_s", "receipt_s"}
 
 
 @pytest.mark.slow
