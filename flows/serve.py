@@ -60,7 +60,6 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
         how = deployment_trigger if os.environ.get("TOWNSHIP_WATCH_RUNS") == "deployment" else in_process_run
         runs = IngestRuns(how(str(home.root), WATCH_LOCK_WAIT))
         runs.start()
-        runs.request([])   # what came while serve was stopped; and the first run's one-time costs paid now
         watcher = ArrivalWatcher(home.inbox, home.settings.settle_seconds, runs)
         watcher.start()
         tz = home.settings.schedules.timezone

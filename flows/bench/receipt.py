@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tasks.home import init_home, open_home
+from tasks.home import init_home
 from tasks.samples.bench_data import bench_registry, generate
 
 WAIT_S = 180.0  # a drop not answered by then is a failure, not a figure
@@ -30,22 +30,22 @@ def measure_receipt(work: Path, drops: int = 5, via: str = "in-process") -> dict
     via "deployment": serve's watcher starts the deployment instead (the runner's poll, a new process)."""
     work.mkdir(parents=True, exist_ok=True)
     registry = bench_registry(12)
-    home = open_home(init_home(work / "home", registry))   # settle_seconds left at its default
+    home = init_home(work / "home", registry)   # settle_seconds left at its default
     files = generate(work / "source", registry, home.catalog, drops)
     env = dict(os.environ, PREFECT_HOME=str(work / "prefect-home"))
     env.pop("PREFECT_API_URL", None)
     if via == "deployment":
         env["TOWNSHIP_WATCH_RUNS"] = "deployment"
-    log = work / "serve.log"
+    log, port = work / "serve.log", _free_port()
     with open(log, "wb") as out:
         serve = subprocess.Popen([str(Path(sys.executable).with_name("township")), "serve", "--home",
-                                  str(home.root), "--port", str(_free_port())], env=env, stdout=out,
+                                  str(home.root), "--port", str(port)], env=env, stdout=out,
                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         _until(lambda: "Prefect 界面" in log.read_text(errors="replace") or serve.poll() is not None, WAIT_S)
         if serve.poll() is not None:
             raise RuntimeError(f"township serve did not start: {log.read_text(errors='replace')[-2000:]}")
-        time.sleep(5)   # its deployments registered, the runner settled
+        time.sleep(5)   # its deployments registered, the runner settled: a clerk's save meets serve idle
         times = [_drop(home, path) for path in files]
     finally:
         serve.send_signal(signal.SIGINT)
