@@ -101,3 +101,34 @@ def test_serve_answers_a_closed_file_not_an_open_one(tmp_path):
     finally:
         code = stop(proc, signal.SIGTERM)
     assert code == 0, log.read_text(errors="replace")[-3000:]
+
+
+def test_files_closed_during_a_run_get_one_more_run_after_it():
+    """serve's runs, one at a time: what closes while a run goes is handed to the next, none lost."""
+    import threading
+
+    from flows.watch import IngestRuns
+
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def run(closed):
+        calls.append([c["rel"] for c in closed])
+        started.set()
+        release.wait(30)
+
+    runs = IngestRuns(run)
+    runs.start()
+    try:
+        runs.request([{"rel": "a"}])
+        assert started.wait(30)
+        runs.request([{"rel": "b"}])            # while the first run goes
+        runs.request([{"rel": "c"}])
+        time.sleep(0.5)
+        assert calls == [["a"]]                 # never two at once
+        release.set()
+        wait_for(lambda: len(calls) == 2, 30, "the run after it")
+        time.sleep(1)
+        assert calls == [["a"], ["b", "c"]]     # one more run, with both
+    finally:
+        release.set()
+        runs.stop(timeout=10)
