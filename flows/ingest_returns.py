@@ -34,13 +34,15 @@ discover_task = task(find_new, name="discover", cache_policy=NO_CACHE)
 
 @flow(name="ingest-returns", log_prints=True)
 async def ingest_returns(home: str, units: list[str] | None = None, as_of: dt.datetime | None = None,
-                         batch_size: int = 1000, lock_wait_seconds: float = 10.0) -> IngestSummary | State:
+                         batch_size: int = 1000, lock_wait_seconds: float = 10.0,
+                         closed: list[dict] | None = None) -> IngestSummary | State:
     """Take every settled file from the inbox (or from `units`' folders only), validate, store, answer
     with a receipt, archive it. Another run holding a unit's lock: this run ends `Skipped`, changing nothing.
+    `closed`: files `township serve` saw closed after writing, taken without the settle time (tasks/intake/arrivals).
 
     Async only for Prefect's sake: a synchronous flow run waits ~1 s at its end for its heartbeat thread
     (MEASURED.md), an async one does not. Its tasks are ordinary synchronous functions."""
-    run = await ingest_sequence(PrefectSteps(), home, units, as_of, batch_size, lock_wait_seconds)
+    run = await ingest_sequence(PrefectSteps(), home, units, as_of, batch_size, lock_wait_seconds, closed)
     if run.skipped:
         return Completed(name=SKIPPED, message=run.skipped)
     if run.stopped:

@@ -11,7 +11,7 @@ import pytest
 KEYS = {"files", "floor_s", "township_s", "naive_s", "ratio_floor", "speedup_naive", "files_per_s", "peak_rss_mb",
         "prefect_start_s", "report_s",
         # the commands people wait on (issue 12), whole processes without a Prefect server
-        "check_s", "bare_read_s", "status_s", "report_cli_s", "idle_ingest_s"}
+        "check_s", "bare_read_s", "receipt_s", "status_s", "report_cli_s", "idle_ingest_s"}
 
 
 @pytest.mark.slow

@@ -44,7 +44,7 @@ def chunks(items: tuple[Dropped, ...], size: int) -> list[list[Dropped]]:
 
 async def ingest_sequence(steps: Steps, home: str, units: list[str] | None = None,
                           as_of: dt.datetime | None = None, batch_size: int = 1000,
-                          lock_wait_seconds: float = 10.0) -> IngestRun:
+                          lock_wait_seconds: float = 10.0, closed: list[dict] | None = None) -> IngestRun:
     """Take every settled file from the inbox (or from `units`' folders only), validate, store, answer
     with a receipt, archive it. Another run holding a unit's lock: skipped, changing nothing."""
     root = Path(home)
@@ -59,7 +59,7 @@ async def ingest_sequence(steps: Steps, home: str, units: list[str] | None = Non
     try:
         ensure_present(h.database_url, h.archive)  # a lost ledger is said here, before any step
         with unit_locks(root, h.database_url, codes, lock_wait_seconds, h.settings.fault_wait_s) as locks:
-            discovery: Discovery = steps.call("reconcile-and-discover", take_stock, h, now, units is None,
+            discovery: Discovery = steps.call("reconcile-and-discover", take_stock, h, now, units is None, closed,
                                               delays=delays)
             if units is not None:
                 discovery = only_units(discovery, set(codes))
