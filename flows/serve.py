@@ -33,7 +33,7 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
     signal.signal(signal.SIGTERM, _interrupt)  # until the runner installs its own graceful handler
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started where SIGINT is ignored
     server = None
-    watcher = None
+    watcher = runs = None
     try:
         api = os.environ.get("PREFECT_API_URL")
         if api and is_reachable(api):
@@ -49,15 +49,18 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
         from prefect import serve
 
         from flows.deployments import home_deployments
-        from flows.watch import ArrivalWatcher, deployment_trigger
+        from flows.watch import ArrivalWatcher, IngestRuns, deployment_trigger, in_process_run
 
         deployments = home_deployments(home.root, home.settings)
         if server is not None:
             server = ServerKeeper(home.root, host, port, server, console)
             server.start()
         record_server(home.root, api, server.proc.pid if server else None)
-        watcher = ArrivalWatcher(home.inbox, home.settings.settle_seconds,
-                                 deployment_trigger(str(home.root), WATCH_LOCK_WAIT))
+        # In process by default (a receipt in seconds); through the deployment only to measure against.
+        how = deployment_trigger if os.environ.get("TOWNSHIP_WATCH_RUNS") == "deployment" else in_process_run
+        runs = IngestRuns(how(str(home.root), WATCH_LOCK_WAIT))
+        runs.start()
+        watcher = ArrivalWatcher(home.inbox, home.settings.settle_seconds, runs)
         watcher.start()
         tz = home.settings.schedules.timezone
         for d in deployments:
@@ -73,6 +76,8 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
         if watcher:
             watcher.stop()
             watcher.join(timeout=5)
+        if runs:
+            runs.stop(timeout=30)   # before the server stops: the runs' records go to it
         forget_server(home.root)
         if isinstance(server, ServerKeeper):
             server.stop()

@@ -29,8 +29,7 @@ from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import ReportVersion, mark_pending, version_by_id
 from tasks.signoff.decision import APPROVE, REJECT, Problem, check_decision, edited_files, review_dir
 from tasks.signoff.steps import Outcome, decide
-from tasks.signoff.versions import local, reopen_year, review_notes, signed_message, standing
-from tasks.signoff.year_state import YearReport, drift_markdown
+from tasks.signoff.versions import local
 
 REVIEW_KEY = "review-{id}-{n}"   # one suspension per attempt: a form that could not be carried out asks again
 
@@ -57,36 +56,6 @@ def waits_for_review(review: bool | None) -> bool:
     if review and not deployed:
         print("本次运行不是从部署启动的，无法在 Prefect 界面中等待审定；请用 township signoff 审定。")
     return deployed and review is not False
-
-
-def this_run_id() -> str | None:
-    ctx = FlowRunContext.get()
-    return str(ctx.flow_run.id) if ctx and ctx.flow_run else None
-
-
-async def may_draft(home: Home, year: int, report: YearReport | None,
-                    reopen: str | None) -> State | tuple[str, ...]:
-    """A signed year is not rendered again: the run ends 已定稿 (with which of its figures the data no
-    longer supports) unless `reopen` says why it must be; the signed version stays as it is. Otherwise
-    the lines the new draft's 待完善事项 opens with (the last opinion, or why the year was reopened)."""
-    tz = home.settings.schedules.timezone
-    known = report.versions if report else []
-    signed = standing(known)
-    reason = (reopen or "").strip()
-    if signed is None:
-        if reason:
-            print(f"{year}年度报告尚未定稿，无需重新打开。")
-        return review_notes(known, tz)
-    if reason:
-        reopened = reopen_year(home, year, reason, dt.datetime.now(dt.UTC)) or signed
-        print(f"已重新打开{year}年度报告（第{signed.version}稿定稿保留：{signed.final_path}），原因：{reason}")
-        return review_notes([reopened if v.id == reopened.id else v for v in known], tz)
-    message = signed_message(signed, tz)
-    drift = drift_markdown([report]) if report else ""
-    await acreate_markdown_artifact(f"# {year}年度报告已定稿\n\n{message}\n\n{drift or '定稿所述数字与现有数据一致。'}\n",
-                                    key="annual-report", description="已定稿，未重新生成")
-    print(message)
-    return Completed(name=REPORT_STATES["signed"], message=message)
 
 
 def fired_attempts(version_id: int) -> int:

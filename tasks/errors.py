@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import errno
 import shutil
+import sys
 from pathlib import Path
-
-from sqlalchemy.exc import DBAPIError
 
 
 class TownshipError(Exception):
@@ -39,12 +38,19 @@ TRANSIENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno
                     errno.EAGAIN, errno.ETIMEDOUT, errno.ESTALE, errno.ENOTCONN, errno.EHOSTUNREACH}
 
 
+def _database_error(exc: BaseException) -> bool:
+    """A DBAPIError of SQLAlchemy's. Looked up, not imported: a process that never imported SQLAlchemy
+    (a dry run, a look at the home) cannot hold one, and need not pay its import (~0.2 s) to know."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.DBAPIError)
+
+
 def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, TransientError):
         return True
     if isinstance(exc, TerminalError):
         return False
-    if isinstance(exc, DBAPIError):
+    if _database_error(exc):
         state = getattr(exc.orig, "sqlstate", None) or ""
         text = str(exc).lower()
         return (bool(exc.connection_invalidated) or state.startswith(TRANSIENT_SQLSTATES)
@@ -69,7 +75,7 @@ def describe(exc: BaseException) -> str:
         return f"文件系统暂时不可用（{exc.strerror or type(exc).__name__}）" + _where(exc)
     if "database is locked" in text or "database is busy" in text or "lock timeout" in text:
         return "账本数据库正被占用（另一个程序锁住了它），稍后重试"
-    if isinstance(exc, DBAPIError) and is_transient(exc):
+    if _database_error(exc) and is_transient(exc):
         return "账本数据库暂时连不上（服务器重启、断线或正在关闭），稍后重试"
     return f"程序内部错误（{type(exc).__name__}），请联系维护人员"
 

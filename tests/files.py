@@ -45,6 +45,7 @@ def edited(home: Home, edits: dict[str, object], **kwargs) -> bytes:
 def patch_sheet_xml(data: bytes, pattern: str, replacement: str, part: str = "xl/worksheets/sheet1.xml") -> bytes:
     """Rewrite one part of an xlsx, as another writer (Excel, WPS) would have written it."""
     src = zipfile.ZipFile(io.BytesIO(data))
+    assert part in src.namelist(), f"no part {part} to patch"  # else the patch would be silently lost
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():

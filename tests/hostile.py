@@ -2,11 +2,25 @@
 from __future__ import annotations
 
 import io
+import os
+import struct
 import zipfile
+import zlib
+from pathlib import Path
 
 from openpyxl import Workbook
 
 from tests.files import edited, patch_sheet_xml, to_bytes
+
+
+LOL = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+       '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">'
+       '<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">'
+       '<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">'
+       '<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">'
+       '<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">'
+       '<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">'
+       '<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>')
 
 
 def far_cell() -> bytes:
@@ -40,16 +54,14 @@ def zip_bomb(megabytes: int = 120) -> bytes:
 
 
 def entity_expansion(home) -> bytes:
-    lol = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-           '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">'
-           '<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">'
-           '<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">'
-           '<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">'
-           '<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">'
-           '<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">'
-           '<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>')
     data = edited(home, {})
-    data = patch_sheet_xml(data, r"<worksheet", lol + "<worksheet")
+    data = patch_sheet_xml(data, r"<worksheet", LOL + "<worksheet")
+    return patch_sheet_xml(data, r"<v>6</v>", "<v>&lol9;</v>")
+
+
+def padded_entity_expansion(home) -> bytes:
+    """The entity expansion behind a 5 KB comment: the DTD past the first 4 KiB of the sheet's XML."""
+    data = patch_sheet_xml(edited(home, {}), r"<worksheet", "<!--" + "x" * 5000 + "-->" + LOL + "<worksheet")
     return patch_sheet_xml(data, r"<v>6</v>", "<v>&lol9;</v>")
 
 
@@ -57,6 +69,70 @@ def external_entity(home) -> bytes:
     data = edited(home, {})
     data = patch_sheet_xml(data, r"<worksheet", '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><worksheet')
     return patch_sheet_xml(data, r"<v>6</v>", "<v>&xxe;</v>")
+
+
+def entity_in_workbook(home) -> bytes:
+    """Entity expansion in xl/workbook.xml (a defined name), where no sheet scan would see it."""
+    data = patch_sheet_xml(edited(home, {}), r"<workbook", LOL + "<workbook", part="xl/workbook.xml")
+    return patch_sheet_xml(data, r"<definedNames/>", '<definedNames><definedName name="x">&lol9;</definedName>'
+                                                       "</definedNames>", part="xl/workbook.xml")
+
+
+def too_many_parts(home, parts: int = 10_001) -> bytes:
+    """A good return with 10,001 tiny extra parts: each one small, the directory itself the burden."""
+    src = zipfile.ZipFile(io.BytesIO(edited(home, {})))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        for i in range(parts):
+            dst.writestr(f"customXml/p{i}.xml", b"<a/>")
+    return out.getvalue()
+
+
+def inflates_past_limit(home, megabytes: int = 110) -> bytes:
+    """A good return with extra parts that inflate to `megabytes` MB in all, each at a ratio (~15×) no
+    ratio check would flag, the file itself well under the size limit."""
+    noise = os.urandom(64 << 13)
+    part = b"".join(noise[i:i + 64] + b" " * 960 for i in range(0, len(noise), 64))  # 8 MiB, ~15× deflated
+    src = zipfile.ZipFile(io.BytesIO(edited(home, {})))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        for i in range(-(-megabytes // 8)):
+            dst.writestr(f"xl/media/blob{i}.bin", part[i:] + part[:i])  # no two parts alike
+    return out.getvalue()
+
+
+def damaged_member(home, inflatable: bool = True) -> bytes:
+    """The zip's directory intact, the sheet's compressed bytes damaged (a bad sector, a cut download
+    patched by a tool): the damage shows only when the part is inflated. inflatable: the damaged
+    stream still inflates (the CRC tells: BadZipFile), else deflate itself fails (zlib.error)."""
+    data = edited(home, {})
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    info = zf.getinfo("xl/worksheets/sheet1.xml")
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)  # the local header's own
+    start = info.header_offset + 30 + name_len + extra_len
+    for at in range(start + info.compress_size // 2, start + info.compress_size):
+        damaged = data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+        try:
+            zipfile.ZipFile(io.BytesIO(damaged)).read(info.filename)
+        except zipfile.BadZipFile:
+            if inflatable:
+                return damaged
+        except zlib.error:
+            if not inflatable:
+                return damaged
+    raise AssertionError("no damage of the kind asked for")
+
+
+def oversized(path: Path, megabytes: int = 8 << 10) -> Path:
+    """A sparse file of 8 GB named .xlsx: judged by its size, never read (reading it would take minutes)."""
+    with open(path, "wb") as fh:
+        fh.write(b"PK\x03\x04")
+        fh.truncate(megabytes << 20)
+    return path
 
 
 def zero_filled_tail(home) -> bytes:

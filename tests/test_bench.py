@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 KEYS = {"files", "floor_s", "township_s", "naive_s", "ratio_floor", "speedup_naive", "files_per_s", "peak_rss_mb",
-        "prefect_start_s", "report_s"}
+        "prefect_start_s", "report_s",
+        # the commands people wait on (issue 12), whole processes without a Prefect server
+        "check_s", "bare_read_s", "receipt_s", "status_s", "report_cli_s", "idle_ingest_s"}
 
 
 @pytest.mark.slow
@@ -28,3 +30,5 @@ def test_bench_json(tmp_path):
     assert result["ratio_floor"] == pytest.approx(result["township_s"] / result["floor_s"], rel=1e-3)
     assert result["speedup_naive"] == pytest.approx(result["naive_s"] / result["township_s"], rel=1e-3)
     assert result["files_per_s"] == pytest.approx(50 / result["township_s"], rel=1e-3)
+    assert result["status_units"] == 40
+    assert result["check_over_bare"] == pytest.approx(result["check_s"] / result["bare_read_s"], rel=1e-2)

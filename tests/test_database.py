@@ -152,3 +152,28 @@ def test_kept_engine_follows_a_database_made_again_at_the_same_path(tmp_path):
         conn.execute(insert(submissions).values(**_row_at_0001()))
     with make_engine(url).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM submissions")).scalar() == 1
+
+
+def test_the_newest_migration_by_name_is_alembics_head():
+    """Opening a ledger at the current schema reads no alembic: its head is taken from the file names."""
+    from tasks.ledger.migrate import newest_revision
+
+    assert newest_revision() == head_revision()
+
+
+def test_a_look_at_the_ledger_never_writes_nor_migrates(database_url, tmp_path):
+    """`township status` (read_ledger): every write refused by the database itself, and a ledger at the
+    current schema is not migrated — its alembic_version row is as the last run left it."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from tasks.ledger.migrate import current_revision, newest_revision, open_ledger, read_ledger
+
+    with open_ledger(database_url):
+        pass
+    with read_ledger(database_url) as engine:
+        assert current_revision(engine) == newest_revision()
+        with pytest.raises(DBAPIError, match="(?i)read-only|readonly"):
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE alembic_version SET version_num = 'x'"))
+        assert current_revision(engine) == newest_revision()

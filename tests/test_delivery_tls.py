@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.delivery import deliver_files
+from flows.mailing import deliver_files
 from schemas.settings import DEFAULT_SETTINGS_TOML, Delivery
 from tasks.delivery.mail import build_message, send
 from tasks.home import open_home

@@ -81,15 +81,26 @@ def test_only_a_written_file_in_a_unit_folder_is_an_arrival(tmp_path):
     assert not is_arrival(tmp_path / "archive" / "x.xlsx", inbox, deleted=False)
 
 
-def test_a_run_starts_once_the_first_arrival_has_settled_and_later_ones_get_their_own():
+def test_a_run_starts_once_a_changed_file_has_settled_and_later_ones_get_their_own():
     p = Pending(settle_seconds=30)
     assert not p.take(0)
-    p.arrived(0)
-    p.arrived(20)
+    p.arrived(0, "a")
+    p.arrived(20, "b")
     assert not p.take(30)
-    assert p.take(30 + MARGIN_SECONDS)          # the first file has settled
+    assert p.take(30 + MARGIN_SECONDS)          # a has settled
     assert not p.take(40)
-    assert p.take(50 + MARGIN_SECONDS)          # the one that arrived at 20
+    assert p.take(50 + MARGIN_SECONDS)          # b, changed at 20
+    assert not p.take(1000)
+
+
+def test_a_file_written_again_settles_from_its_last_change_and_one_seen_closed_needs_no_settling():
+    p = Pending(settle_seconds=30)
+    p.arrived(0, "a")
+    p.arrived(25, "a")                          # still being written
+    assert not p.take(30 + MARGIN_SECONDS)
+    assert p.take(55 + MARGIN_SECONDS)
+    p.arrived(100, "b")
+    p.closed("b")                               # handed to a run on its close
     assert not p.take(1000)
 
 

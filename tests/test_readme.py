@@ -33,10 +33,10 @@ def test_the_walk_from_a_cell_to_the_draft_names_each_stage_in_order():
     """The README's walk passes the steps a figure really passes, in the order it passes them."""
     walk = README.split("## How a number reaches the draft", 1)[1].split("\n## ", 1)[0]
     named = re.findall(r"`((?:tasks|flows)/[\w/]+\.py)`", walk)
-    chain = ["flows/ingest_returns.py", "tasks/intake/take_stock.py", "tasks/intake/pool.py", "tasks/intake/job.py",
+    chain = ["flows/ingest_returns.py", "flows/sequences/ingest.py", "tasks/intake/take_stock.py", "tasks/intake/pool.py", "tasks/intake/job.py",
              "tasks/intake/steps.py", "tasks/returns/judge.py", "tasks/returns/verdict.py", "tasks/returns/read.py",
              "tasks/returns/validate.py", "tasks/ledger/record.py", "tasks/intake/receipt.py",
-             "flows/annual_report.py", "tasks/drafts/annual.py", "tasks/ledger/aggregate.py",
+             "flows/annual_report.py", "flows/sequences/annual.py", "tasks/drafts/annual.py", "tasks/ledger/aggregate.py",
              "tasks/drafts/statements.py", "tasks/drafts/wording.py", "tasks/drafts/render.py",
              "tasks/drafts/provenance.py"]
     positions = [named.index(m) for m in chain]

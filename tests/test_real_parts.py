@@ -16,7 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.ingest_returns import retry_delays, run_ingest
+from flows.ingest_returns import run_ingest
+from flows.sequences.steps import retry_delays
 from tasks.intake.take_stock import find_new, prepare
 from tests.faults import ledger_rows, waiting_in_inbox
 from tests.helpers import NOW, VILLAGE, drop, make_home

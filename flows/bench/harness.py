@@ -16,6 +16,7 @@ from pathlib import Path
 import python_calamine as pc
 import xlsxwriter
 
+from flows.bench.receipt import measure_receipt
 from flows.bench.rss import PeakRss
 from tasks.home import init_home, open_home
 from tasks.samples.bench_data import bench_registry, generate
@@ -114,12 +115,17 @@ def run_bench(files: int, repeat: int = 3, naive: bool = True, county_units: int
         prefect_start = time.perf_counter() - started
         rounds = [one_round(tmp_path / f"round{i}", source, paths, registry) for i in range(repeat)]
         report_s = county_report(tmp_path / "county", county_units)
+        from flows.bench.interactive import measure as interactive  # whole processes, no Prefect server
+
+        waited_on = interactive(tmp_path / "interactive", tmp_path / "county")
         for i, r in enumerate(rounds if naive else ()):  # last: see naive_round
             r["naive_s"] = naive_round(tmp_path / f"round{i}", source)
+        receipt = measure_receipt(tmp_path / "receipt")   # under a real `township serve` of its own
     med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     out = {"files": files, "floor_s": med["floor_s"], "township_s": med["township_s"],
            "naive_s": med.get("naive_s"), "ratio_floor": med["township_s"] / med["floor_s"],
            "speedup_naive": med["naive_s"] / med["township_s"] if "naive_s" in med else None,
            "files_per_s": files / med["township_s"], "peak_rss_mb": med["peak_rss_mb"],
-           "prefect_start_s": prefect_start, "report_s": report_s, "repeat": repeat, "rounds": rounds}
+           "prefect_start_s": prefect_start, "report_s": report_s, **waited_on, "repeat": repeat, "rounds": rounds}
+    out.update(receipt)
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}

@@ -36,10 +36,10 @@ def completeness(home: Home, year: int) -> int:
     """Say when the draft rests on part of the year (the draft's 待完善事项 lists who and which months);
     exit code 1 when not one return of the year is stored: every figure of that draft is ××."""
     from tasks.ledger.aggregate import figures_for
-    from tasks.ledger.migrate import open_ledger
+    from tasks.ledger.migrate import read_ledger
     from tasks.returns.periods import months_of
 
-    with open_ledger(home.database_url, home.archive) as engine:
+    with read_ledger(home.database_url, home.archive) as engine:
         stored = len(figures_for(engine, months_of(str(year))).unit_months)
     expected = len(home.registry.units) * 12
     if stored < expected:

@@ -78,10 +78,15 @@ class Chinese:
             option.help = zh.HELP_OPTION
         return option
 
+    def format_help(self, ctx, formatter) -> None:
+        zh.panels()
+        super().format_help(ctx, formatter)
+
     def make_context(self, *args, **kwargs):
         try:
             return super().make_context(*args, **kwargs)
         except cx.ClickException as exc:
+            zh.panels()  # Typer draws the error's panel
             raise zh.usage_error(exc) from None
 
 
@@ -95,9 +100,13 @@ class TownshipGroup(Chinese, TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (Exit, Abort):
+        except Exit:
+            raise
+        except Abort:
+            zh.panels()
             raise
         except cx.ClickException as exc:
+            zh.panels()
             raise zh.usage_error(exc) from None
         except (Exception, KeyboardInterrupt) as exc:
             if ctx.params.get("verbose") and not isinstance(exc, (Refusal, KeyboardInterrupt)):

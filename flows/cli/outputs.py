@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from flows.delivery import deliver_files
+from flows.mailing import deliver_files
 from tasks.delivery.mail import DeliveryError
 from tasks.delivery.pdf import ConversionError, convert, find_soffice
 from tasks.home import Home

@@ -73,7 +73,7 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
 
     示例：township check 2024-03月报表.xlsx --unit 410423105201 --home ./xiatang
     """
-    from tasks.intake.isolate import judge_isolated
+    from tasks.intake.forked import judge_forked
     from tasks.returns.guard import max_file_bytes, too_large
     from tasks.returns.validate import Context
     from tasks.returns.verdict import OVERSIZE, refused
@@ -83,14 +83,14 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
         known_unit(h, unit)
     folder = unit or file.resolve().parent.name
     limits = h.settings.limits
-    # The same bounds, pre-checks and limited child as the ingest: a hostile file must not kill this
-    # command either (its size is judged before a byte of it is read).
+    # The same bounds and pre-checks as the ingest, in a forked child held to the same limits: a hostile
+    # file must not kill this command either (its size is judged before a byte of it is read).
     with open(file, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         data = fh.read(max_file_bytes(limits) + 1) if size <= max_file_bytes(limits) else b""
     big = too_large(max(size, len(data)), limits)
     ctx = Context(folder, h.registry, h.catalog, township_today(h), h.settings.max_count)
-    verdict = refused(OVERSIZE, big) if big else judge_isolated(data, ctx, limits)
+    verdict = refused(OVERSIZE, big) if big else judge_forked(data, ctx, limits)
     found = verdict.findings
     if as_json:
         sys.stdout.write(json.dumps({"file": str(file), "unit": folder, "ok": verdict.ok,

@@ -14,8 +14,6 @@ from rich.text import Text
 from flows.cli.app import HomeOpt, command, console, err, home_or_exit, shown
 from flows.cli.edge import Refusal
 from flows.cli.options import PeriodOpt, known_units
-from flows.server import use_home_server
-from schemas.labels import REPORT_STATES
 from tasks.home import township_today
 
 DELIVER_HELP = f"按 township.toml 的 {escape('[delivery]')} 发邮件"  # escaped: rich markup would eat it
@@ -35,67 +33,43 @@ def ingest(home: HomeOpt = None,
     """
     h = home_or_exit(home)
     known_units(h, unit)
-    use_home_server(h.root)
     from flows.cli.progress import inbox_progress, waiting_files
-    from flows.ingest_returns import SKIPPED, run_ingest
-    with inbox_progress(console, waiting_files(h, unit), "入库中（Prefect 流程 ingest-returns）…"):
-        state = run_ingest(home=str(h.root), units=unit or None, return_state=True)
-    if state.name == SKIPPED:
-        err.print(shown(state.message or ""), style="yellow")
+    from flows.cli.recording import ingest_run
+    with inbox_progress(console, waiting_files(h, unit), "入库中（流程 ingest-returns）…"):
+        run = ingest_run(h, unit or None)
+    if run.skipped:
+        err.print(shown(run.skipped), style="yellow")
         raise typer.Exit(3)
-    if not state.is_completed():
-        err.print(state.message or "本次入库未完成", markup=False, highlight=False, soft_wrap=True)
+    if run.stopped:
+        err.print(run.stopped, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
-    console.print(shown(state.result().line(), lines=True), soft_wrap=True, highlight=False)
+    console.print(shown(run.summary.line(), lines=True), soft_wrap=True, highlight=False)
 
 
 @command()
 def status(home: HomeOpt = None,
            as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
-           period: PeriodOpt = None) -> None:
-    """列出每份报送及其问题，以及哪些单位还没有报送。
+           period: PeriodOpt = None,
+           everything: Annotated[bool, typer.Option("--all", help="列出每一份报送（默认只列需要处理的）")] = False) -> None:
+    """各报告期的报送情况：已接收多少、哪些报送需要处理（退回待重报、有提示）、哪些单位还没有报送。
+    --all 列出每一份报送及其问题。
 
-    示例：township status --home ./xiatang --json --period 2024-03
+    示例：township status --home ./xiatang --period 2024-03
     """
-    from tasks.ledger.migrate import open_ledger
+    from tasks.ledger.migrate import read_ledger
     from tasks.returns.periods import months_of
     from tasks.summaries.status import status_report
 
     h = home_or_exit(home)
-    with open_ledger(h.database_url, h.archive) as engine:  # a lost ledger: said (LedgerMissing), not remade
+    with read_ledger(h.database_url, h.archive) as engine:  # a lost ledger: said (LedgerMissing), not remade
         report = status_report(h, engine, months_of(period) if period else None)
     if as_json:
         sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
         return
-    _status_table(report)
-
-
-def _status_table(report) -> None:
-    """Clerks' text (file names, the values quoted in findings) as plain text: never rich markup, never
-    a terminal escape (`shown`)."""
-    table = Table(title="报送情况")
-    for col in ("单位", "报告期", "文件", "状态", "问题"):
-        table.add_column(col, overflow="fold")  # wrapped, never cut with "…"
-    labels = {"accepted": "[green]已接收[/green]", "accepted_with_warnings": "[yellow]已接收（有提示）[/yellow]",
-              "rejected": "[red]已退回[/red]", "duplicate": "重复", "superseded": "[dim]已被更正[/dim]"}
-    for s in report.submissions:
-        issues = "\n".join(f"{i['place']} {i['message']}" for i in s["issues"][:3])
-        more = f"\n另 {len(s['issues']) - 3} 条（township status --json 列出全部）" if len(s["issues"]) > 3 else ""
-        table.add_row(shown(s["unit_name"] or s["unit"]), shown(s["period"] or "—"), shown(s["file"]),
-                      labels.get(s["status"], shown(s["status"])), shown(issues + more, lines=True))
-    console.print(table)
-    for m in report.missing:
-        if m["units"]:
-            console.print(Text.assemble((m["period"], "bold"), " 未报送：" + "、".join(u["name"] for u in m["units"])))
-    if report.unregistered:
-        console.print("[yellow]未处理：以下文件不在已登记单位的文件夹中（请移到对应单位的文件夹，"
-                      "或在 units.yaml 登记该单位）：[/yellow]", soft_wrap=True)
-        for name in report.unregistered:
-            console.print(shown(f"  inbox/{name}"), soft_wrap=True, highlight=False)
-    for b in report.blocked:
-        console.print(Text.assemble((f"单位 {b['unit']} 的文件夹有问题（{b['place']}）：", "red"), shown(b["message"])),
-                      soft_wrap=True)
     from flows.cli.signoff import print_reports
+    from flows.cli.status_view import print_status
+
+    print_status(report, everything)
     print_reports(report.reports)
 
 
@@ -128,15 +102,14 @@ def report(home: HomeOpt = None,
         raise Refusal("--reopen 需要写明重新修改的原因，例如 --reopen \"更正三月调解数\"")
     from flows.cli.draft_checks import checked_or_exit, completeness
     checked_or_exit(h, template, check_only)
-    use_home_server(h.root)
-    from flows.annual_report import run_annual_report
     from flows.cli.outputs import deliver_now, pdf_preview
-    state = run_annual_report(home=str(h.root), year=year, out=str(out.resolve()) if out else None,
-                              deliver=False, template=template, reopen=reopen, return_state=True)
-    if state.name == REPORT_STATES["signed"]:  # the year is signed: nothing rendered
-        err.print(state.message or "", soft_wrap=True, markup=False, highlight=False)
+    from flows.cli.recording import annual_run
+    from flows.sequences.annual import Signed
+    drafted = annual_run(h, year=year, out=str(out.resolve()) if out else None, template=template, reopen=reopen)
+    if isinstance(drafted, Signed):  # the year is signed: nothing rendered
+        err.print(drafted.message, soft_wrap=True, markup=False, highlight=False)
         raise typer.Exit(3)
-    path = Path(state.result())
+    path = Path(drafted)
     typer.echo(str(path))
     codes = [completeness(h, year)] + ([pdf_preview(path, console, err)] if pdf else [])
     if deliver:
@@ -156,8 +129,8 @@ def summary(home: HomeOpt = None,
     """
     h = home_or_exit(home)
     from flows.cli.outputs import deliver_now
-    from flows.period_summary import period_summary
-    files = period_summary(home=str(h.root), period=period, deliver=False)
+    from flows.cli.recording import summary_run
+    files = summary_run(h, period)
     console.print(files.text, soft_wrap=True, highlight=False, markup=False)
     console.print(f"（已存为 {files.notice}）", soft_wrap=True, highlight=False, markup=False)
     if files.remark:  # the operator's, not the units': said once, outside the notice to paste

@@ -112,7 +112,7 @@ def _send_final(h, version_id: int) -> int:
         console.print("township.toml 未配置 \\[delivery]，定稿未发送邮件。")
         return 0
     from flows.cli.outputs import deliver_now
-    from flows.delivery import send_final
+    from flows.mailing import send_final
 
     return deliver_now(h, "", [], err, send=lambda: send_final(h, version_id))
 

@@ -37,9 +37,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def install() -> None:
-    """Idempotent; changes only Typer's words, in this process."""
+    """Idempotent; changes only Typer's words, in this process. The help and error panels' words are set
+    by `panels()` when help or an error is about to be drawn: typer.rich_utils imports most of rich
+    (markdown, syntax, tracebacks: ~0.15 s) that a command's own answer never needs."""
     import typer.core
-    import typer.rich_utils
 
     typer.core._ = lambda text: CORE_WORDS.get(text, text)
     parameter = typer.core._TyperParameter
@@ -52,6 +53,12 @@ def install() -> None:
 
         display_type.chinese = True
         parameter.display_type = display_type
+
+
+def panels() -> None:
+    """Typer's panel titles and notes in Chinese (idempotent)."""
+    import typer.rich_utils
+
     for constant, words in PANELS.items():
         setattr(typer.rich_utils, constant, words)
 

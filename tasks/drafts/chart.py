@@ -45,25 +45,25 @@ def find_cjk_font() -> ChartFont:
 def monthly_chart(title: str, months: list[str], values: list[int], unit: str, font: ChartFont) -> bytes:
     """A column chart of monthly counts as PNG bytes, 150 dpi: 16 × 8 cm on the page."""
     import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")  # no display on a server; must precede pyplot
-    from matplotlib import pyplot as plt
-
+    # A Figure on the Agg canvas, not pyplot: no display needed, no global figure to close, and ~0.5 s
+    # less to import (pyplot sets up every interactive backend's machinery).
     with matplotlib.rc_context({"font.family": [font.family], "axes.unicode_minus": False}):
-        fig, ax = plt.subplots(figsize=(16 / 2.54, 8 / 2.54), dpi=150)
-        try:
-            labels = [f"{int(m[5:])}月" for m in months]
-            bars = ax.bar(labels, values, color="#c0392b", width=0.6)
-            ax.bar_label(bars, labels=[str(v) for v in values], fontsize=9, padding=2)
-            ax.set_title(title, fontsize=11)
-            ax.set_ylabel(unit, fontsize=10, rotation=0, labelpad=12)
-            ax.tick_params(labelsize=9)
-            ax.set_ylim(0, max([*values, 1]) * 1.18)
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
-            fig.tight_layout()
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png")
-        finally:
-            plt.close(fig)
+        fig = Figure(figsize=(16 / 2.54, 8 / 2.54), dpi=150)
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        labels = [f"{int(m[5:])}月" for m in months]
+        bars = ax.bar(labels, values, color="#c0392b", width=0.6)
+        ax.bar_label(bars, labels=[str(v) for v in values], fontsize=9, padding=2)
+        ax.set_title(title, fontsize=11)
+        ax.set_ylabel(unit, fontsize=10, rotation=0, labelpad=12)
+        ax.tick_params(labelsize=9)
+        ax.set_ylim(0, max([*values, 1]) * 1.18)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
     return buf.getvalue()

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-import cn2an
 
 from schemas.catalog import Numerals, Stating, Style, Word
 from schemas.settings import Wording
@@ -35,6 +34,8 @@ def way_of(item: Stating, defaults: Wording = Wording()) -> Way:
 
 def hanzi(n: int) -> str:
     """12 → 十二, 20000 → 两万, 2 → 两 (两次): the numerals of a figure, which a measure word follows."""
+    import cn2an  # here: ~0.25 s to import, for drafts that state figures in hanzi
+
     return LIANG.sub("两", cn2an.an2cn(n))
 
 

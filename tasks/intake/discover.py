@@ -63,9 +63,12 @@ def is_ignored(name: str) -> bool:
 
 
 def discover(inbox: Path, unit_codes: set[str], now: float, settle_seconds: float,
-             max_files: int = 5000, max_depth: int = 8) -> Discovery:
+             max_files: int = 5000, max_depth: int = 8,
+             closed: frozenset[tuple[str, str, Ident]] = frozenset()) -> Discovery:
     """`now` is the wall clock (seconds since the epoch): settling is about the file system, not the
-    business date a run may be told to act on. max_files, max_depth: bounds on one unit's folder."""
+    business date a run may be told to act on. max_files, max_depth: bounds on one unit's folder.
+    `closed`: (unit, name, identity) of files the file system said were closed after writing: such a file
+    is settled at once, but only while it is still exactly that file (else it settles as any other)."""
     ready: list[Dropped] = []
     settling: list[Dropped] = []
     strays: list[str] = []
@@ -97,7 +100,9 @@ def discover(inbox: Path, unit_codes: set[str], now: float, settle_seconds: floa
                     changed = last_change(st.st_mtime, st.st_ctime, now)
                     if st.st_mtime > now + CLOCK_SLACK_S:
                         future.append(readable_name(f"{entry.name}/{rel}"))
-                    (settling if changed is not None and now - changed < settle_seconds else ready).append(dropped)
+                    young = changed is not None and now - changed < settle_seconds
+                    on_close = (entry.name, rel, dropped.ident) in closed
+                    (settling if young and not on_close else ready).append(dropped)
             elif entry.is_file(follow_symlinks=False) and not is_ignored(entry.name):
                 strays.append(readable_name(entry.name))
     finally:

@@ -8,11 +8,8 @@ single-threaded parents, whatever threads Prefect runs in this process.
 from __future__ import annotations
 
 import atexit
-import ctypes
 import logging
 import multiprocessing
-import resource
-import signal
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -22,6 +19,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from schemas.settings import Limits
 from tasks.errors import describe
+from tasks.intake.child_limits import Failed, died, limit_child
 from tasks.returns.judge import judge
 from tasks.returns.sniff import sniff
 from tasks.returns.validate import Context
@@ -29,50 +27,9 @@ from tasks.returns.verdict import Verdict, refused
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-PR_SET_PDEATHSIG = 1
 
 
-def _limit_worker(memory_mb: int) -> None:
-    """In each worker: die with the parent, and cap the address space at its size now + memory_mb."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:
-        pass
-    vm = _vm_size_bytes()
-    if vm:
-        cap = vm + memory_mb * (1 << 20)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-
-
-def _vm_size_bytes() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-class Failed:
-    """A job the child could not finish: why, in a few Chinese words, and what ended it. kind: "alarm"
-    (the per-file read alarm: a reader hung on the file), "memory" (the file's reader outgrew its cap),
-    "crash" (the child died: a reader's abort, or a kill from outside), "timeout" (the whole job's
-    backstop), "error" (an exception of ours). Only the first three can be the file's doing."""
-    __slots__ = ("reason", "kind")
-
-    def __init__(self, reason: str, kind: str = "error") -> None:
-        self.reason = reason
-        self.kind = kind
-
-    @property
-    def ours(self) -> bool:
-        """A fault of the program or its surroundings, never a reason to refuse the file."""
-        return self.kind in ("timeout", "error")
-
-    def __repr__(self) -> str:
-        return f"Failed({self.reason!r}, {self.kind!r})"
+_limit_worker = limit_child  # the pool's initializer (tests/corpus_report.py builds a pool of its own)
 
 
 class Isolated:
@@ -150,23 +107,12 @@ def outcome(future) -> Any:
     except FutureTimeout:
         return Failed("读取超时", "timeout")
     except ProcessExpired as exc:
-        if exc.exitcode == -signal.SIGALRM:
-            return Failed("读取超时", "alarm")  # the per-file alarm ended a hanging reader
-        return Failed(f"读取进程异常退出（{_signal_name(exc.exitcode)}）", "crash")
+        return died(exc.exitcode)
     except MemoryError:
         return Failed("读取时内存超限", "memory")
     except Exception as exc:  # noqa: BLE001 — a fault of ours must not stop the run: said, and tried again
         log.exception("reading child failed")
         return Failed(describe(exc), "error")
-
-
-def _signal_name(code: int | None) -> str:
-    if code is not None and code < 0:
-        try:
-            return signal.Signals(-code).name
-        except ValueError:
-            pass
-    return f"exit {code}"
 
 
 def judge_isolated(data: bytes, ctx: Context, limits: Limits) -> Verdict:

@@ -6,6 +6,7 @@ import datetime as dt
 import time
 
 from tasks.home import Home
+from tasks.intake.arrivals import settled_on_close
 from tasks.intake.discover import Discovery, discover
 from tasks.intake.folder_problems import UnitProblem
 from tasks.intake.reconcile import reconcile
@@ -26,12 +27,14 @@ def prepare(home: Home, finish_interrupted: bool = True) -> list[UnitProblem]:
         return problems
 
 
-def find_new(home: Home, now: dt.datetime, wall: float | None = None) -> Discovery:
-    """Settled files: judged by the wall clock (`wall`, default the machine's), whatever `now` a run acts on.
+def find_new(home: Home, now: dt.datetime, wall: float | None = None, closed: list[dict] | None = None) -> Discovery:
+    """Settled files: judged by the wall clock (`wall`, default the machine's), whatever `now` a run acts on,
+    or seen closed after writing (`closed`, from `township serve`'s watcher: arrivals.closed_as).
     A unit with files ready is checked to take a receipt before any of them is stored."""
     limits = home.settings.limits
     found = discover(home.inbox, {u.code for u in home.registry.units}, time.time() if wall is None else wall,
-                     home.settings.settle_seconds, limits.max_folder_files, limits.max_folder_depth)
+                     home.settings.settle_seconds, limits.max_folder_files, limits.max_folder_depth,
+                     settled_on_close(closed))
     problems: list[UnitProblem] = []
     with Folders(home.inbox) as folders:
         for unit in sorted({d.unit for d in found.ready}):
@@ -42,12 +45,13 @@ def find_new(home: Home, now: dt.datetime, wall: float | None = None) -> Discove
     return found.without(problems)
 
 
-def take_stock(home: Home, now: dt.datetime, finish_interrupted: bool = True) -> Discovery:
+def take_stock(home: Home, now: dt.datetime, finish_interrupted: bool = True,
+               closed: list[dict] | None = None) -> Discovery:
     """`prepare`, then `find_new`: one step of the flow rather than two, since a Prefect task costs
     ~40 ms of a run's wall time here whatever it does (measured: both together take ~10 ms of work).
     Files still being written are remembered as seen now: their arrival is no later than this run."""
     waiting = prepare(home, finish_interrupted)
-    found = find_new(home, now).without(waiting)
+    found = find_new(home, now, closed=closed).without(waiting)
     if found.settling:
         note_seen(home, found, now)
     return found

@@ -17,11 +17,15 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 
-def make_engine(url: str, sync_each_commit: bool = True) -> Engine:
+def make_engine(url: str, sync_each_commit: bool = True, read_only: bool = False) -> Engine:
     """sync_each_commit=False (SQLite): a commit does not wait for the disk. Only for a caller that
-    calls `flush_ledger` before anything outside the database depends on its commits."""
+    calls `flush_ledger` before anything outside the database depends on its commits. read_only: every
+    write refused by the database itself (a command that only looks)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
+        if read_only:
+            event.listen(engine, "connect", lambda conn, _record: _sqlite_read_only(conn))
+            return engine
         synchronous = "FULL" if sync_each_commit else "NORMAL"
         event.listen(engine, "connect", lambda conn, _record: _sqlite_pragmas(conn, synchronous))
         event.listen(engine, "begin", _sqlite_begin)
@@ -29,7 +33,8 @@ def make_engine(url: str, sync_each_commit: bool = True) -> Engine:
         return engine
     # A lock held by another session (LOCK TABLE, a stuck transaction) is waited for as long as SQLite's
     # busy timeout, then a clean, transient error: never an endless wait that looks like a hung file.
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c lock_timeout=30000"})
+    options = "-c lock_timeout=30000" + (" -c default_transaction_read_only=on" if read_only else "")
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
 
 
 class KeptEngines:
@@ -77,6 +82,15 @@ def _sqlite_pragmas(dbapi_conn, synchronous: str = "FULL") -> None:
     # at once and power loss after the next flush_ledger or checkpoint.
     cur.execute(f"PRAGMA synchronous={synchronous}")
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _sqlite_read_only(dbapi_conn) -> None:
+    """A looking connection: waits out a writer like the others, never writes (not even the journal
+    mode: the file is in WAL from its first ingest, or it is empty)."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA query_only=ON")
     cur.close()
 
 

@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
-from openpyxl.utils import get_column_letter as column_letter
+from tasks.returns.cell_refs import column_letter
 
 CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 ATTR_R = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ def precheck(data: bytes, kind: str, limits: Limits, opened: zipfile.ZipFile | N
             if problem or kind == "ods":
                 return Precheck(problem)
             return _sheet_extents(zf, limits)
+    except zlib.error:  # a damaged deflate stream: the file's fault, never an internal error of ours
+        return Precheck("压缩结构损坏（数据无法解压）")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         return Precheck(f"压缩结构损坏（{type(exc).__name__}）")
 
@@ -78,11 +81,19 @@ def _no_dtd(zf: zipfile.ZipFile) -> str | None:
     (some readers would leave the cell silently blank). Checked in the parts values come from."""
     for info in zf.infolist():
         if info.filename.lower() in VALUE_PARTS:
+            tail = b""
             with zf.open(info) as fh:
-                head = fh.read(4096)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                return f"含有不允许的 XML 声明（{info.filename}）"
+                while chunk := fh.read(CHUNK):
+                    if _declares(tail + chunk):
+                        return f"含有不允许的 XML 声明（{info.filename}）"
+                    tail = chunk[-16:]
     return None
+
+
+def _declares(text: bytes) -> bool:
+    """Anywhere in the part, not only its first KiBs: a prolog of any length (comments, blanks) may stand
+    before the DTD. Office XML escapes every '<' in its text, so these appear only as markup."""
+    return b"<!DOCTYPE" in text or b"<!ENTITY" in text
 
 
 def _sheet_extents(zf: zipfile.ZipFile, limits: Limits) -> Precheck:
@@ -101,9 +112,9 @@ def _sheet_extents(zf: zipfile.ZipFile, limits: Limits) -> Precheck:
                 budget -= len(chunk)
                 if budget < 0:
                     return Precheck("解压后过大")
-                if not tail and (b"<!DOCTYPE" in chunk[:4096] or b"<!ENTITY" in chunk[:4096]):
-                    return Precheck(f"含有不允许的 XML 声明（{info.filename}）")
                 text = tail + chunk
+                if _declares(text):
+                    return Precheck(f"含有不允许的 XML 声明（{info.filename}）")
                 marks = marks or has_marks(text)
                 max_row, max_col = _extent(ANY_REF.findall(text), max_row, max_col)
                 tail = text[-256:]

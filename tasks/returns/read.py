@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 
 import python_calamine as pc
-from openpyxl.utils import get_column_letter
+from tasks.returns.cell_refs import column_letter
 
 from schemas.catalog import label_key
 from schemas.findings import Finding, finding
@@ -133,7 +133,7 @@ def _marks(kind: str, data: bytes, sheet: str) -> CellMarks:
 
 
 def _place(sheet: str, r: int, c: int) -> str:
-    return f"{sheet}!{get_column_letter(c + 1)}{r + 1}"
+    return f"{sheet}!{column_letter(c + 1)}{r + 1}"
 
 
 def _parse_sheet(kind: str, sheet: str, grid: list[list[object]], header: int, marks: CellMarks,

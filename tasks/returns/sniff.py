@@ -6,6 +6,7 @@ import codecs
 import io
 import struct
 import zipfile
+import zlib
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -78,7 +79,7 @@ def _sniff_zip(data: bytes, opened: zipfile.ZipFile | None = None) -> Sniffed:
                         return Sniffed("encrypted", "加密的 ODS 表格")
                     return Sniffed("ods", "ODS 表格")
                 return Sniffed("other", "OpenDocument 文档（非表格）")
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:  # zlib: damaged part data
         return Sniffed("corrupt", detail=f"压缩结构损坏：{type(exc).__name__}")
     lowered = {n.lower() for n in names}
     if "xl/workbook.xml" in lowered or "xl/workbook.bin" in lowered:
@@ -103,7 +104,7 @@ def _is_receipt(data: bytes, opened: zipfile.ZipFile | None) -> bool:
         with nullcontext(opened) if opened is not None else zipfile.ZipFile(io.BytesIO(data)) as zf:
             info = zf.getinfo(RECEIPT_PART)
             return info.file_size < 1_000_000 and RECEIPT_MARK.encode() in zf.read(info)
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
         return False
 
 

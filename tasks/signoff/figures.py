@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from schemas.catalog import Catalog
-from tasks.drafts.statements import Statement
+
+if TYPE_CHECKING:  # annotations only: the drafts' modules are imported where drafts are made
+    from tasks.drafts.statements import Statement
 
 
 def stated_figures(stated: dict[str, Statement], catalog: Catalog) -> dict[str, dict]:

@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from tasks.drafts.annual import Draft
 from tasks.home import Home
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import ReportVersion, add_version, record_reopen, version_by_id, versions
 from tasks.signoff.figures import stated_figures
+
+if TYPE_CHECKING:  # annotations only: the drafts' modules are imported where drafts are made
+    from tasks.drafts.annual import Draft
 
 
 def utc_naive(moment: dt.datetime) -> dt.datetime:
