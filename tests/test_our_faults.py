@@ -91,28 +91,6 @@ def test_an_immutable_archive_folder_refuses_nothing_and_a_retried_batch_counts_
     assert waiting_in_inbox(home) == []
 
 
-def test_a_failed_archive_copy_leaves_its_units_later_files_though_their_copies_were_written(home):
-    """The archive copies are written behind the reading (one I/O thread): a copy that fails for the
-    unit's first file is learnt of after later files were read and copied. Those later files wait too —
-    a correction is never stored before the file it corrects — and the other unit goes on."""
-    from tasks.intake.pool import ingest_and_tally
-
-    drop(home, "2023-12.xlsx", unit=OTHER, period="2023-12")  # its copy goes to archive/2023/OTHER
-    drop(home, "2024-01.xlsx", unit=OTHER, period="2024-01")  # its copy to archive/2024/OTHER: writable
-    drop(home, "2024-01.xlsx", period="2024-01")
-    prepare(home)
-    batch = sorted(_ready(home), key=lambda d: (d.unit, d.name))
-    with immutable(home.archive / "2023" / OTHER):
-        first = ingest_and_tally(home, batch, NOW)
-    assert _statuses(first) == {VILLAGE: {"accepted": 1}}
-    assert sorted(name for unit, name, _ in first.left if unit == OTHER) == ["2023-12.xlsx", "2024-01.xlsx"]
-    assert {r.unit for r in ledger_rows(home)} == {VILLAGE}
-    assert len(waiting_in_inbox(home)) == 2
-    again = ingest_and_tally(home, batch, NOW)
-    assert _statuses(again) == {VILLAGE: {"accepted": 1}, OTHER: {"accepted": 2}} and again.left == ()
-    assert waiting_in_inbox(home) == []
-
-
 def _kill_the_child_waiting_on(lock: Path, spared: set[int], timeout: float = 60) -> int:
     """SIGKILL the reading child blocked at the ledger's write queue: judged and archived, mid-file."""
     deadline = time.monotonic() + timeout

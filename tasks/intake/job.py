@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
@@ -18,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tasks.errors import describe
 from tasks.home import Home
-from tasks.intake.archive import sync_filesystem, write_durably
+from tasks.intake.archive import sync_filesystem
 from tasks.intake.discover import Dropped
 from tasks.intake.receipt import ReceiptInfo
 from tasks.intake.steps import Arrived, FileOutcome, arrive, record_file, settle
@@ -85,54 +84,31 @@ def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float
 def _arrivals(home: Home, folders: Folders, files: list[Dropped], now: dt.datetime, wall: float,
               alarm: float | None, result: JobResult) -> list[Arrived]:
     """Judge and archive each file; a fault of ours stops that unit's remaining files (a correction must
-    never be stored before the file it corrects). The archive copies are written by one I/O thread while
-    the next files are judged (a write blocked on a busy disk no longer holds up the reading), and are
-    all written before this returns: the job's one flush of them comes next."""
+    never be stored before the file it corrects)."""
     today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
     stopped: dict[str, str] = {}
-    arrivals: list[tuple[Arrived, Future | None]] = []
-    with ThreadPoolExecutor(1, thread_name_prefix="archive") as io:  # one: two copies of one sha never race
-        for d in files:
-            folder = folders.get(d.unit)
-            if folder is None:
-                continue  # a broken unit folder waits, with its finding (discover)
-            if d.unit in stopped:
-                result.left.append(Left(d, stopped[d.unit]))
-                continue
-            writes: list[Future] = []
-            try:
-                arrived = arrive(d, folder, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
-                                 home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
-                                 durable=False,
-                                 write=lambda dest, data: writes.append(io.submit(write_durably, dest, data, False)))
-            except MemoryError:
-                raise
-            except Exception as exc:  # noqa: BLE001
-                stopped[d.unit] = describe(exc)
-                log.warning("file %s/%s left in the inbox: %s", d.unit, d.name, stopped[d.unit], exc_info=True)
-                result.left.append(Left(d, stopped[d.unit]))
-                continue
-            if arrived is not None:
-                arrivals.append((arrived, writes[0] if writes else None))
-    return _copied(arrivals, result)
-
-
-def _copied(arrivals: list[tuple[Arrived, Future | None]], result: JobResult) -> list[Arrived]:
-    """The files whose archive copy was written; from a failed copy on, its unit's files are left (the
-    order of a unit's files holds as if each copy had been written before the next file was read)."""
-    kept: list[Arrived] = []
-    stopped: dict[str, str] = {}
-    for arrived, copy in arrivals:
-        unit = arrived.dropped.unit
-        failed = copy.exception() if copy is not None else None
-        if failed is not None and unit not in stopped:
-            stopped[unit] = describe(failed)
-            log.warning("file %s/%s left in the inbox: %s", unit, arrived.dropped.name, stopped[unit])
-        if unit in stopped:
-            result.left.append(Left(arrived.dropped, stopped[unit]))
-        else:
-            kept.append(arrived)
-    return kept
+    arrivals: list[Arrived] = []
+    for d in files:
+        folder = folders.get(d.unit)
+        if folder is None:
+            continue  # a broken unit folder waits, with its finding (discover)
+        if d.unit in stopped:
+            result.left.append(Left(d, stopped[d.unit]))
+            continue
+        try:
+            arrived = arrive(d, folder, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
+                             home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
+                             durable=False)
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            stopped[d.unit] = describe(exc)
+            log.warning("file %s/%s left in the inbox: %s", d.unit, d.name, stopped[d.unit], exc_info=True)
+            result.left.append(Left(d, stopped[d.unit]))
+            continue
+        if arrived is not None:
+            arrivals.append(arrived)
+    return arrivals
 
 
 def _record(home: Home, folders: Folders, arrivals: list[Arrived], conns, now: dt.datetime,
@@ -176,36 +152,18 @@ def _record(home: Home, folders: Folders, arrivals: list[Arrived], conns, now: d
             return
 
 
-SETTLE_THREADS = 2  # receipts and inbox removals block on the disk: two units' go side by side
-
-
 def _answer(folders: Folders, stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]],
             result: JobResult) -> list[int]:
     """Receipts, then the inbox emptied; a unit whose receipt cannot be written leaves its rows unfinished
-    (reconcile writes them once it can). Each unit's files in order, in one thread; units side by side
-    (a receipt's write and an unlink wait on the disk more than they use a core). Returns the rows
-    answered."""
-    by_unit: dict[str, list[tuple[Arrived, FileOutcome, ReceiptInfo]]] = {}
-    for item in stored:
-        by_unit.setdefault(item[0].dropped.unit, []).append(item)
-    with ThreadPoolExecutor(SETTLE_THREADS, thread_name_prefix="settle") as io:
-        settled = {unit: io.submit(_settle_unit, folders.get(unit), items) for unit, items in by_unit.items()}
-        answered = {unit: job.result() for unit, job in settled.items()}
+    (reconcile writes them once it can). Returns the rows answered."""
     done: list[int] = []
-    for arrived, outcome, _ in stored:  # in the job's order, as before
-        if answered[arrived.dropped.unit].pop(0):
+    broken: set[str] = set()
+    for arrived, outcome, info in stored:
+        unit = arrived.dropped.unit
+        if unit not in broken and settle(folders.get(unit), arrived, info):
             done.append(outcome.submission_id)
             result.outcomes.append(outcome)
         else:
+            broken.add(unit)
             result.left.append(Left(arrived.dropped, "回执写不进该单位的文件夹（只读、已满或被更换），下次运行再写"))
     return done
-
-
-def _settle_unit(folder, items: list[tuple[Arrived, FileOutcome, ReceiptInfo]]) -> list[bool]:
-    """One unit's receipts in order; after one that cannot be written, none of the unit's later ones."""
-    answered: list[bool] = []
-    ok = True
-    for arrived, _, info in items:
-        ok = ok and settle(folder, arrived, info)
-        answered.append(ok)
-    return answered

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import signal
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -68,14 +66,12 @@ class FileOutcome:
 
 
 def arrive(dropped: Dropped, folder: UnitFolder, ctx: Context, limits: Limits, archive: Path, wall: float,
-           settle_seconds: float, alarm: float | None = None, durable: bool = True,
-           write: Callable[[Path, bytes], object] | None = None) -> Arrived | None:
+           settle_seconds: float, alarm: float | None = None, durable: bool = True) -> Arrived | None:
     """None: the file vanished, changed or was replaced since it was listed, is locked by an open Excel,
     or is a broken zip that may still be arriving — the next run looks again. alarm: in a reading child
     only, seconds after which SIGALRM ends the child if a reader hangs (a native call cannot be
     interrupted). durable=False: the caller makes the archive copies durable at once, before any
-    transaction. write: how the archive copy is written (a job hands it to its I/O thread and waits for it
-    before that flush). A file over the size limit is refused from its size alone: never read, never copied."""
+    transaction. A file over the size limit is refused from its size alone: never read, never copied."""
     taken = folder.take(dropped.where, max_file_bytes(limits), dropped.ident)
     if taken is None or (dropped.ident is None and (taken.ident.size, taken.mtime) != (dropped.size, dropped.mtime)):
         return None
@@ -96,28 +92,17 @@ def arrive(dropped: Dropped, folder: UnitFolder, ctx: Context, limits: Limits, a
         return None  # "incomplete, try later" rather than "corrupt"
     sha = sha256_of(data)
     return Arrived(dropped, sha, len(data), verdict,
-                   keep_original(archive, data, sha, verdict, dropped.unit, ctx.today.year, durable, write),
-                   taken.ident)
+                   keep_original(archive, data, sha, verdict, dropped.unit, ctx.today.year, durable), taken.ident)
 
 
 def keep_original(archive: Path, data: bytes, sha: str, verdict: Verdict, unit: str, this_year: int,
-                  durable: bool = True, write: Callable[[Path, bytes], object] | None = None) -> Path:
+                  durable: bool = True) -> Path:
     """The archive copy: archive/<year of the period>/<unit>/<sha256>.<format>, never overwritten."""
     period = verdict.checked.period if verdict.checked else None
     dest = archive_path(archive, period_year(period) if period else this_year, unit, sha, verdict.read.sniffed.kind)
-    if not _kept_already(dest, len(data)):  # never overwritten: same name, same bytes
-        if write is None:
-            write_durably(dest, data, sync=durable)
-        else:
-            write(dest, data)
+    if not (dest.exists() and dest.stat().st_size == len(data)):  # never overwritten: same name, same bytes
+        write_durably(dest, data, sync=durable)
     return dest
-
-
-def _kept_already(dest: Path, size: int) -> bool:
-    try:
-        return os.stat(dest).st_size == size  # one stat, not exists() and then stat()
-    except OSError:
-        return False
 
 
 def oversize_key(ident: Ident) -> str:
