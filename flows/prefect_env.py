@@ -47,13 +47,13 @@ def configure_prefect(verbose: bool = False) -> None:
 
 
 def _api_is_plain_http() -> bool:
-    url = os.environ.get("PREFECT_API_URL") or _profile_setting("PREFECT_API_URL")
+    url = os.environ.get("PREFECT_API_URL") or profile_setting("PREFECT_API_URL")
     return url is None or url.startswith("http://")
 
 
 def _tls_configured() -> bool:
     keys = ("PREFECT_API_SSL_CERT_FILE", "PREFECT_API_TLS_INSECURE_SKIP_VERIFY")
-    return any(os.environ.get(k) or _profile_setting(k) for k in keys)
+    return any(os.environ.get(k) or profile_setting(k) for k in keys)
 
 
 def _settings_files_mention_tls() -> bool:
@@ -73,7 +73,7 @@ def _prefect_home() -> Path:
     return Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
 
 
-def _profile_setting(key: str) -> str | None:
+def profile_setting(key: str) -> str | None:
     """A setting of the active Prefect profile (profiles.toml), which Prefect reads as well as the
     environment."""
     path = Path(os.environ.get("PREFECT_PROFILES_PATH", _prefect_home() / "profiles.toml")).expanduser()

@@ -81,3 +81,16 @@ def test_plain_steps_do_not_retry_what_a_retry_cannot_mend():
     with pytest.raises(TerminalError):
         PlainSteps().call("step", broken, delays=[0, 0])
     assert len(tries) == 1
+
+
+def test_a_server_named_in_the_prefect_profile_is_looked_for_too(home, tmp_path):
+    """Prefect reads the active profile as well as the environment: a server named there and gone is
+    said, and the run goes on plainly."""
+    prefect_home = tmp_path / "prefect"
+    prefect_home.mkdir()
+    (prefect_home / "profiles.toml").write_text(
+        'active = "office"\n[profiles.office]\nPREFECT_API_URL = "http://127.0.0.1:9/api"\n', encoding="utf-8")
+    drop(home)
+    done = township("ingest", "--home", str(home.root), prefect_home=prefect_home)
+    assert done.returncode == 0, done.stderr
+    assert "PREFECT_API_URL=http://127.0.0.1:9/api 无法访问" in done.stderr and PLAIN in done.stderr

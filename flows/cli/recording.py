@@ -8,15 +8,19 @@ import os
 import sys
 
 from flows.cli.app import err
+from flows.prefect_env import profile_setting
 from flows.server import is_reachable, use_home_server
 
 PLAIN = "未连接 Prefect 服务（township serve 未运行）：本次直接运行，不记入 Prefect 运行记录。"
 
 
 def configured_api() -> str | None:
-    """PREFECT_API_URL of the environment; or, where this process already runs Prefect with settings of
-    its own (a test harness, a program embedding the CLI), the API those settings name."""
-    api = os.environ.get("PREFECT_API_URL")
+    """PREFECT_API_URL of the environment or of the active Prefect profile; or, where this process
+    already runs Prefect with settings of its own (a test harness, a program embedding the CLI), the API
+    those settings name."""
+    api = os.environ.get("PREFECT_API_URL") or profile_setting("PREFECT_API_URL")
+    if api:
+        os.environ["PREFECT_API_URL"] = api  # one place to read it from, here and in Prefect
     if api or "prefect.settings" not in sys.modules:
         return api
     from prefect.settings import get_current_settings
