@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import threading
+import time
 
 from rich.console import Console
 
@@ -46,8 +47,6 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
             api = api_url(host, port)
             os.environ["PREFECT_API_URL"] = api  # before prefect is imported: this process and its flow runs
         os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "5")
-        from prefect import serve
-
         from flows.deployments import home_deployments
         from flows.watch import ArrivalWatcher, IngestRuns, deployment_trigger, in_process_run
 
@@ -67,7 +66,7 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
             console.print(f"  {d.flow_name}/{d.name}  " + "、".join(s.schedule.cron for s in d.schedules)
                           + f"（{tz}）")
         console.print(f"Prefect 界面：{ui_url(api)}  （按 Ctrl-C 停止）", soft_wrap=True)
-        serve(*deployments, print_starting_message=False)  # returns on Ctrl-C / SIGTERM
+        _serve_through_restarts(deployments, api, server, console)  # returns on Ctrl-C / SIGTERM
     except KeyboardInterrupt:
         pass  # stopped while starting: clean up as after a normal stop
     finally:
@@ -89,6 +88,39 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
 
 def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
+
+
+def _api_gone(exc: BaseException, httpx) -> bool:
+    """A connection to the API failed (also inside the exception groups of Prefect's task groups)."""
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_api_gone(e, httpx) for e in exc.exceptions)
+    return isinstance(exc, (httpx.TransportError, ConnectionError))
+
+
+API_BACK_WAIT_S = 180.0  # how long serve waits for the server it keeps to answer again
+
+
+def _serve_through_restarts(deployments, api: str, server, console: Console) -> None:
+    """Prefect's runner until Ctrl-C / SIGTERM. The runner ends with a connection error when the API is
+    gone for a moment (the server serve keeps was killed and is being started again): then it waits for
+    the API and serves again (registering deployments is idempotent), rather than let serve, its
+    watcher and its schedules end with it."""
+    import httpx
+    from prefect import serve
+
+    while True:
+        try:
+            serve(*deployments, print_starting_message=False)
+            return
+        except Exception as exc:  # noqa: BLE001 — only the API's absence is waited out; the rest is raised
+            if not _api_gone(exc, httpx) or not isinstance(server, ServerKeeper) or server.stopping.is_set():
+                raise
+            console.print(f"[yellow]Prefect 服务暂时无法连接（{type(exc).__name__}），等它恢复后继续…[/yellow]")
+            deadline = time.monotonic() + API_BACK_WAIT_S
+            while not is_reachable(api, timeout=1.0):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1.0)
 
 
 class ServerKeeper(threading.Thread):
