@@ -7,7 +7,7 @@ import shutil
 import time
 
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import update
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -18,6 +18,7 @@ from tasks.intake.take_stock import find_new, prepare
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import submissions
+from tests.faults import ledger_rows as rows
 from tests.helpers import NOW, OTHER, VILLAGE, drop
 from tests.nests import nest, unnest
 
@@ -28,15 +29,6 @@ def run(home):
     prepare(home)
     wall = time.time() + LATER
     return ingest_batch(home, list(find_new(home, NOW, wall=wall).ready), NOW, wall=wall)
-
-
-def rows(home):
-    engine = make_engine(home.database_url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(select(submissions).order_by(submissions.c.id)).all()
-    finally:
-        engine.dispose()
 
 
 def listing(folder):
