@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from schemas import load_yaml
 from schemas.problems import ContractError, Problem, model_fields, validation_problems
+from schemas.snapshots import snapshotted
 
 Style = Literal["exact", "approx"]
 Word = Literal["余", "多", "近"]          # 70余起, 70多起 (something dropped); 近3000人次 (a little short of it)
@@ -22,7 +23,7 @@ Operator = Literal["<=", "<", ">=", ">", "==", "!="]
 class Stating(BaseModel):
     """How the draft states a figure (DESIGN §7). Left unset (None), the township's default in
     township.toml [wording] applies: a township that states every figure exactly says so once."""
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     style: Style | None = None
     digits: int | None = Field(default=None, ge=1, le=3)  # approx: significant digits kept (1: 70余, 2: 1500余)
     wan: bool | None = None                               # approx: from 10,000 on in 万 (2万余人次)
@@ -62,7 +63,7 @@ class Derived(Stating):
 
 class Rule(BaseModel):
     """A cross-field rule like DHIS2's validation rules: left <op> right over indicator codes."""
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     code: str
     left: str
     op: Operator
@@ -88,7 +89,7 @@ def _label_key(text: str) -> str:  # labels repeat across thousands of returns: 
 
 
 class Catalog(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     version: int = 1
     indicators: tuple[Indicator, ...]
     derived: tuple[Derived, ...] = ()
@@ -139,6 +140,7 @@ class Catalog(BaseModel):
         return table
 
 
+@snapshotted
 def load_catalog(path: Path) -> Catalog:
     """indicators.yaml as a model; anything wrong in it a `ContractError` naming the line and the field."""
     import yaml

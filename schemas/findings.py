@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from schemas import default_file, load_yaml
+from schemas.snapshots import snapshotted
 
 Level = Literal["error", "warning", "info"]
 FILE_PLACE = "文件"  # place of findings about the file as a whole
 
 
 class FindingSpec(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     level: Level
     message: str
     hint: str = ""
@@ -27,8 +29,14 @@ class FindingSpec(BaseModel):
 
 @lru_cache(maxsize=1)
 def finding_specs() -> dict[str, FindingSpec]:
-    """The catalogue of finding codes; package data, read once per process."""
-    raw = load_yaml(default_file("findings.yaml").read_text(encoding="utf-8"))
+    """The catalogue of finding codes; package data, read once per process (and kept between
+    processes: snapshots.py)."""
+    return _load_specs(default_file("findings.yaml"))
+
+
+@snapshotted
+def _load_specs(path: Path) -> dict[str, FindingSpec]:
+    raw = load_yaml(path.read_text(encoding="utf-8"))
     return {code: FindingSpec(**spec) for code, spec in raw["findings"].items()}
 
 

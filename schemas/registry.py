@@ -10,8 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from schemas import load_yaml
 from schemas.problems import ContractError, Problem, model_fields, validation_problems
+from schemas.snapshots import snapshotted
 
-STRICT = ConfigDict(frozen=True, extra="forbid")  # a misspelt field is refused, never silently ignored
+# A misspelt field is refused, never silently ignored. Validators are built on first use: a command that
+# finds its snapshot (schemas/snapshots.py) builds none.
+STRICT = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 UnitKind = Literal["village", "community", "office"]
 
@@ -53,6 +56,7 @@ class Registry(BaseModel):
         return {u.code: u for u in self.units}
 
 
+@snapshotted
 def load_registry(path: Path) -> Registry:
     """units.yaml as a model; anything wrong in it a `ContractError` naming the line and the field."""
     import yaml

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from schemas import default_file, load_yaml
+from schemas.snapshots import snapshotted
 
 
 class FieldSpec(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     label: str
     cell: str
     aliases: tuple[str, ...] = ()
@@ -20,7 +22,7 @@ class FieldSpec(BaseModel):
 
 
 class ColumnSpec(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     label: str
     column: str
     aliases: tuple[str, ...] = ()
@@ -31,7 +33,7 @@ class ColumnSpec(BaseModel):
 
 
 class ReturnLayout(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     version: int
     sheet: str
     instructions_sheet: str
@@ -44,6 +46,10 @@ class ReturnLayout(BaseModel):
 
 @lru_cache(maxsize=1)
 def return_layout() -> ReturnLayout:
-    """Template v1; package data, read once per process."""
-    raw = load_yaml(default_file("return_layout.yaml").read_text(encoding="utf-8"))
-    return ReturnLayout(**raw)
+    """Template v1; package data, read once per process (and kept between processes: snapshots.py)."""
+    return _load_layout(default_file("return_layout.yaml"))
+
+
+@snapshotted
+def _load_layout(path: Path) -> ReturnLayout:
+    return ReturnLayout(**load_yaml(path.read_text(encoding="utf-8")))

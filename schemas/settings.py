@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from schemas.problems import ContractError, Problem, model_fields, validation_problems
+from schemas.snapshots import snapshotted
 
 # A misspelt key (settle_second) or one under the wrong table is refused, never silently ignored.
-STRICT = ConfigDict(frozen=True, extra="forbid")
+# Validators are built on first use: a command that finds its snapshot (schemas/snapshots.py) builds none.
+STRICT = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Schedules(BaseModel):
@@ -90,10 +92,10 @@ class Settings(BaseModel):
     max_count: int = 1_000_000
     batch_size: int = 1000  # files per Prefect task: each task starts its reading children (~0.1 s)
     fault_wait_s: float = Field(default=60.0, ge=0)  # a fault of ours (database away, disk full) waited out
-    schedules: Schedules = Schedules()
-    calendar: CalendarSettings = CalendarSettings()
-    limits: Limits = Limits()
-    wording: Wording = Wording()
+    schedules: Schedules = Field(default_factory=Schedules)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    limits: Limits = Field(default_factory=Limits)
+    wording: Wording = Field(default_factory=Wording)
     delivery: Delivery | None = None
 
     @field_validator("database_url")
@@ -116,6 +118,7 @@ TOML_TROUBLES = (("Invalid value", "值写法不对：文本要加英文双引�
 AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
+@snapshotted
 def load_settings(path: Path) -> Settings:
     """township.toml as a model; anything wrong in it a `ContractError` naming the line and the key."""
     if not path.exists():

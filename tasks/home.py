@@ -84,24 +84,28 @@ def township_today(home: Home) -> dt.date:
 
 
 
-SAMPLE_REGISTRY = Registry(
-    township=Township(code="410423105", name="下汤镇", county="鲁山县"),
-    units=(
-        Unit(code="410423105001", name="下汤镇司法所", kind="office", contact="李娜", phone="0375-5012001"),
-        Unit(code="410423105201", name="下汤村", kind="village", contact="王建军", phone="13803750201"),
-        Unit(code="410423105202", name="松垛村", kind="village", contact="张秀英", phone="13803750202"),
-    ),
-)
+def sample_registry() -> Registry:
+    """The reference township's units, for `township init` without a registry of one's own. Built when
+    asked: a model built at import would build pydantic's validators in every process (snapshots.py)."""
+    return Registry(
+        township=Township(code="410423105", name="下汤镇", county="鲁山县"),
+        units=(
+            Unit(code="410423105001", name="下汤镇司法所", kind="office", contact="李娜", phone="0375-5012001"),
+            Unit(code="410423105201", name="下汤村", kind="village", contact="王建军", phone="13803750201"),
+            Unit(code="410423105202", name="松垛村", kind="village", contact="张秀英", phone="13803750202"),
+        ),
+    )
 
 
-def init_home(root: Path, registry: Registry = SAMPLE_REGISTRY) -> Home:
-    """Create a home: settings, registry, an editable copy of the catalog and one inbox folder per unit.
+def init_home(root: Path, registry: Registry | None = None) -> Home:
+    """Create a home: settings, registry (the reference township's without one), an editable copy of the
+    catalog and one inbox folder per unit.
 
     Existing files are kept (re-running init is safe); missing folders are created.
     """
     root.mkdir(parents=True, exist_ok=True)
     _write_if_absent(root / "township.toml", DEFAULT_SETTINGS_TOML)
-    _write_if_absent(root / "units.yaml", dump_registry(registry))
+    _write_if_absent(root / "units.yaml", dump_registry(registry or sample_registry()))
     if not (root / "indicators.yaml").exists():
         shutil.copyfile(default_file("indicators.yaml"), root / "indicators.yaml")
     home = open_home(root)

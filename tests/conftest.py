@@ -20,6 +20,15 @@ def prefect_server():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _contract_snapshots(tmp_path_factory):
+    """Snapshots of validated contracts (schemas/snapshots.py), the township commands' this suite runs
+    included, in the session's own folder rather than the user's cache."""
+    import os
+
+    os.environ["TOWNSHIP_CACHE"] = str(tmp_path_factory.mktemp("snapshots"))
+
+
 @pytest.fixture
 def home(tmp_path):
     return make_home(tmp_path / "home")

@@ -6,7 +6,7 @@ import pytest
 from schemas.problems import ContractError
 from schemas.registry import Registry, Unit, dump_registry, load_registry
 from schemas.settings import DEFAULT_SETTINGS_TOML, load_settings
-from tasks.home import SAMPLE_REGISTRY, init_home, open_home
+from tasks.home import init_home, open_home, sample_registry
 
 
 def settings_error(tmp_path, text: str) -> ContractError:
@@ -60,9 +60,9 @@ def test_broken_toml_syntax_names_its_line(tmp_path):
 
 
 def test_a_unit_named_with_a_comma_survives_the_round_trip(tmp_path):
-    units = (*SAMPLE_REGISTRY.units, Unit(code="410423105203", name="下汤村, 一组", contact="王: 五"),
+    units = (*sample_registry().units, Unit(code="410423105203", name="下汤村, 一组", contact="王: 五"),
              Unit(code="007", name="'引号' \"村\" # 非注释", kind="community"))
-    registry = Registry(township=SAMPLE_REGISTRY.township, units=units)
+    registry = Registry(township=sample_registry().township, units=units)
     home = init_home(tmp_path / "h", registry)
     assert load_registry(home.root / "units.yaml") == registry
     assert open_home(home.root).registry.by_code()["410423105203"].name == "下汤村, 一组"
@@ -71,7 +71,7 @@ def test_a_unit_named_with_a_comma_survives_the_round_trip(tmp_path):
 
 def test_an_unknown_field_in_the_registry_is_refused_with_its_line(tmp_path):
     path = tmp_path / "units.yaml"
-    text = dump_registry(SAMPLE_REGISTRY).replace("kind: village", "kind: village\n  phnoe: \"1380\"", 1)
+    text = dump_registry(sample_registry()).replace("kind: village", "kind: village\n  phnoe: \"1380\"", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ContractError) as caught:
         load_registry(path)
@@ -85,7 +85,7 @@ def test_broken_yaml_and_duplicate_codes_are_chinese_messages(tmp_path):
     with pytest.raises(ContractError) as caught:
         load_registry(path)
     assert caught.value.problems[0].line and "YAML 格式错误" in str(caught.value)
-    twice = Registry.model_construct(township=SAMPLE_REGISTRY.township, units=SAMPLE_REGISTRY.units * 2)
+    twice = Registry.model_construct(township=sample_registry().township, units=sample_registry().units * 2)
     path.write_text(dump_registry(twice), encoding="utf-8")
     with pytest.raises(ContractError, match="单位代码重复"):
         load_registry(path)

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from schemas.registry import dump_registry
-from tasks.home import SAMPLE_REGISTRY, open_home
+from tasks.home import open_home, sample_registry
 from tasks.intake.pool import ingest_batch
 from tasks.intake.take_stock import find_new, prepare
 from tasks.summaries.period import period_label, summary_files
@@ -22,7 +22,7 @@ ON = dt.date(2024, 4, 20)  # after March's due date (5 working days after the mo
 def quarter(home):
     """Q1: the village reports January on time, February late, March with a note and a warning; the
     other village's March return is refused; the office reports nothing. Units carry contacts."""
-    (home.root / "units.yaml").write_text(dump_registry(SAMPLE_REGISTRY), encoding="utf-8")
+    (home.root / "units.yaml").write_text(dump_registry(sample_registry()), encoding="utf-8")
     home = open_home(home.root)
     _arrive(home, dt.datetime(2024, 2, 2, 2, tzinfo=dt.UTC),
             lambda: drop(home, name="1月.xlsx", period="2024-01", values={"DISPUTE": 3, "PUBLICITY_EVENT": 2}))

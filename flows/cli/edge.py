@@ -115,5 +115,5 @@ class TownshipGroup(Chinese, TyperGroup):
             from rich.console import Console
             from rich.markup import escape
 
-            Console(stderr=True).print(f"[red]{escape(answer.message)}[/red]", soft_wrap=True)
+            Console(stderr=True, emoji=False).print(f"[red]{escape(answer.message)}[/red]", soft_wrap=True)
             raise Exit(answer.code) from None
