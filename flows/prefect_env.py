@@ -6,7 +6,6 @@ The console shows warnings only; flow-run logs still reach the Prefect server an
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 DEFAULTS = {
@@ -76,6 +75,8 @@ def _prefect_home() -> Path:
 def profile_setting(key: str) -> str | None:
     """A setting of the active Prefect profile (profiles.toml), which Prefect reads as well as the
     environment."""
+    import tomllib  # here, not at import: the commands that never start a flow do not read profiles
+
     path = Path(os.environ.get("PREFECT_PROFILES_PATH", _prefect_home() / "profiles.toml")).expanduser()
     try:
         profiles = tomllib.loads(path.read_text(encoding="utf-8"))

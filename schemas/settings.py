@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -123,6 +122,8 @@ def load_settings(path: Path) -> Settings:
     """township.toml as a model; anything wrong in it a `ContractError` naming the line and the key."""
     if not path.exists():
         return Settings()
+    import tomllib  # only when the file is read (a command that finds its snapshot does not)
+
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)

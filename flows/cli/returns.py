@@ -1,7 +1,6 @@
 """`township init`, `template` and `check`: a home, a blank return, a dry run of one file."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -93,6 +92,8 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
     verdict = refused(OVERSIZE, big) if big else judge_forked(data, ctx, limits)
     found = verdict.findings
     if as_json:
+        import json
+
         sys.stdout.write(json.dumps({"file": str(file), "unit": folder, "ok": verdict.ok,
                                      "period": verdict.checked.period if verdict.checked else None,
                                      "findings": [f.as_dict() for f in found]}, ensure_ascii=False, indent=2) + "\n")
