@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import signal
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -112,10 +113,11 @@ def oversize_key(ident: Ident) -> str:
 
 def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
                 now: dt.datetime, folder: UnitFolder, promised: set[tuple[str, str]] | None = None,
-                ) -> tuple[FileOutcome, ReceiptInfo]:
+                in_transaction: bool = False) -> tuple[FileOutcome, ReceiptInfo]:
     """Plan from what the unit's ledger holds, then one write transaction for the file: the write lock
     is held only for the writes. Returns the outcome and its receipt. promised: receipt names, (unit,
-    name), given to files whose receipts are not written yet."""
+    name), given to files whose receipts are not written yet. in_transaction: the caller holds a write
+    transaction on the writer for several files (`tasks/intake/job.py`), committed all together."""
     reader, writer = conns
     dropped, verdict, checked = arrived.dropped, arrived.verdict, arrived.verdict.checked
     tz = ZoneInfo(home.settings.schedules.timezone)
@@ -141,7 +143,7 @@ def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connectio
     if decided.resumed is not None:
         rec = decided.resumed
     else:
-        with writing(writer):
+        with nullcontext() if in_transaction else writing(writer):
             rec = write(writer, arrival, values, decided, ledger)
     outcome = FileOutcome(dropped.unit, dropped.name, rec.status, period, rec.submission_id, rec.receipt_path,
                           late, rec.findings, rec.corrected,
