@@ -6,15 +6,14 @@ everything that is the same in every receipt is written once, here, as constants
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from tasks.intake.zip_parts import zip_bytes
 from tasks.returns.sniff import RECEIPT_MARK, RECEIPT_PART
 
 # Style ids (cellXfs indexes in STYLES below).
@@ -78,25 +77,18 @@ class Sheet:
 
 
 def workbook_bytes(sheets: list[Sheet], author: str = "township") -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        # The small fixed parts are stored, not deflated: compressing them again for every receipt
-        # would cost more than the bytes it saves.
-        zf.writestr("[Content_Types].xml", _content_types(sheets), zipfile.ZIP_STORED)
-        zf.writestr("_rels/.rels", ROOT_RELS, zipfile.ZIP_STORED)
-        zf.writestr(RECEIPT_PART, CUSTOM, zipfile.ZIP_STORED)
-        zf.writestr("xl/workbook.xml", _workbook(sheets), zipfile.ZIP_STORED)
-        zf.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(sheets), zipfile.ZIP_STORED)
-        zf.writestr("xl/styles.xml", STYLES, zipfile.ZIP_STORED)
-        comment_no = 0
-        for i, sheet in enumerate(sheets, start=1):
-            zf.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheet))
-            if sheet.comments:
-                comment_no += 1
-                zf.writestr(f"xl/worksheets/_rels/sheet{i}.xml.rels", _sheet_rels(comment_no))
-                zf.writestr(f"xl/comments{comment_no}.xml", _comments(sheet, author))
-                zf.writestr(f"xl/drawings/vmlDrawing{comment_no}.vml", _vml(sheet))
-    return out.getvalue()
+    parts = [("[Content_Types].xml", _content_types(sheets), True), ("_rels/.rels", ROOT_RELS, True),
+             (RECEIPT_PART, CUSTOM, True), ("xl/workbook.xml", _workbook(sheets), False),
+             ("xl/_rels/workbook.xml.rels", _workbook_rels(sheets), True), ("xl/styles.xml", STYLES, True)]
+    comment_no = 0
+    for i, sheet in enumerate(sheets, start=1):
+        parts.append((f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheet), False))
+        if sheet.comments:
+            comment_no += 1
+            parts += [(f"xl/worksheets/_rels/sheet{i}.xml.rels", _sheet_rels(comment_no), True),
+                      (f"xl/comments{comment_no}.xml", _comments(sheet, author), False),
+                      (f"xl/drawings/vmlDrawing{comment_no}.vml", _vml(sheet), False)]
+    return zip_bytes(parts)
 
 
 def text(value: str) -> str:
