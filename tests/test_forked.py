@@ -78,3 +78,23 @@ def test_a_threaded_process_is_judged_by_the_fork_server_all_the_same(home):
         stop.set()
         worker.join()
     assert not verdict.ok and [f.place for f in verdict.findings if f.level == "error"] == ["报表!E8"]
+
+
+def test_the_quick_commands_end_at_once_with_all_their_output_and_their_exit_codes(home):
+    """`township check` and `status` skip the interpreter's teardown (flows/cli/app.py, ENDS_AT_ONCE):
+    as real processes into pipes, their whole output arrives and each exit code is the command's."""
+    from tests.procs import BIN
+
+    township = str(BIN / "township")
+    bad = drop(home, edits={"E8": "约70"})
+    checked = subprocess.run([township, "check", str(bad), "--unit", VILLAGE, "--home", str(home.root), "--json"],
+                             capture_output=True, text=True, timeout=120)
+    report = json.loads(checked.stdout)
+    assert (checked.returncode, report["ok"], checked.stderr) == (1, False, "")
+    assert [f["place"] for f in report["findings"] if f["level"] == "error"] == ["报表!E8"]
+    unknown = subprocess.run([township, "check", str(bad), "--unit", "999", "--home", str(home.root)],
+                             capture_output=True, text=True, timeout=120)
+    assert unknown.returncode == 2 and "单位代码 999 不在 units.yaml 中" in unknown.stderr
+    status = subprocess.run([township, "status", "--home", str(home.root), "--json"],
+                            capture_output=True, text=True, timeout=120)
+    assert status.returncode == 0 and "missing" in json.loads(status.stdout)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -26,18 +26,44 @@ class TownshipTyper(typer.Typer):
     Typer turns every registered command's signature into Click parameters before running one (~10 ms
     for fourteen); the command named on the line is the only one a run needs (none named — `--help`,
     a typo — builds them all, for the list and the suggestions). At the end, `gc.freeze()` spares the
-    interpreter's closing collections over objects that die with the process anyway (~30 ms).
+    interpreter's closing collections over objects that die with the process anyway (~30 ms), and a
+    quick command skips the teardown altogether (ENDS_AT_ONCE).
     Tests invoke the Click command (CliRunner), not this: their process keeps collecting as usual."""
 
     def __call__(self, *args, **kwargs):
+        word = _first_word(sys.argv[1:])
         every = self.registered_commands
-        named = [c for c in every if _name(c) == _first_word(sys.argv[1:])]
+        named = [c for c in every if _name(c) == word]
         self.registered_commands = named or every
         try:
             return super().__call__(*args, **kwargs)
+        except SystemExit as end:
+            if word in ENDS_AT_ONCE:
+                _end_now(end)
+            raise
         finally:
             self.registered_commands = every
             gc.freeze()
+
+
+# The quick commands people wait on: they start no flow, thread or child that outlives them, and write
+# nothing but their output. Their exit handlers run and their output is flushed; the interpreter's
+# teardown of every module it loaded (~10 ms of a 0.2 s `check`) is skipped.
+ENDS_AT_ONCE = frozenset({"check", "status"})
+
+
+def _end_now(end: SystemExit) -> NoReturn:
+    import atexit
+    import os
+
+    code = end.code
+    if code is not None and not isinstance(code, int):  # SystemExit("message"): said, exit 1
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
 
 
 def _name(info) -> str:
