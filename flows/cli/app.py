@@ -19,7 +19,6 @@ from tasks.home import open_home, resolve_home
 from tasks.returns.clerk_text import for_terminal
 
 
-
 class TownshipTyper(typer.Typer):
     """The `township` process: builds only the command it runs, and ends without tidying up.
 
@@ -77,8 +76,8 @@ def _first_word(argv: list[str]) -> str | None:
 
 zh.install()
 app = TownshipTyper(help="乡镇月报表流水线：收表、校验、入库、回执、催报、汇总，年底生成法治政府建设情况报告草稿。",
-                  cls=TownshipGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                  options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
+                    cls=TownshipGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                    options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 # emoji=False: ":name:" in what a command prints stays as written (and rich's table of ~4,000 emoji
 # names, ~3.5 ms, is never loaded).
 console = Console(emoji=False)
@@ -93,8 +92,8 @@ def command(**kwargs):
     return app.command(cls=TownshipCommand, options_metavar="[选项]", **kwargs)
 
 
-# Commands that never start a flow: they skip Prefect's settings (reading its profiles and settings
-# files and certifi's bundle costs ~16 ms, a tenth of `township check`).
+# Commands that never start a flow: they skip Prefect's settings (reading its profiles, the settings
+# files of the working directory and certifi's bundle: ~4 ms, and tomllib and certifi's imports).
 WITHOUT_PREFECT = frozenset({"init", "template", "check", "status", "adopt"})
 
 
