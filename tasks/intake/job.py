@@ -126,7 +126,9 @@ def _record(home: Home, folders: Folders, arrivals: list[Arrived], conns, now: d
     broken: dict[str, str] = {}
     for start in range(0, len(arrivals), GROUP_FILES):
         group = arrivals[start:start + GROUP_FILES]
-        before = len(stored), len(result.left), set(promised), dict(broken)
+        # What a rolled-back group takes back: its outcomes, its left files, the names it promised.
+        stored_before, left_before = len(stored), len(result.left)
+        promised_before, broken_before = set(promised), dict(broken)
         try:
             with writing(conns[1]):
                 for arrived in group:
@@ -136,14 +138,16 @@ def _record(home: Home, folders: Folders, arrivals: list[Arrived], conns, now: d
         except IntegrityError:
             pass  # another run stored one of these meanwhile: each file again alone, as below
         except Exception as exc:  # noqa: BLE001
-            del stored[before[0]:], result.left[before[1]:]  # rolled back: nothing of the group is stored
+            del stored[stored_before:], result.left[left_before:]  # rolled back: nothing of the group is stored
             why = describe(exc)
             log.warning("ledger fault, %d files left: %s", len(arrivals) - start, why, exc_info=True)
             result.left.extend(Left(a.dropped, why) for a in arrivals[start:])
             return
-        del stored[before[0]:], result.left[before[1]:]
-        promised.clear(), broken.clear()
-        promised.update(before[2]), broken.update(before[3])
+        del stored[stored_before:], result.left[left_before:]
+        promised.clear()
+        promised.update(promised_before)
+        broken.clear()
+        broken.update(broken_before)
         for unit in {a.dropped.unit for a in group}:
             ledgers.pop(unit, None)  # what the rolled-back writes noted there is read again
         for i, arrived in enumerate(group):
