@@ -26,8 +26,8 @@ TODAY = dt.date(2024, 12, 20)
 NOW = dt.datetime(2024, 12, 20, 2, 0, tzinfo=dt.UTC)  # 10:00 in Asia/Shanghai
 
 
-def make_home(root: Path, settle_seconds: int = 0) -> Home:
-    init_home(root, REGISTRY)
+def make_home(root: Path, settle_seconds: int = 0, registry: Registry = REGISTRY) -> Home:
+    init_home(root, registry)
     toml = root / "township.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 30", f"settle_seconds = {settle_seconds}"),
                     encoding="utf-8")

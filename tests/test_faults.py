@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import return_values, submissions
+from tasks.samples.bench_data import bench_registry
 from tests.helpers import VILLAGE, make_home, return_file
 from tests.shared import CORPUS
 
@@ -32,18 +33,24 @@ def spawn(home, batch: int = 10, later: float = 0) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
-def fill(home, count: int) -> dict[str, int]:
-    """`count` returns over the three units and consecutive months; returns the expected totals."""
+def fill(home, count: int, first: int = 0) -> dict[str, int]:
+    """`count` returns over the home's units and consecutive months from 2000-01 (the `first`-th file on:
+    a later wave continues where the last ended); returns the expected totals."""
     units = [u.code for u in home.registry.units]
     expected = {"DISPUTE": 0, "LEAFLET": 0}
-    for i in range(count):
-        unit, month = units[i % 3], i // 3
-        period = f"{2015 + month // 12}-{month % 12 + 1:02d}"
+    for i in range(first, first + count):
+        unit, month = units[i % len(units)], i // len(units)
+        period = f"{2000 + month // 12}-{month % 12 + 1:02d}"
         values = {"DISPUTE": i % 17, "LEAFLET": 10 * (i % 5)}
         for k, v in values.items():
             expected[k] += v
         return_file(home.unit_inbox(unit) / f"{period}.xlsx", home, unit=unit, period=period, values=values)
     return expected
+
+
+def waiting(home) -> int:
+    """Returns still in the inbox (not receipts, not the folder's README)."""
+    return sum(1 for p in home.inbox.rglob("*.xlsx") if "回执" not in p.parts)
 
 
 def ledger(home):
@@ -78,18 +85,23 @@ def assert_consistent(home, files: int) -> list:
     return rows
 
 
-FILES = 360
+KEEP_WAITING = 240  # files waiting at each run's start: more than a run gets through before its kill
 
 
 def test_sigkill_at_random_moments_loses_and_doubles_nothing(tmp_path):
-    home = make_home(tmp_path / "home")
-    # Work enough for twenty kills, each while files remain: a run that finds nothing left ends before
-    # it can be killed (seen: 160 files all taken after 17 kills once start-up got faster; the batch has
-    # got faster since, so half as many again as the 240 that sufficed then).
-    expected = fill(home, FILES)
+    home = make_home(tmp_path / "home", registry=bench_registry(480))  # 40 villages: periods for ~13,000
+    # Twenty kills, each while files remain: a run that finds nothing left ends before it can be killed.
+    # How many files a run gets through before its kill depends on how fast the ingest is (a fixed 160
+    # sufficed once, then a fixed 360 ran out after 16 kills), so the inbox is topped up before each run.
+    expected, files = {"DISPUTE": 0, "LEAFLET": 0}, 0
     rng = random.Random(6)
     kills = 0
     for _ in range(200):
+        more = KEEP_WAITING - waiting(home)
+        if more > 0:
+            added = fill(home, more, first=files)
+            expected = {k: expected[k] + added[k] for k in expected}
+            files += more
         proc = spawn(home)
         time.sleep(rng.uniform(0.25, 2.0))
         if proc.poll() is None:
@@ -104,11 +116,11 @@ def test_sigkill_at_random_moments_loses_and_doubles_nothing(tmp_path):
     done = spawn(home, batch=200)
     out, err = done.communicate(timeout=600)
     assert done.returncode == 0, err.decode()[-2000:]
-    rows = assert_consistent(home, FILES)
+    rows = assert_consistent(home, files)
     assert {r.status for r in rows} <= STORED  # outlier warnings are expected in these made-up series
     _, totals = ledger(home)
     assert totals["DISPUTE"] == expected["DISPUTE"] and totals["LEAFLET"] == expected["LEAFLET"]
-    print(f"\nkills survived: {kills}")
+    print(f"\nkills survived: {kills}, files: {files}")
 
 
 def test_two_ingests_at_once_process_each_file_once(tmp_path):
