@@ -130,19 +130,32 @@ JOB_FILES = 250  # at most about this many files per child job (whole units); ea
 def jobs_of(batch: list[Dropped], workers: int = READ_WORKERS) -> list[list[Dropped]]:
     """Whole units (their files in order) in jobs of at most about JOB_FILES: one job's start-up and its
     two flushes (archive, ledger) are paid per few hundred files, not per unit (measured at 1,000 files:
-    jobs of 250 ~3% faster than jobs of 100). The number of jobs is a multiple of `workers` and the
-    units are dealt largest first to the emptiest job, so the workers finish together (filling jobs one
-    after another left a short last job for one worker while the other stood idle)."""
+    jobs of 250 ~3% faster than jobs of 100). Units are dealt largest first to the job furthest below
+    its share (`staggered`), so the workers finish together; the jobs are returned in the order the
+    pool hands them out."""
     by_unit: dict[str, list[Dropped]] = {}
     for dropped in batch:
         by_unit.setdefault(dropped.unit, []).append(dropped)
     if not by_unit:
         return []
     rounds = -(-len(batch) // (workers * JOB_FILES))
-    jobs: list[list[Dropped]] = [[] for _ in range(min(len(by_unit), workers * rounds))]
+    shares = staggered(workers, rounds) if len(by_unit) > workers else [1.0] * len(by_unit)
+    jobs: list[list[Dropped]] = [[] for _ in shares]
     for files in sorted(by_unit.values(), key=len, reverse=True):
-        min(jobs, key=len).extend(files)
+        fullest_after = [(len(job) + len(files)) / share for job, share in zip(jobs, shares)]
+        jobs[fullest_after.index(min(fullest_after))].extend(files)
     return [job for job in jobs if job]
+
+
+def staggered(workers: int, rounds: int) -> list[float]:
+    """Each job's size as a share of a full one, in the order the pool hands them out: the first jobs
+    shorter by 1/workers apiece, the missing parts as short jobs at the end. Equal jobs kept the workers
+    in step, so they reached their write transactions together and queued for the one write lock
+    (measured at 1,000 files: 0.07–0.10 s waiting per job of 250; staggered, ~0). Each worker still
+    gets `rounds` full jobs' worth, and they finish together."""
+    first = [(workers - k) / workers for k in range(workers)]
+    last = [k / workers for k in range(1, workers)]
+    return first + [1.0] * (workers * (rounds - 1)) + last
 
 
 DATABASE_WAIT_S = 60  # a job may wait this long on the ledger (SQLite's busy timeout is 30 s) and live
