@@ -20,10 +20,10 @@ from tasks.home import Home
 from tasks.intake.archive import sync_filesystem
 from tasks.intake.discover import Dropped
 from tasks.intake.receipt import ReceiptInfo
-from tasks.intake.steps import Arrived, FileOutcome, arrive, record_file, settle
+from tasks.intake.steps import Arrived, FileOutcome, Prepared, arrive, finish, record_file, settle
 from tasks.intake.unit_folder import Folders
 from tasks.ledger.engine import KeptEngines, flush_ledger, writing
-from tasks.ledger.record import mark_done
+from tasks.ledger.record import GroupWrite, mark_done
 from tasks.ledger.unit_ledger import UnitLedger
 from tasks.returns.validate import Context
 
@@ -116,11 +116,12 @@ GROUP_FILES = 32  # files per write transaction (measured: see _record)
 
 def _record(home: Home, folders: Folders, arrivals: list[Arrived], conns, now: dt.datetime,
             stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]], result: JobResult) -> None:
-    """Up to GROUP_FILES files a write transaction: each file is still all or nothing (no receipt goes
-    out before the job's flush, so a group lost to a crash is only taken again), and the two reading
-    children, which reach this step together, queue for the write lock a few times a job rather than at
-    every file. The ledger is shared by every unit: a fault there leaves every file not yet recorded for
-    the next try. A unit whose 回执/ broke since the run looked records nothing."""
+    """Up to GROUP_FILES files a write transaction, their rows inserted by one statement per table
+    (`GroupWrite`): each file is still all or nothing (no receipt goes out before the job's flush, so a
+    group lost to a crash is only taken again), and the write lock, which the other reading child waits
+    for, is taken a few times a job rather than at every file. The ledger is shared by every unit: a
+    fault there leaves every file not yet recorded for the next try. A unit whose 回执/ broke since the
+    run looked records nothing."""
     ledgers: dict[str, UnitLedger] = {}
     promised: set[tuple[str, str]] = set()
     broken: dict[str, str] = {}
@@ -131,9 +132,11 @@ def _record(home: Home, folders: Folders, arrivals: list[Arrived], conns, now: d
         promised_before, broken_before = set(promised), dict(broken)
         try:
             with writing(conns[1]):
+                writes, planned = GroupWrite(conns[1]), []
                 for arrived in group:
-                    _record_one(home, folders, arrived, conns, now, stored, result, ledgers, promised, broken,
-                                in_transaction=True)
+                    planned += _record_one(home, folders, arrived, conns, now, stored, result, ledgers, promised,
+                                           broken, writes)
+                stored += [(p.arrived, *finish(p, rec, home)) for p, rec in zip(planned, writes.flush(), strict=True)]
             continue
         except IntegrityError:
             pass  # another run stored one of these meanwhile: each file again alone, as below
@@ -169,13 +172,14 @@ def _record(home: Home, folders: Folders, arrivals: list[Arrived], conns, now: d
 def _record_one(home: Home, folders: Folders, arrived: Arrived, conns, now: dt.datetime,
                 stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]], result: JobResult,
                 ledgers: dict[str, UnitLedger], promised: set[tuple[str, str]], broken: dict[str, str],
-                in_transaction: bool = False) -> None:
-    """One file's rows (in the caller's transaction, or one of its own); its unit's ledger read first."""
+                group: GroupWrite | None = None) -> list[Prepared]:
+    """One file's rows, in a transaction of its own (added to `stored`), or joining the caller's `group`
+    (returned as planned, to be finished once the group is flushed); its unit's ledger read first."""
     reader, _ = conns
     unit = arrived.dropped.unit
     if unit in broken:
         result.left.append(Left(arrived.dropped, broken[unit]))
-        return
+        return []
     try:
         if unit not in ledgers:
             with reader.begin():
@@ -184,11 +188,15 @@ def _record_one(home: Home, folders: Folders, arrived: Arrived, conns, now: dt.d
             promised.update((unit, PurePosixPath(held.receipt_path).name)
                             for held in ledgers[unit].by_sha.values()
                             if held.stage != "done" and held.receipt_path)
-        stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now, folders.get(unit),
-                                             promised, in_transaction)))
+        recorded = record_file(arrived, home, conns, ledgers[unit], now, folders.get(unit), promised, group)
     except OSError as exc:
         broken[unit] = describe(exc)  # its 回执/ broke since the run looked: nothing of it recorded
         result.left.append(Left(arrived.dropped, broken[unit]))
+        return []
+    if group is not None:
+        return [recorded]
+    stored.append((arrived, *recorded))
+    return []
 
 
 def _answer(folders: Folders, stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]],

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import signal
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,13 +30,13 @@ from tasks.intake.discover import Dropped, last_change
 from tasks.intake.receipt import ReceiptInfo, free_receipt_name, write_receipt
 from tasks.intake.unit_folder import Ident, UnitFolder
 from tasks.ledger.engine import flush_ledger, writing
-from tasks.ledger.record import Arrival, Recorded, plan, write
-from tasks.ledger.timeliness import due_date, is_late
+from tasks.ledger.record import Arrival, GroupWrite, Plan, Recorded, plan, refers_to_pending, write
+from tasks.ledger.timeliness import DueDate, due_date, is_late
 from tasks.ledger.unit_ledger import UnitLedger
 from tasks.returns.guard import max_file_bytes, too_large
 from tasks.returns.judge import judge
 from tasks.returns.periods import period_year
-from tasks.returns.validate import Context
+from tasks.returns.validate import Context, Value
 from tasks.returns.verdict import OVERSIZE, Verdict, refused
 
 
@@ -111,14 +110,36 @@ def oversize_key(ident: Ident) -> str:
     return hashlib.sha256(f"oversize:{ident.dev}:{ident.ino}:{ident.size}:{ident.mtime_ns}".encode()).hexdigest()
 
 
-def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
+def record_file(arrived: Arrival, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
                 now: dt.datetime, folder: UnitFolder, promised: set[tuple[str, str]] | None = None,
-                in_transaction: bool = False) -> tuple[FileOutcome, ReceiptInfo]:
+                group: GroupWrite | None = None) -> tuple[FileOutcome, ReceiptInfo] | Prepared:
     """Plan from what the unit's ledger holds, then one write transaction for the file: the write lock
     is held only for the writes. Returns the outcome and its receipt. promised: receipt names, (unit,
-    name), given to files whose receipts are not written yet. in_transaction: the caller holds a write
-    transaction on the writer for several files (`tasks/intake/job.py`), committed all together."""
+    name), given to files whose receipts are not written yet. group: the caller holds a write
+    transaction for several files (`tasks/intake/job.py`): the file's rows join the group's writes,
+    and what comes back is the file as planned, `finish`ed once the group is flushed."""
     reader, writer = conns
+    prepared = prepare(arrived, home, reader, ledger, now, folder, promised, group)
+    if group is not None:
+        group.add(prepared.arrival, prepared.values, prepared.plan, ledger)
+        return prepared
+    with writing(writer):
+        rec = write(writer, prepared.arrival, prepared.values, prepared.plan, ledger)
+    return finish(prepared, rec, home)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file as the ledger will record it: its row, its values, the plan, its due date."""
+    arrived: Arrived
+    arrival: Arrival
+    values: tuple[Value, ...] | None
+    plan: Plan
+    due: DueDate | None
+
+
+def prepare(arrived: Arrived, home: Home, reader: Connection, ledger: UnitLedger, now: dt.datetime,
+            folder: UnitFolder, promised: set[tuple[str, str]] | None, group: GroupWrite | None = None) -> Prepared:
     dropped, verdict, checked = arrived.dropped, arrived.verdict, arrived.verdict.checked
     tz = ZoneInfo(home.settings.schedules.timezone)
     found = list(verdict.findings)
@@ -138,17 +159,20 @@ def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connectio
         declared_unit=checked.declared_unit if checked else "", period=period, late=late,
         due_date=due.due if due else None, arrived_at=naive_utc(came))
     values = checked.values if verdict.ok else None
+    if group is not None and refers_to_pending(ledger, arrival):
+        group.flush()  # the row this file duplicates or corrects must have its id before the plan names it
     decided = plan(ledger, reader, arrival, values, tuple(found),
                    (home.settings.outlier_factor, home.settings.outlier_floor), tz)
-    if decided.resumed is not None:
-        rec = decided.resumed
-    else:
-        with nullcontext() if in_transaction else writing(writer):
-            rec = write(writer, arrival, values, decided, ledger)
+    return Prepared(arrived, arrival, values, decided, due)
+
+
+def finish(prepared: Prepared, rec: Recorded, home: Home) -> tuple[FileOutcome, ReceiptInfo]:
+    """The file's outcome and its receipt, once its rows are written (or found written: resumed)."""
+    dropped, due, period = prepared.arrived.dropped, prepared.due, prepared.arrival.period
     outcome = FileOutcome(dropped.unit, dropped.name, rec.status, period, rec.submission_id, rec.receipt_path,
-                          late, rec.findings, rec.corrected,
+                          prepared.arrival.late, rec.findings, rec.corrected,
                           None if due is None or due.calendar_known else due.due.year)
-    return outcome, receipt_info(home, rec, arrival, verdict.read.ret)
+    return outcome, receipt_info(home, rec, prepared.arrival, prepared.arrived.verdict.read.ret)
 
 
 def arrival_time(dropped: Dropped, first_seen: dt.datetime | None, now: dt.datetime) -> dt.datetime:
