@@ -2,9 +2,12 @@
 its whole workbook model and numpy (~0.3 s) — a dry run (`township check`) reads a file without them."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 MAX_COLUMN = 16384  # XFD, Excel's last column
 
 
+@lru_cache(maxsize=MAX_COLUMN)  # a return names ~90 cells a file, of a handful of columns
 def column_letter(index: int) -> str:
     """1 → A, 26 → Z, 27 → AA, 16384 → XFD (Excel's numbering has no zero digit: bijective base 26)."""
     if not 1 <= index <= MAX_COLUMN:
