@@ -110,7 +110,7 @@ def oversize_key(ident: Ident) -> str:
     return hashlib.sha256(f"oversize:{ident.dev}:{ident.ino}:{ident.size}:{ident.mtime_ns}".encode()).hexdigest()
 
 
-def record_file(arrived: Arrival, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
+def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
                 now: dt.datetime, folder: UnitFolder, promised: set[tuple[str, str]] | None = None,
                 group: GroupWrite | None = None) -> tuple[FileOutcome, ReceiptInfo] | Prepared:
     """Plan from what the unit's ledger holds, then one write transaction for the file: the write lock
