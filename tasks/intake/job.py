@@ -20,7 +20,7 @@ from tasks.home import Home
 from tasks.intake.archive import sync_filesystem
 from tasks.intake.discover import Dropped
 from tasks.intake.receipt import ReceiptInfo
-from tasks.intake.steps import Arrived, FileOutcome, Prepared, arrive, finish, record_file, settle
+from tasks.intake.steps import Arrived, FileOutcome, Prepared, arrive, finish, prepare, record_file, settle
 from tasks.intake.unit_folder import Folders
 from tasks.ledger.engine import KeptEngines, flush_ledger, writing
 from tasks.ledger.record import GroupWrite, mark_done
@@ -188,15 +188,17 @@ def _record_one(home: Home, folders: Folders, arrived: Arrived, conns, now: dt.d
             promised.update((unit, PurePosixPath(held.receipt_path).name)
                             for held in ledgers[unit].by_sha.values()
                             if held.stage != "done" and held.receipt_path)
-        recorded = record_file(arrived, home, conns, ledgers[unit], now, folders.get(unit), promised, group)
+        if group is None:
+            stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now, folders.get(unit),
+                                                 promised)))
+            return []
+        prepared = prepare(arrived, home, reader, ledgers[unit], now, folders.get(unit), promised, group)
+        group.add(prepared.arrival, prepared.values, prepared.plan, ledgers[unit])
+        return [prepared]
     except OSError as exc:
         broken[unit] = describe(exc)  # its 回执/ broke since the run looked: nothing of it recorded
         result.left.append(Left(arrived.dropped, broken[unit]))
         return []
-    if group is not None:
-        return [recorded]
-    stored.append((arrived, *recorded))
-    return []
 
 
 def _answer(folders: Folders, stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]],

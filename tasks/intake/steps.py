@@ -111,18 +111,14 @@ def oversize_key(ident: Ident) -> str:
 
 
 def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
-                now: dt.datetime, folder: UnitFolder, promised: set[tuple[str, str]] | None = None,
-                group: GroupWrite | None = None) -> tuple[FileOutcome, ReceiptInfo] | Prepared:
+                now: dt.datetime, folder: UnitFolder, promised: set[tuple[str, str]] | None = None
+                ) -> tuple[FileOutcome, ReceiptInfo]:
     """Plan from what the unit's ledger holds, then one write transaction for the file: the write lock
     is held only for the writes. Returns the outcome and its receipt. promised: receipt names, (unit,
-    name), given to files whose receipts are not written yet. group: the caller holds a write
-    transaction for several files (`tasks/intake/job.py`): the file's rows join the group's writes,
-    and what comes back is the file as planned, `finish`ed once the group is flushed."""
+    name), given to files whose receipts are not written yet. A job writes many files a transaction
+    instead (`tasks/intake/job.py`: `prepare`, a `GroupWrite`, then `finish`)."""
     reader, writer = conns
-    prepared = prepare(arrived, home, reader, ledger, now, folder, promised, group)
-    if group is not None:
-        group.add(prepared.arrival, prepared.values, prepared.plan, ledger)
-        return prepared
+    prepared = prepare(arrived, home, reader, ledger, now, folder, promised)
     with writing(writer):
         rec = write(writer, prepared.arrival, prepared.values, prepared.plan, ledger)
     return finish(prepared, rec, home)
@@ -140,6 +136,8 @@ class Prepared:
 
 def prepare(arrived: Arrived, home: Home, reader: Connection, ledger: UnitLedger, now: dt.datetime,
             folder: UnitFolder, promised: set[tuple[str, str]] | None, group: GroupWrite | None = None) -> Prepared:
+    """The file's row and its plan, from what the unit's ledger holds (reads only). group: the GroupWrite
+    the file will join, flushed first when the plan would name one of its rows not yet inserted."""
     dropped, verdict, checked = arrived.dropped, arrived.verdict, arrived.verdict.checked
     tz = ZoneInfo(home.settings.schedules.timezone)
     found = list(verdict.findings)
