@@ -67,6 +67,10 @@ def describe(exc: BaseException) -> str:
     text = str(exc).lower()
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text:
         return "磁盘空间不足，请清理磁盘后重试" + _where(exc)
+    if "readonly database" in text or "read-only database" in text:
+        return "账本数据库只读（数据库文件或其所在文件夹不可写），请检查权限后重试"
+    if "unable to open database file" in text:
+        return "无法打开账本数据库文件（文件夹不存在、不可写或磁盘已满），请检查后重试"
     if "disk i/o error" in text:
         return "账本数据库读写磁盘出错（磁盘已满、只读或断开），请检查磁盘后重试"
     if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

@@ -60,6 +60,11 @@ def answer_for(exc: BaseException) -> Answer:
     if kind & {"TOMLDecodeError", "YAMLError"}:
         return Answer("设置文件格式错误，请对照 township init 生成的示例检查。", BAD_INPUT)
     if kind & {"OperationalError", "DBAPIError", "ArgumentError"}:
+        from tasks.errors import describe
+
+        said = describe(exc)  # the true cause where it is known: read-only, full disk, locked …
+        if not said.startswith("程序内部错误"):
+            return Answer(said, 1)
         return Answer("无法使用数据库（township.toml 的 database_url）：请确认数据库已启动、地址正确，稍后重试。", 1)
     if "TownshipError" in kind:
         return Answer(str(exc), 1)

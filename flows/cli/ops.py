@@ -9,6 +9,7 @@ import typer
 
 from flows.cli.app import HomeOpt, command, console, err, home_or_exit
 from flows.cli.edge import Refusal
+from flows.cli.options import out_option
 
 
 @command()
@@ -55,7 +56,7 @@ def deploy(home: HomeOpt = None,
 
 @command()
 def backup(home: HomeOpt = None,
-           out: Annotated[Optional[Path], typer.Option(metavar="文件", help="备份文件（默认 outbox/账本备份-日期.db）")] = None,
+           out: out_option("备份文件（默认 outbox/账本备份-日期.db；所在文件夹须已存在）") = None,
            ) -> None:
     """用 SQLite 的在线备份接口备份账本（入库运行时也安全）：得到一个可单独保存的文件。直接复制 township.db
     可能漏掉仍在 township.db-wal 中的记录。恢复：停止 township，把备份复制为 township.db（并删除

@@ -2,6 +2,7 @@
 exit 2 before any work starts."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -32,3 +33,21 @@ def known_unit(home, code: str) -> None:
 def known_units(home, codes: list[str] | None) -> None:
     for code in codes or ():
         known_unit(home, code)
+
+
+def _out_file(value: Optional[Path]) -> Optional[Path]:
+    """`--out` names a file in a folder that exists: a typo in a path never creates folders anywhere
+    (and a directory or a device is not a file to write)."""
+    if value is None:
+        return None
+    path = value.expanduser().absolute()
+    if not path.parent.is_dir():
+        raise typer.BadParameter(f"文件夹“{path.parent}”不存在：--out 不会新建文件夹，请先建好它或换一个路径")
+    if path.is_dir() or (path.exists() and not path.is_file()):
+        raise typer.BadParameter(f"“{path}”不是普通文件：--out 请写一个文件名")
+    return path
+
+
+def out_option(help: str):
+    """The type of a command's `--out FILE` (checked by `_out_file` where it is parsed)."""
+    return Annotated[Optional[Path], typer.Option(metavar="文件", help=help, callback=_out_file)]

@@ -9,9 +9,9 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from flows.cli.app import HomeOpt, command, console, home_or_exit, shown
+from flows.cli.app import HomeOpt, command, console, err, home_or_exit, shown
 from flows.cli.edge import Refusal
-from flows.cli.options import PeriodOpt, known_unit
+from flows.cli.options import PeriodOpt, known_unit, out_option
 from tasks.home import init_home, township_today
 
 
@@ -31,13 +31,17 @@ def init(directory: Annotated[Path, typer.Argument(metavar="目录", help="新�
 def template(home: HomeOpt = None,
              unit: Annotated[Optional[str], typer.Option(metavar="单位代码", help="单位代码，预填单位名称和代码")] = None,
              period: PeriodOpt = None,
-             out: Annotated[Optional[Path], typer.Option(metavar="文件", help="输出文件")] = None,
+             out: out_option("输出文件（所在文件夹须已存在）") = None,
              all_units: Annotated[bool, typer.Option("--all", help="为每个单位放一份到 inbox/<单位>/模板/")] = False) -> None:
     """生成一份空白月报表（模板），可预填单位和报告期。
 
     示例：township template --home ./xiatang --unit 410423105201 --period 2024-03 --out 下汤村-2024-03.xlsx
     """
-    from tasks.returns.blank import ReturnContent, write_return
+    from tasks.delivery.outbox import write_atomic
+    from tasks.errors import describe
+    from tasks.home import TEMPLATE_DIR
+    from tasks.intake.unit_folder import UnitFolder
+    from tasks.returns.blank import ReturnContent, return_bytes
 
     h = home_or_exit(home)
     units = h.registry.by_code()
@@ -45,17 +49,26 @@ def template(home: HomeOpt = None,
         raise Refusal(f"模板按月填写：--period 请写一个月份，如 {period[:4]}-03")
     key = period or ""
     if all_units:
-        for u in h.registry.units:
-            path = write_return(h.template_dir(u.code) / f"{key or '空白'}月报表模板.xlsx", h.catalog,
-                                ReturnContent(h.registry.township.name, u, key))
-            typer.echo(str(path))
-        return
+        h.inbox.mkdir(exist_ok=True)
+        name, skipped = f"{key or '空白'}月报表模板.xlsx", 0
+        for u in h.registry.units:  # through the unit's folder: a clerk's link in 模板/ is never followed
+            data = return_bytes(h.catalog, ReturnContent(h.registry.township.name, u, key))
+            try:
+                h.unit_inbox(u.code).mkdir(exist_ok=True)
+                with UnitFolder(h.inbox, u.code) as folder:
+                    folder.write_file(TEMPLATE_DIR, name, data)
+            except OSError as exc:  # one unit's folder never stops the others'
+                skipped += 1
+                err.print(f"{u.name}（{u.code}）的 {TEMPLATE_DIR}/ 无法写入（{describe(exc)}），已跳过；"
+                          f"请确认它是本单位文件夹中的普通文件夹，不是链接", soft_wrap=True, markup=False)
+                continue
+            typer.echo(str(h.template_dir(u.code) / name))
+        raise typer.Exit(1 if skipped else 0)
     if unit:
         known_unit(h, unit)
-    target = out or Path(f"{unit or '空白'}-{key or '月报表'}.xlsx")
-    path = write_return(target, h.catalog, ReturnContent(h.registry.township.name, units.get(unit) if unit else None,
-                                                         key))
-    typer.echo(str(path.resolve()))
+    target = out or Path(f"{unit or '空白'}-{key or '月报表'}.xlsx").absolute()
+    content = ReturnContent(h.registry.township.name, units.get(unit) if unit else None, key)
+    typer.echo(str(write_atomic(target, return_bytes(h.catalog, content))))
 
 
 LEVELS = {"error": "[red]错误[/red]", "warning": "[yellow]提示[/yellow]"}
@@ -84,9 +97,7 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
     limits = h.settings.limits
     # The same bounds and pre-checks as the ingest, in a forked child held to the same limits: a hostile
     # file must not kill this command either (its size is judged before a byte of it is read).
-    with open(file, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        data = fh.read(max_file_bytes(limits) + 1) if size <= max_file_bytes(limits) else b""
+    data, size = _regular_file_bytes(file, max_file_bytes(limits))
     big = too_large(max(size, len(data)), limits)
     ctx = Context(folder, h.registry, h.catalog, township_today(h), h.settings.max_count)
     verdict = refused(OVERSIZE, big) if big else judge_forked(data, ctx, limits)
@@ -105,3 +116,17 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
         table.add_row(shown(f.place), LEVELS.get(f.level, "说明"), shown(f.message), shown(f.hint))
     console.print(table if found else shown(f"{file.name}：未发现问题"))
     raise typer.Exit(0 if verdict.ok else 1)
+
+
+def _regular_file_bytes(file: Path, limit: int) -> tuple[bytes, int]:
+    """The file's bytes (up to limit + 1) and its size, read only from a regular file: opened without
+    blocking, so a FIFO, a device or a socket is refused, never waited on
+    (a FIFO opened for reading blocks until someone writes); the descriptor checked is the one read."""
+    import stat
+
+    fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Refusal(f"“{file}”不是普通文件（是管道、设备或套接字），无法检查")
+        return (fh.read(limit + 1) if st.st_size <= limit else b""), st.st_size

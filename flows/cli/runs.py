@@ -13,7 +13,7 @@ from rich.text import Text
 
 from flows.cli.app import HomeOpt, command, console, err, home_or_exit, shown
 from flows.cli.edge import Refusal
-from flows.cli.options import PeriodOpt, known_units
+from flows.cli.options import PeriodOpt, known_units, out_option
 from tasks.home import township_today
 
 DELIVER_HELP = f"按 township.toml 的 {escape('[delivery]')} 发邮件"  # escaped: rich markup would eat it
@@ -77,9 +77,8 @@ def status(home: HomeOpt = None,
 def report(home: HomeOpt = None,
            year: Annotated[Optional[int], typer.Option(metavar="年份", min=2000, max=2100,
                                                        help="年度，如 2024（默认本镇时区的今年）")] = None,
-           out: Annotated[Optional[Path], typer.Option(metavar="文件",
-                                                       help="输出 .docx 路径（默认 outbox/ 下带日期的文件名；"
-                                                            "已有同名文件时另存为 -2、-3，绝不覆盖）")] = None,
+           out: out_option("输出 .docx 路径（默认 outbox/ 下带日期的文件名；已有同名文件时另存为 -2、-3，"
+                           "绝不覆盖；所在文件夹须已存在）") = None,
            pdf: Annotated[bool, typer.Option("--pdf", help="再用 LibreOffice 转一份 PDF 预览")] = False,
            deliver: Annotated[bool, typer.Option("--deliver", help=DELIVER_HELP)] = False,
            template: Annotated[Optional[str], typer.Option("--template", metavar="名称", rich_help_panel="模板",

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 
 
@@ -29,3 +31,22 @@ def free_path(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
         n += 1
     return candidate
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Bytes made in memory (a full disk then fails this plain write, not a library's half-written zip)
+    written under a hidden name nobody can guess in the same folder, then renamed: a reader or a crash
+    never sees half a file, and a failed write leaves nothing behind. The folder must exist."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:40]}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # as the office's other files (mkstemp's 0600 hides it from a shared drive)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path

@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from tasks.home import RECEIPT_DIR
+from tasks.intake.at_folder import NEW_FILE_FLAGS, TEMP_SUFFIX, temp_name, write_at
 from tasks.intake.folder_problems import UnitProblem, open_problem, receipt_problem
 
 FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # O_NONBLOCK: a FIFO put in a file's place after listing must not hang the open (fstat refuses it next)
 FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-TEMP_PREFIX, TEMP_SUFFIX = ".回执-", ".tmp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,16 +138,22 @@ class UnitFolder:
             raise
         return fd, leaf
 
-    # ---- receipts --------------------------------------------------------------------------------
+    # ---- receipts and templates: the program's own files in the clerk's folder ------------------
+    def subfolder(self, name: str) -> int:
+        """回执/ or 模板/, created when missing; a link or a file in its place is refused (OSError)."""
+        if name == RECEIPT_DIR and self._receipts is not None:
+            return self._receipts
+        try:
+            fd = os.open(name, FOLDER_FLAGS, dir_fd=self.fd)
+        except FileNotFoundError:
+            os.mkdir(name, 0o755, dir_fd=self.fd)
+            fd = os.open(name, FOLDER_FLAGS, dir_fd=self.fd)
+        if name == RECEIPT_DIR:
+            self._receipts = fd
+        return fd
+
     def receipts(self) -> int:
-        """回执/, created when missing; a link or a file in its place is refused (OSError)."""
-        if self._receipts is None:
-            try:
-                self._receipts = os.open(RECEIPT_DIR, FOLDER_FLAGS, dir_fd=self.fd)
-            except FileNotFoundError:
-                os.mkdir(RECEIPT_DIR, 0o755, dir_fd=self.fd)
-                self._receipts = os.open(RECEIPT_DIR, FOLDER_FLAGS, dir_fd=self.fd)
-        return self._receipts
+        return self.subfolder(RECEIPT_DIR)
 
     def receipt_taken(self, name: str) -> bool:
         """Whether a receipt name is in use (by anything: a link there counts as taken, never followed)."""
@@ -160,27 +164,23 @@ class UnitFolder:
             return False
 
     def write_receipt(self, name: str, data: bytes) -> None:
-        """Atomic: a temporary file of an unpredictable name, created exclusively, then renamed."""
-        folder = self.receipts()
-        tmp = f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
-        fd = os.open(tmp, NEW_FILE_FLAGS, 0o644, dir_fd=folder)
+        write_at(self.receipts(), name, data)
+
+    def write_file(self, sub: str, name: str, data: bytes) -> None:
+        """A file of ours (a blank return in 模板/) written like a receipt: a link there is replaced."""
+        fd = self.subfolder(sub)
         try:
-            with os.fdopen(fd, "wb", closefd=True) as fh:
-                fh.write(data)
-            os.rename(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
-        except BaseException:
-            try:
-                os.unlink(tmp, dir_fd=folder)
-            except OSError:
-                pass
-            raise
+            write_at(fd, name, data)
+        finally:
+            if fd != self._receipts:
+                os.close(fd)
 
     def probe(self) -> UnitProblem | None:
         """Can a receipt be written here now? Checked before any of the unit's files is stored, so no
         row is recorded that its receipt cannot follow."""
         try:
             folder = self.receipts()
-            tmp = f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+            tmp = temp_name()
             os.close(os.open(tmp, NEW_FILE_FLAGS, 0o644, dir_fd=folder))
             os.unlink(tmp, dir_fd=folder)
         except OSError as exc:

@@ -6,14 +6,14 @@ it out."""
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from schemas.labels import LEVEL_LABELS, STATUS_LABELS
 from schemas.registry import Unit
-from tasks.delivery.outbox import dated_paths
+from tasks.delivery.outbox import dated_paths, write_atomic
 from tasks.home import Home
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.migrate import open_ledger
@@ -89,8 +89,8 @@ def summary_files(home: Home, spec: str, on: dt.date) -> SummaryFiles:
     book, notice = dated_paths(home.outbox, on, (title, ".xlsx"), (f"{data.label}催报通知", ".txt"))
     text = notice_text(data)
     book.parent.mkdir(parents=True, exist_ok=True)
-    tmp = book.with_name(f".{book.name}.{os.getpid()}.tmp")
-    build_workbook(data, home.catalog).save(tmp)
-    tmp.replace(book)
-    notice.write_text(text + "\n", encoding="utf-8")
+    buffer = io.BytesIO()
+    build_workbook(data, home.catalog).save(buffer)
+    write_atomic(book, buffer.getvalue())
+    write_atomic(notice, (text + "\n").encode("utf-8"))
     return SummaryFiles(title, book, notice, text, calendar_notice(data.calendar_years))
