@@ -157,3 +157,13 @@ def test_a_full_disk_leaves_no_half_file_of_a_summary_or_a_template(home, tmp_pa
         filler.unlink()
         assert _township("summary", "--period", "2024-03", "--home", str(home.root)).returncode == 0
         assert len(list((disk / "outbox").glob("*汇总*.xlsx"))) == 1
+
+
+def test_an_empty_argument_is_a_slip_not_the_current_directory(home, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init", ""])
+    assert result.exit_code == 2 and "请写出新实例的目录" in result.output
+    assert not (tmp_path / "township.toml").exists()
+    result = runner.invoke(app, ["template", "--unit", "", "--home", str(home.root)])
+    assert result.exit_code == 2 and "不在 units.yaml 中" in result.output
+    assert not list(tmp_path.glob("*.xlsx"))

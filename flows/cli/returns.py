@@ -16,13 +16,15 @@ from tasks.home import init_home, township_today
 
 
 @command()
-def init(directory: Annotated[Path, typer.Argument(metavar="目录", help="新实例目录")]) -> None:
+def init(directory: Annotated[str, typer.Argument(metavar="目录", help="新实例目录")]) -> None:
     """新建一个实例目录：township.toml（设置）、units.yaml（单位名录）、indicators.yaml（指标目录），
     以及每个单位的收件文件夹 inbox/<单位代码>/。已有的文件不会被覆盖。
 
     示例：township init ./xiatang
     """
-    home = init_home(directory.resolve())
+    if not directory.strip():  # "" would be the current directory: a slip, not a choice
+        raise Refusal("请写出新实例的目录，例如 township init ./xiatang（当前目录请写 .）")
+    home = init_home(Path(directory).expanduser().resolve())
     console.print(f"已创建实例 {home.root}（{len(home.registry.units)} 个报送单位）；编辑 units.yaml 登记本镇单位。",
                   soft_wrap=True, markup=False)
 
@@ -64,7 +66,7 @@ def template(home: HomeOpt = None,
                 continue
             typer.echo(str(h.template_dir(u.code) / name))
         raise typer.Exit(1 if skipped else 0)
-    if unit:
+    if unit is not None:
         known_unit(h, unit)
     target = out or Path(f"{unit or '空白'}-{key or '月报表'}.xlsx").absolute()
     content = ReturnContent(h.registry.township.name, units.get(unit) if unit else None, key)
