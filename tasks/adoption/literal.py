@@ -20,6 +20,20 @@ from tasks.drafts.docx_parts import xml_trees
 
 LITERAL = {"{": "{{ '{' }}", "}": "{{ '}' }}"}
 BRACE = re.compile(r"[{}]")
+SLOTS = {"text": etree._Element.text, "tail": etree._Element.tail}  # python-docx's w:p.text is its own
+
+
+def _get(node: etree._Element, slot: str) -> str | None:
+    if slot == "text" and not isinstance(node.tag, str):
+        return node.text  # a comment's or processing instruction's content
+    return SLOTS[slot].__get__(node)
+
+
+def _set(node: etree._Element, slot: str, value: str) -> None:
+    if slot == "text" and not isinstance(node.tag, str):
+        node.text = value
+    else:
+        SLOTS[slot].__set__(node, value)
 
 
 def keep_literal(doc) -> tuple[int, int]:
@@ -69,23 +83,23 @@ def _slots(node: etree._Element) -> Iterator[tuple[etree._Element, str]]:
 def _escape_text(root: etree._Element) -> int:
     count = 0
     for node, slot in _slots(root):
-        value = getattr(node, slot)
+        value = _get(node, slot)
         if value and BRACE.search(value):
             count += len(BRACE.findall(value))
-            setattr(node, slot, BRACE.sub(lambda m: LITERAL[m.group(0)], value))
+            _set(node, slot, BRACE.sub(lambda m: LITERAL[m.group(0)], value))
     return count
 
 
 def _drop_in_text(root: etree._Element) -> int:
     """The slots joined as Jinja joins them (only tags between): a pair split over two runs is found too."""
-    slots = [(node, slot, getattr(node, slot) or "") for node, slot in _slots(root)]
+    slots = [(node, slot, _get(node, slot) or "") for node, slot in _slots(root)]
     joined = "".join(value for _, _, value in slots)
     doomed = set(dangerous(joined))
     start = 0
     for node, slot, value in slots:
         here = [i - start for i in range(start, start + len(value)) if i in doomed]
         if here:
-            setattr(node, slot, "".join(c for j, c in enumerate(value) if j not in here))
+            _set(node, slot, "".join(c for j, c in enumerate(value) if j not in here))
         start += len(value)
     return len(doomed)
 

@@ -60,7 +60,8 @@ class XmlTree:
 
 def xml_trees(doc) -> Iterator[XmlTree]:
     """Each XML part reachable from the document's package, the main document first."""
-    for part in doc.part.package.iter_parts():
+    parts = list(doc.part.package.iter_parts())
+    for part in sorted(parts, key=lambda p: p is not doc.part):
         if isinstance(part, XmlPart):
             yield XmlTree(part, part.element, False)
         elif part.content_type.endswith("xml"):

@@ -139,7 +139,7 @@ def _properties(tree: XmlTree) -> Iterator[Segment]:
     """A document property is rendered as a string of its own (docxtpl's render_properties)."""
     assert tree.root is not None
     for el in tree.root.iter(tag=etree.Element):
-        source = "\n".join(v for v in (el.text or "", *el.attrib.values()) if v)
+        source = "\n".join(v for v in (etree._Element.text.__get__(el) or "", *el.attrib.values()) if v)
         if not source.strip():
             continue
         parent = el.getparent()
