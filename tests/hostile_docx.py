@@ -107,9 +107,16 @@ def remote_in(path: Path) -> list[str]:
                 found += [f"{name}: {rel.get('Target')}" for rel in etree.fromstring(data)
                           if rel.get("TargetMode") == "External" and rel.get("Type") != RT.HYPERLINK]
             elif name.endswith(".xml"):
-                found += [f"{name}: {word}" for word in (b"attachedTemplate", b"INCLUDEPICTURE", b"r:link=")
-                          if word in data]
+                root = etree.fromstring(data)
+                found += [f"{name}: {etree.QName(el).localname}" for el in root.iter(qn("w:attachedTemplate"))]
+                found += [f"{name}: r:link" for el in root.iter() if el.get(qn("r:link"))]
+                found += [f"{name}: {code}" for code in _field_codes(root) if "INCLUDE" in code.upper()]
     return found
+
+
+def _field_codes(root) -> list[str]:
+    simple = [el.get(qn("w:instr")) or "" for el in root.iter(qn("w:fldSimple"))]
+    return simple + [el.text or "" for el in root.iter(qn("w:instrText"))]
 
 
 def hyperlinks_in(path: Path) -> list[str]:
