@@ -113,10 +113,13 @@ def _paragraphs(tree: XmlTree, body: dict) -> Iterator[Segment]:
     for i, p in enumerate(paragraphs):
         p.set(MARK, str(i))
     try:
-        xml = PATCHER.patch_xml(etree.tostring(tree.root, encoding="unicode"))
+        xml = etree.tostring(tree.root, encoding="unicode")
     finally:
         for p in paragraphs:
             del p.attrib[MARK]
+    if not any(b in xml for b in (*BEGINS, "{<")):
+        return  # no block, and none that docxtpl's joining of runs ({ then a tag then {) could make
+    xml = PATCHER.patch_xml(xml)
     for piece in PIECE.split(xml):
         numbered = NUMBERED.match(piece)
         text = unescape(TAG.sub("", piece))
