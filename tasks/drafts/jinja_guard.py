@@ -93,14 +93,14 @@ class Segment:
     where: str      # 第14段, 页眉（header1.xml）第1段, 文档属性“标题”（core.xml）
     text: str       # its visible text, for the message's opening words
     source: str     # what Jinja reads
-    body: bool      # a body paragraph the placeholder check reads as well
+    visible: str = ""  # a body paragraph's text as the placeholder check reads it (python-docx's p.text)
 
 
 def segments(doc, body: dict) -> Iterator[Segment]:
-    """Each part of `doc` in pieces Jinja reads; `body`: the body's paragraphs (element → 第N段)."""
+    """Each part of `doc` in pieces Jinja reads; `body`: the body's paragraphs (element → (第N段, text))."""
     for tree in xml_trees(doc):
         if tree.root is None:
-            yield Segment(tree.label, "", tree.raw, False)
+            yield Segment(tree.label, "", tree.raw)
         elif tree.properties:
             yield from _properties(tree)
         else:
@@ -124,18 +124,17 @@ def _paragraphs(tree: XmlTree, body: dict) -> Iterator[Segment]:
         numbered = NUMBERED.match(piece)
         text = unescape(TAG.sub("", piece))
         if numbered is None:
-            yield Segment(tree.label, text, piece, False)
+            yield Segment(tree.label, text, piece)
             continue
         i = int(numbered.group(1))
         p = paragraphs[i]
         if p in body:
-            yield Segment(body[p], text, piece, True)
+            yield Segment(body[p][0], text, piece, body[p][1])
         elif body:
             outer = next((a for a in p.iterancestors(W_P) if a in body), None)
-            yield Segment(f"{body[outer]}的文本框" if outer is not None else "正文的文本框或内容控件", text, piece,
-                          False)
+            yield Segment(f"{body[outer][0]}的文本框" if outer is not None else "正文的文本框或内容控件", text, piece)
         else:
-            yield Segment(f"{tree.label}第{i + 1}段", text, piece, False)
+            yield Segment(f"{tree.label}第{i + 1}段", text, piece)
 
 
 def _properties(tree: XmlTree) -> Iterator[Segment]:
@@ -147,7 +146,7 @@ def _properties(tree: XmlTree) -> Iterator[Segment]:
             continue
         parent = el.getparent()
         name = el.get("name") or (parent.get("name") if parent is not None else None) or local(el)
-        yield Segment(f"{tree.label}“{PROPERTY_NAMES.get(name, name)}”", source, source, False)
+        yield Segment(f"{tree.label}“{PROPERTY_NAMES.get(name, name)}”", source, source)
 
 
 @dataclass(frozen=True)
@@ -160,22 +159,23 @@ class Foreign:
 
 
 def foreign(doc, body: dict, words: tuple[str, ...]) -> list[Foreign]:
-    """Every block of `doc` that is not ours. A `{{ word }}` of the body is left to the placeholder
-    check (it marks an unknown word in the draft); elsewhere only the known words are ours."""
+    """Every block of `doc` that is not ours. A `{{ word }}` in a body paragraph's text is left to the
+    placeholder check (it marks an unknown word in the draft); elsewhere only the known words are ours."""
     env = sandboxed()
     found = []
     for seg in segments(doc, body):
         if not any(b in seg.source for b in BEGINS):
             continue
         for block in blocks(seg.source, env):
-            message = _judge(block, seg.body, words)
+            message = _judge(block, seg.visible, words)
             if message:
                 found.append(Foreign(seg.where, _opening(seg.text), block, message))
     return found
 
 
-def _judge(block: Block, in_body: bool, words: tuple[str, ...]) -> str:
-    if block.kind in ("literal", "figure") or (block.kind == "word" and (in_body or block.name in words)):
+def _judge(block: Block, visible: str, words: tuple[str, ...]) -> str:
+    if block.kind in ("literal", "figure") or (block.kind == "word" and (block.name in words
+                                                                         or block.text in visible)):
         return ""
     if block.kind == "word":
         return f"{block.text} 不是已知的占位符；可用：" + "、".join(words) + "、f.指标代码、y.指标代码"

@@ -79,7 +79,7 @@ def check_template(path: Path, codes: set[str]) -> TemplateCheck:
     check = check_texts([(where, p.text) for where, p in places], codes)
     broken = {p.where for p in check.broken}
     others = [Problem(f.where, f.opening, f.block.text, f.message, True)
-              for f in foreign(doc, {p._p: where for where, p in places}, WORDS)
+              for f in foreign(doc, {p._p: (where, p.text) for where, p in places}, WORDS)
               if not (f.block.kind == "syntax" and f.where in broken)]
     return replace(check, problems=check.problems + tuple(others))
 
