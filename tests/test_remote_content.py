@@ -78,8 +78,9 @@ def test_the_final_copy_drops_what_an_edited_draft_would_load(demo_draft, tmp_pa
     assert remote_in(edited)
     doc = docx.Document(str(edited))
     cleaned = make_final(doc, dt.date(2024, 12, 28), "下汤镇关于2024年法治政府建设情况的报告")
-    doc.save(str(tmp_path / "定稿.docx"))
-    assert remote_in(tmp_path / "定稿.docx") == [] and hyperlinks_in(tmp_path / "定稿.docx") == ["https://www.gov.cn/"]
+    final = tmp_path / "定稿.docx"
+    doc.save(str(final))
+    assert remote_in(final) == [] and hyperlinks_in(final) == ["https://www.gov.cn/"]
     assert any("外部链接的图片" in line for line in cleaned.remote) and any("附加模板" in r for r in cleaned.remote)
 
 
@@ -94,10 +95,11 @@ def linked_docx(path, url):
 @needs_soffice
 def test_libreoffice_as_we_run_it_fetches_nothing(tmp_path, monkeypatch):
     with http_server() as (log, url):
-        plain = subprocess.run([SOFFICE, "--headless", "--norestore",
-                                f"-env:UserInstallation={(tmp_path / 'plain').as_uri()}", "--convert-to", "pdf",
-                                "--outdir", str(tmp_path / "plain-out"), str(linked_docx(tmp_path / "a.docx", url))],
-                               capture_output=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+        source = linked_docx(tmp_path / "a.docx", url)
+        cmd = [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'plain').as_uri()}",
+               "--convert-to", "pdf", "--outdir", str(tmp_path / "out"), str(source)]
+        env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+        plain = subprocess.run(cmd, capture_output=True, timeout=180, env=env)
         assert plain.returncode == 0 and log, "LibreOffice left alone loads the linked picture (the attack)"
         log.clear()
         assert convert(linked_docx(tmp_path / "b.docx", url), "pdf", SOFFICE).exists()

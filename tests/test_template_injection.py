@@ -92,7 +92,8 @@ def test_a_staff_template_with_jinja_not_ours_is_refused_by_the_check_and_by_rep
     assert "页眉（header1.xml）第1段“草稿{{ cycler.__in…”" in out and "无法识别" in out
     assert "文档属性（core.xml）“标题”" in out and "尾注（endnotes.xml）第1段" in out and "模板注释" in out
     refused = runner.invoke(app, [*args, "--year", "2024"], terminal_width=300)
-    assert refused.exit_code == 2 and "Traceback" not in refused.output and "页眉（header1.xml）" in refused.output
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "页眉（header1.xml）" in refused.output
     assert not marker.exists()
 
 

@@ -95,8 +95,8 @@ def convert(src: Path, fmt: str, soffice: str, out: Path | None = None, timeout:
         env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig(work)), "HOME": str(work)}
         profile = offline_profile(work / "profile")
         cmd = [*no_network(), soffice, "--headless", "--norestore",
-               f"-env:UserInstallation={profile.as_uri()}", "--convert-to", fmt, "--outdir", str(work / "out"),
-               str(src)]
+               f"-env:UserInstallation={profile.as_uri()}", "--convert-to", fmt,
+               "--outdir", str(work / "out"), str(src)]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired as exc:

@@ -123,7 +123,8 @@ def _fields(tree: XmlTree, said: list[str]) -> bool:
             text = "".join(t.text or "" for r in code for t in r.iter(qn("w:instrText"), qn("w:t")))
             m = LEADING.match(text) or (ANYWHERE.search(text) if done.nested else None)
             if m:
-                marks = [done.begin, done.runs[-1], *([done.runs[done.separate]] if done.separate >= 0 else [])]
+                marks = [done.begin, done.runs[-1]]
+                marks += [done.runs[done.separate]] if done.separate >= 0 else []
                 for r in [*code, *marks]:
                     if r.getparent() is not None:
                         r.getparent().remove(r)
