@@ -8,6 +8,7 @@ from pathlib import Path
 
 from schemas import default_file
 from tasks.adoption.choose import Working, as_sum, choose, ratio_figure
+from tasks.adoption.literal import keep_literal, said
 from tasks.adoption.merge import write_catalog
 from tasks.adoption.ratios import explain
 from tasks.adoption.result import Adoption, Figure, Skip
@@ -15,6 +16,7 @@ from tasks.adoption.rewrite import Edit, apply, text_of
 from tasks.adoption.scan import Found, scan
 from tasks.adoption.source import ReportUnreadable, open_report
 from tasks.adoption.sums import breakdown
+from tasks.drafts.docx_safety import strip_remote
 from tasks.drafts.render import save_atomic
 from tasks.home import Home
 
@@ -28,6 +30,8 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
     if not NAME_OK.match(name):
         raise ReportUnreadable(f"模板名称“{name}”不能用作文件名：请不用 / \\ : * ? \" < > | 和开头的点")
     doc = open_report(report)
+    # before any placeholder of ours is written: the report's own braces and remote content are data
+    safety = [*strip_remote(doc), *said(*keep_literal(doc))]
     paragraphs = doc.paragraphs
     texts = [text_of(p) for p in paragraphs]
     year = report_year(texts)
@@ -47,7 +51,7 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
     write_catalog(catalog_path, work.catalog().model_copy(update={"rules": home.catalog.rules}), original)
     template = save_atomic(doc, home.root / "templates" / f"{name}.docx")
     return Adoption(template, catalog_path, year, tuple(figures), tuple(skips),
-                    tuple(warnings(texts, home, year)))
+                    tuple(warnings(texts, home, year) + safety))
 
 
 def read_paragraph(text: str, number: int, year: int | None, work: Working,

@@ -7,6 +7,7 @@ preview shows the document's hierarchy. The .docx itself keeps the official font
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -25,6 +26,11 @@ FONT_ALIASES: dict[str, tuple[str, ...]] = {
     "Times New Roman": ("Liberation Serif", "DejaVu Serif"),
 }
 BOLD = ("方正小标宋简体", "方正小标宋_GBK", "小标宋")  # 小标宋 is a heavy face: bold Noto Serif is closest
+# A converted file is never a reason to reach anything: links to images, templates or data outside the
+# document are not loaded (BlockUntrustedRefererLinks: no location is trusted), no macro runs.
+OFFLINE = {"/org.openoffice.Office.Common/Security/Scripting": (("BlockUntrustedRefererLinks", "true"),
+                                                                 ("DisableMacrosExecution", "true"),
+                                                                 ("MacroSecurityLevel", "3"))}
 
 
 class ConversionError(Exception):
@@ -51,15 +57,46 @@ def fontconfig(folder: Path) -> Path:
     return path
 
 
+def offline_profile(profile: Path) -> Path:
+    """A fresh LibreOffice user profile whose settings load nothing from outside the converted file."""
+    items = "".join(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+                    f"<value>{value}</value></prop></item>"
+                    for path, props in OFFLINE.items() for name, value in props)
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        + items + "</oor:items>\n", encoding="utf-8")
+    return profile
+
+
+@functools.cache
+def no_network() -> tuple[str, ...]:
+    """The prefix that runs a command in a network namespace of its own — no interface but a loopback
+    that is down, so nothing on this machine or beyond is reached: `unshare -n` as root, `unshare -rn`
+    where unprivileged user namespaces are allowed; () where neither works (the profile still holds)."""
+    tool = shutil.which("unshare")
+    for flags in ("-n", "-rn") if tool else ():
+        try:
+            if subprocess.run([tool, flags, "true"], capture_output=True, timeout=10).returncode == 0:
+                return (tool, flags)
+        except (OSError, subprocess.SubprocessError):
+            continue
+    return ()
+
+
 def convert(src: Path, fmt: str, soffice: str, out: Path | None = None, timeout: float = 180) -> Path:
     """`soffice --headless --convert-to fmt`; the result lands at `out` (default: beside `src`), never
-    over an existing file. A private profile, so a LibreOffice the operator has open is not disturbed."""
+    over an existing file. A private profile, so a LibreOffice the operator has open is not disturbed, that
+    fetches nothing; and no network at all where the system allows it (SSRF: the file may link a URL)."""
     target = free_path(out or src.with_suffix(f".{fmt}"))
     with tempfile.TemporaryDirectory(prefix="township-soffice-") as tmp:
         work = Path(tmp)
         env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig(work)), "HOME": str(work)}
-        cmd = [soffice, "--headless", "--norestore", f"-env:UserInstallation={(work / 'profile').as_uri()}",
-               "--convert-to", fmt, "--outdir", str(work / "out"), str(src)]
+        profile = offline_profile(work / "profile")
+        cmd = [*no_network(), soffice, "--headless", "--norestore",
+               f"-env:UserInstallation={profile.as_uri()}", "--convert-to", fmt,
+               "--outdir", str(work / "out"), str(src)]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired as exc:

@@ -2,20 +2,25 @@
 
 Staff edit templates in Word or WPS: a placeholder may end up split across runs (docxtpl joins those),
 lose a brace, or name an indicator the catalog no longer has. Each problem is a value naming its
-paragraph in Chinese (第14段“今年举办防溺亡现场会…”), never a traceback (DESIGN §7).
+paragraph in Chinese (第14段“今年举办防溺亡现场会…”), never a traceback (DESIGN §7). Every part of the
+file is read as Jinja will read it too (jinja_guard): a block that is not one of ours, anywhere, is a
+problem that stops rendering.
 """
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import docx
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from tasks.drafts.jinja_guard import foreign
+
 WORDS = ("township", "county", "year", "next_year", "last_year", "date", "this_year", "town_word", "county_word")
+LITERAL = re.compile(r"\{\{\s*(?:'[^'\\]*'|\"[^\"\\]*\")\s*\}\}")  # {{ '{' }}: a brace the report had
 WHOLE = re.compile(r"\{\{([^{}]*)\}\}|\{%([^{}]*)%\}")
 HALF = re.compile(r"\{\{|\}\}|\{%|%\}|\{\s*[fy]\.\w+\s*\}")
 NAMED = re.compile(r"^\s*(?:([fy])\.([A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*))\s*$")
@@ -67,8 +72,16 @@ def opening(text: str, n: int = 16) -> str:
 
 
 def check_template(path: Path, codes: set[str]) -> TemplateCheck:
-    """Read the .docx and check each placeholder against the known words and the catalog's codes."""
-    return check_texts([(where, p.text) for where, p in labelled(docx.Document(str(path)))], codes)
+    """Read the .docx and check each placeholder of the body against the known words and the catalog's
+    codes; then every part for Jinja that is not ours (one problem a paragraph with a broken placeholder)."""
+    doc = docx.Document(str(path))
+    places = labelled(doc)
+    check = check_texts([(where, p.text) for where, p in places], codes)
+    broken = {p.where for p in check.broken}
+    others = [Problem(f.where, f.opening, f.block.text, f.message, True)
+              for f in foreign(doc, {p._p: (where, p.text) for where, p in places}, WORDS)
+              if not (f.block.kind == "syntax" and f.where in broken)]
+    return replace(check, problems=check.problems + tuple(others))
 
 
 def check_texts(texts: list[tuple[str, str]], codes: set[str]) -> TemplateCheck:
@@ -79,14 +92,12 @@ def check_texts(texts: list[tuple[str, str]], codes: set[str]) -> TemplateCheck:
     unknown_words: dict[str, str] = {}
     for where, text in texts:
         here = opening(text)
+        text = LITERAL.sub("", text)
         for m in WHOLE.finditer(text):
-            if m.group(2) is not None:
-                continue  # {% … %}: docxtpl's own statements, left to staff who write them
-            whole, named = m.group(0), NAMED.match(m.group(1))
-            if named is None:
-                problems.append(Problem(where, here, whole, f"“{whole}”无法识别：占位符应写成 {{{{ f.指标代码 }}}} "
-                                        f"或 {{{{ year }}}} 这样的形式", True))
-            elif named.group(2):
+            whole, named = m.group(0), NAMED.match(m.group(1) or "")
+            if m.group(2) is not None or named is None:
+                continue  # a statement or another expression: not ours, named by jinja_guard (check_template)
+            if named.group(2):
                 code = named.group(2)
                 if code in codes:
                     used.add(code)

@@ -11,12 +11,15 @@ from pathlib import Path
 import docx
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError as JinjaError
+from jinja2.sandbox import SecurityError
 
 from schemas.catalog import Catalog
 from schemas.registry import Registry
 from tasks.drafts.appendix import add_chart, add_notes, add_unit_table
 from tasks.drafts.chart import ChartImage
+from tasks.drafts.docx_safety import strip_remote
 from tasks.drafts.highlight import highlight_sentence
+from tasks.drafts.jinja_guard import sandboxed
 from tasks.drafts.page_layout import signature_indents
 from tasks.drafts.placeholders import TemplateCheck, labelled, opening
 from tasks.drafts.provenance import add_note, attach_comments, change_note, mark
@@ -95,10 +98,14 @@ class Extras:
 
 
 def render_draft(template: Path, context: DraftContext, extras: Extras):
-    """docxtpl renders the wording; python-docx then adds comments, appendices and the to-do list."""
+    """docxtpl renders the wording (in the sandbox: the template was checked, and still nothing in it can
+    reach Python); python-docx then removes remote content, adds comments, appendices and the to-do list."""
     tpl = DocxTemplate(str(template))
     try:
-        tpl.render(context.as_dict(), autoescape=True)
+        tpl.render(context.as_dict(), jinja_env=sandboxed(), autoescape=True)
+    except SecurityError as exc:
+        raise TemplateProblem(template, [f"模板含有不允许的操作（{exc}），已拒绝生成草稿：模板中只能有 "
+                                         "{{ f.指标代码 }}、{{ year }} 这样的占位符"]) from exc
     except JinjaError as exc:  # the checks found nothing, yet Jinja refuses: say so, still without a traceback
         raise TemplateProblem(template, [f"模板无法解析（{type(exc).__name__}: {exc}），"
                                          "请检查花括号和 {% %} 语句是否成对"]) from exc
@@ -106,6 +113,7 @@ def render_draft(template: Path, context: DraftContext, extras: Extras):
     tpl.save(buf)
     buf.seek(0)
     doc = docx.Document(buf)
+    remote = strip_remote(doc)
     plates = boilerplate(doc.paragraphs)  # before the empty figures' sentences are highlighted too
     places = labelled(doc)  # kept alive: lxml hands out the same element objects only while one is held
     numbered = {p._p: where for where, p in places}
@@ -124,7 +132,7 @@ def render_draft(template: Path, context: DraftContext, extras: Extras):
         add_chart(doc, extras.chart.png, extras.chart.title, extras.chart.note)
     add_notes(doc, extras.figures.notes, extras.catalog, extras.names, context.year,
               new_section=extras.chart is None)
-    add_todo(doc, [*empties, *extras.todo, "文末附表、附图、附录为起草参考材料，定稿时按需保留或删除。"], plates,
+    add_todo(doc, [*empties, *extras.todo, *remote, "文末附表、附图、附录为起草参考材料，定稿时按需保留或删除。"], plates,
              first=list(extras.review))
     return doc
 

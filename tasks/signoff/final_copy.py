@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from tasks.drafts.docx_safety import strip_remote
 from tasks.drafts.page_layout import signature_indents
 
 DRAFT_MARKS = ("草稿", "征求意见稿", "送审稿")
@@ -34,6 +35,7 @@ class Cleaned:
     highlights: int      # highlighted runs made plain
     marks: int           # 草稿 marks removed from headers
     dated: bool          # the date under the signature was found and set
+    remote: tuple[str, ...] = ()  # what would have been fetched from elsewhere, removed (docx_safety)
 
 
 def signing_date(on: dt.date) -> str:
@@ -43,6 +45,7 @@ def signing_date(on: dt.date) -> str:
 
 def make_final(doc, signed_on: dt.date, title: str) -> Cleaned:
     """Turn `doc` (a python-docx Document of the signed text) into the final copy, in place."""
+    remote = tuple(strip_remote(doc))  # a staff member's file may link an image or a template: never fetched
     parts = _story_parts(doc)
     revisions = sum(_accept_revisions(el) for el in parts)
     comments = sum(_strip_comment_anchors(el) for el in parts)
@@ -54,7 +57,7 @@ def make_final(doc, signed_on: dt.date, title: str) -> Cleaned:
     props = doc.core_properties
     props.title, props.subject, props.comments = title, "定稿", ""
     props.revision = max(props.revision, 1) + 1
-    return Cleaned(comments, revisions, highlights, marks, dated)
+    return Cleaned(comments, revisions, highlights, marks, dated, remote)
 
 
 def full_text(doc) -> str:
