@@ -13,6 +13,7 @@ from tasks.delivery.mail import DeliveryError, build_message, final_mail_text, m
 from tasks.home import Home
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import record_delivery, version_by_id
+from tasks.signoff.integrity import delivery_problem
 from tasks.signoff.versions import local
 
 
@@ -46,10 +47,13 @@ MAIL_DELAYS = [30, 30]  # a busy or restarting mail server: tried twice more, ha
 
 
 def send_final(home: Home, version_id: int) -> list[str]:
-    """The signed report (定稿, with its PDF) to the leaders, byte for byte the files in outbox/; the
-    delivery is recorded on its version."""
+    """The signed report (定稿, with its PDF) to the leaders, byte for byte the files in outbox/ — and
+    only while they are byte for byte what was signed (the hashes the ledger holds); the delivery is
+    recorded on its version."""
     with open_ledger(home.database_url) as engine:
         v = version_by_id(engine, version_id)
+    if problem := delivery_problem(v):
+        raise DeliveryError(problem)
     files = [p for p in (v.final_path, v.pdf_path) if p]
     what = Path(v.final_path or "").stem.split("-")[0] or f"{v.year}年法治政府建设情况报告（定稿）"
     signed_on = local(v.decided_at, home.settings.schedules.timezone).split(" ")[0]
