@@ -134,8 +134,10 @@ def save_atomic(doc, out: Path) -> Path:
     renamed; a failed write (a full disk) removes what it wrote."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.{secrets.token_hex(8)}.tmp")  # created as any file is (umask)
+    buffer = io.BytesIO()
+    doc.save(buffer)  # in memory: a full disk fails the plain write below, not inside python-docx's zip
     try:
-        doc.save(str(tmp))
+        tmp.write_bytes(buffer.getvalue())
         tmp.replace(out)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -56,6 +56,23 @@ def stage(outbox: Path) -> Staged:
         os.close(fd)
 
 
+def write_durably(path: Path, data: bytes) -> None:
+    """Bytes made by the caller in memory (a full disk then fails here, cleanly, rather than inside a
+    half-written zip), on disk before the ledger may name them."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _umask() -> int:
     """The process's umask, read without setting it (os.umask would change it for every thread)."""
     try:
@@ -75,6 +92,7 @@ def publish(staged: Staged, final: Path, pdf: Path | None) -> None:
         if target.exists():
             raise FileExistsError(17, "已存在", str(target))
         os.replace(source, target)
+    sync(final.parent)  # the names, too, survive a power cut
     staged.release()
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import io
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,12 +26,13 @@ from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import ReportVersion, record_decision, version_by_id, versions
 from tasks.signoff.decision import Decision, Problem
 from tasks.signoff.signable import Signable, signable
-from tasks.signoff.staging import Staged, complete, publish, stage, sweep
+from tasks.signoff.staging import Staged, complete, publish, stage, sweep, sync, write_durably
 from tasks.signoff.versions import sha256_of, utc_naive
 
 NO_PDF = "未找到 LibreOffice（soffice），定稿未生成 PDF；Word 定稿已生成。"
 OS_WORDS = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "所在磁盘是只读的",
             errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限"}
+NEARLY_FULL = 16 << 20   # bytes: less free space than this in outbox/'s disk is where a write ran out
 
 
 @dataclass(frozen=True)
@@ -110,13 +113,15 @@ def write_final(home: Home, version: ReportVersion, checked: Signable, on: dt.da
     staged: Staged | None = None
     try:
         staged = stage(home.outbox)
-        checked.doc.save(str(staged.docx))
+        buffer = io.BytesIO()
+        checked.doc.save(buffer)
+        write_durably(staged.docx, buffer.getvalue())
         pdf: Path | None = None
         if soffice is None:
             notes.append(NO_PDF)
         else:
             try:
-                convert(staged.docx, "pdf", soffice, out=staged.pdf)
+                sync(convert(staged.docx, "pdf", soffice, out=staged.pdf))
                 pdf = pdf_path
             except ConversionError as exc:
                 staged.pdf.unlink(missing_ok=True)
@@ -133,7 +138,9 @@ def write_final(home: Home, version: ReportVersion, checked: Signable, on: dt.da
 
 
 def not_written(exc: OSError, outbox: Path) -> str:
-    """One line, the true cause: 磁盘已满 (where), not the traceback of whichever write met it."""
-    where = Path(exc.filename).parent if exc.filename else outbox
+    """One line, the true cause: 磁盘已满 (which disk), not the traceback of whichever write met it."""
     cause = OS_WORDS.get(exc.errno or 0) or (exc.strerror or type(exc).__name__)
+    where = Path(exc.filename).parent if exc.filename else outbox
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT) and shutil.disk_usage(outbox).free < NEARLY_FULL:
+        where = outbox  # a copy into outbox/ names its source (LibreOffice's folder), not the full disk
     return f"定稿未能写入（{where}：{cause}），未签发，也未留下任何文件；请腾出空间或改正权限后重新审定"
