@@ -105,6 +105,21 @@ def test_a_changed_figure_is_listed_then_signed_when_confirmed_and_stays_in_the_
     assert "签发时确认" in drift.message()
 
 
+def test_a_figure_in_a_paragraph_rewritten_past_recognition_is_still_read(drafted_home):
+    """Staff rewrite the whole paragraph on training and disputes; the clause “法律专题培训15次” is
+    found by the words around the figure and listed (a table heading with the same words is not it)."""
+    home, draft = drafted_home
+    doc = docx.Document(str(draft))
+    para = next(p for p in doc.paragraphs if "矛盾纠纷70余起" in p.text)
+    for run in para.runs[1:]:
+        run.text = ""
+    para.runs[0].text = "本年度全镇组织开展法律专题培训15次，化解了一批矛盾。"
+    in_review(home, doc)
+    done = signoff(home, "--file", "修改稿.docx")
+    refused(done, "有1个数字与台账不同", "法律专题培训：草稿“12次”（台账合计12），修改稿“15次”（第")
+    assert ledger(home).state == "draft" and no_final(home)
+
+
 def _blank_in_a_table(doc) -> None:
     table = doc.add_table(rows=2, cols=2)
     table.cell(1, 1).text = "××起"

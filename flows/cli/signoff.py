@@ -162,5 +162,7 @@ def print_reports(reports: list[dict]) -> None:
         if r["unsupported"]:
             console.print(f"[red]{r['year']}年度报告定稿后收到的报表改变了其中的数字（正文已不符）：[/red]")
             for d in r["unsupported"]:
-                console.print(f"  {escape(d['name'])}：定稿为“{escape(d['stated'])}”（当时合计{d['signed_total']}），"
+                then = (f"签发时确认，台账当时为“{escape(d['confirmed_against'])}”，合计{d['signed_total']}"
+                        if d.get("confirmed_against") else f"当时合计{d['signed_total']}")
+                console.print(f"  {escape(d['name'])}：定稿为“{escape(d['stated'])}”（{then}），"
                               f"现合计{d['total_now']}，应为“{escape(d['stated_now'])}”", soft_wrap=True)

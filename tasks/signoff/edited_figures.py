@@ -89,8 +89,11 @@ def read_figures(draft, edited, figures: dict[str, dict]) -> tuple[dict[str, str
         if source[span.start:span.end] != figures[span.code]["stated"]:
             continue
         j = _counterpart(source, texts)
-        now = None if j is None else _carried(source, texts[j], span.start, span.end)
-        found.setdefault(span.code, []).append((now, after[j][0] if j is not None else ""))
+        if j is not None:
+            found.setdefault(span.code, []).append((_carried(source, texts[j], span.start, span.end), after[j][0]))
+            continue
+        near = _by_context(source, span.start, span.end, texts)
+        found.setdefault(span.code, []).append((near[0], after[near[1]][0]) if near else (None, ""))
     stated: dict[str, str | None] = {}
     places: dict[str, str] = {}
     whole = "\n".join(texts)
@@ -115,6 +118,26 @@ def _counterpart(source: str, texts: list[str]) -> int | None:
         if m.real_quick_ratio() >= score and m.quick_ratio() >= score and (r := m.ratio()) >= score:
             best, score = j, r
     return best
+
+
+def _by_context(source: str, start: int, end: int, texts: list[str]) -> tuple[str, int] | None:
+    """A paragraph rewritten past recognition may keep the figure's clause: the few characters before
+    (or after) the figure found again, and a figure read beside them (a table's heading 法律专题培训（次）
+    holds the words but no figure: not it)."""
+    size, room = end - start, 24
+    left, right = source[max(0, start - 6):start], source[end:end + 6]
+    piece = source[start - len(left):end + len(right)]
+    for j, text in enumerate(texts):
+        windows = []
+        if len(left) >= 3 and (k := text.find(left)) >= 0:
+            windows.append(text[k:k + len(left) + size + room])
+        if len(right) >= 3 and (k := text.find(right)) >= 0:
+            windows.append(text[max(0, k - size - room):k + len(right)])
+        for window in windows:
+            now = _carried(piece, window, len(left), len(left) + size)
+            if now and any(c in FIGURE_CHARS for c in now):
+                return now, j
+    return None
 
 
 def _carried(source: str, target: str, start: int, end: int) -> str | None:

@@ -52,7 +52,7 @@ def delivery_problem(version: ReportVersion) -> str | None:
     for name, recorded, what in checks:
         path = Path(name or "")
         if not name or not path.is_file():
-            return f"{what}“{path.name}”不在 outbox/ 中，未发送邮件：请运行 township signoff --year {version.year} 补全"
+            return f"{what}“{path.name}”不在 outbox/ 中（被移走或删除了？），未发送邮件：签发的文件须原样留在 outbox/ 中"
         if recorded is None:
             return f"{what}“{path.name}”签发时未记录 sha256，无法核对，未发送邮件"
         if sha256_of(path) != recorded:
