@@ -136,13 +136,15 @@ def sweep(outbox: Path, waiting: set[str]) -> int:
     """Remove the strays of sign-offs that died before their decision was recorded; `waiting`: hashes
     of signed versions whose final copy is still to be named (kept for `complete`)."""
     removed = 0
-    for staged in strays(outbox):
-        if sha256_of(staged) in waiting:
-            continue
-        Staged(staged, -1).discard()
-        removed += 1
-    for pdf in outbox.glob(f"{PREFIX}*.pdf"):  # a PDF whose .docx is gone is nobody's
-        if not pdf.with_suffix(".docx").exists():
-            pdf.unlink(missing_ok=True)
-            removed += 1
+    try:
+        for staged in strays(outbox):
+            if sha256_of(staged) not in waiting:
+                Staged(staged, -1).discard()
+                removed += 1
+        for pdf in outbox.glob(f"{PREFIX}*.pdf"):  # a PDF whose .docx is gone is nobody's
+            if not pdf.with_suffix(".docx").exists():
+                pdf.unlink(missing_ok=True)
+                removed += 1
+    except OSError:
+        pass  # tidying only: a folder that refuses it is said by the write that follows
     return removed
