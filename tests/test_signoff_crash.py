@@ -163,18 +163,25 @@ def fill(disk: Path, leave: int) -> Path:
     return filler
 
 
-@pytest.mark.parametrize("room", ["not for the .docx", "for the .docx only"])
-def test_a_full_disk_leaves_nothing_and_says_so_in_one_line(small_disk, room):
+@pytest.mark.parametrize("room", ["not for the .docx", "for the .docx only", "none for LibreOffice"])
+def test_a_full_disk_leaves_nothing_and_says_so_in_one_line(small_disk, tmp_path, monkeypatch, room):
     """Room enough to open the ledger (its shared memory file), not for the final copy — or for the
-    .docx but not its PDF, which LibreOffice makes in its own folder and is then copied in."""
+    .docx but not its PDF, which LibreOffice makes in its own folder and is then copied in — or a full
+    temporary folder (TMPDIR), where LibreOffice fails saying only “source file could not be loaded”."""
     if room != "not for the .docx" and not shutil.which("soffice"):
         pytest.skip("LibreOffice is not installed: no PDF to run out of room for")
-    home, draft = drafted(small_disk / "home")
-    filler = fill(small_disk, 40 * 1024 if room == "not for the .docx" else draft.stat().st_size + 96 * 1024)
+    if room == "none for LibreOffice":
+        home, draft = drafted(tmp_path / "home")
+        monkeypatch.setenv("TMPDIR", str(small_disk))
+        filler, full = fill(small_disk, 0), small_disk
+    else:
+        home, draft = drafted(small_disk / "home")
+        filler = fill(small_disk, 40 * 1024 if room == "not for the .docx" else draft.stat().st_size + 96 * 1024)
+        full = home.outbox
     done = runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记"])
     lines = [line for line in done.output.splitlines() if line.strip()]
     assert done.exit_code == 1 and len(lines) == 1, done.output
-    assert f"定稿未能写入（{home.outbox}：磁盘已满）" in lines[0], done.output
+    assert f"定稿未能写入（{full}：磁盘已满）" in lines[0], done.output
     assert "Traceback" not in done.output and "内部错误" not in done.output
     assert ledger(home).state == "draft" and hidden(home) == []
     outbox_agrees(home)

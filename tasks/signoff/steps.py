@@ -14,7 +14,9 @@ import datetime as dt
 import errno
 import io
 import json
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -125,7 +127,9 @@ def write_final(home: Home, version: ReportVersion, checked: Signable, on: dt.da
                 pdf = pdf_path
             except ConversionError as exc:
                 staged.pdf.unlink(missing_ok=True)
-                notes.append(f"{exc}；Word 定稿已生成。")
+                if full := full_folder(home.outbox):  # LibreOffice met a full disk: the true cause
+                    raise OSError(errno.ENOSPC, "磁盘已满", str(full)) from exc
+                notes.append(f"{str(exc).replace(staged.docx.name, docx_path.name)}；Word 定稿已生成。")
     except OSError as exc:
         if staged is not None:
             staged.discard()
@@ -140,7 +144,20 @@ def write_final(home: Home, version: ReportVersion, checked: Signable, on: dt.da
 def not_written(exc: OSError, outbox: Path) -> str:
     """One line, the true cause: 磁盘已满 (which disk), not the traceback of whichever write met it."""
     cause = OS_WORDS.get(exc.errno or 0) or (exc.strerror or type(exc).__name__)
-    where = Path(exc.filename).parent if exc.filename else outbox
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT) and shutil.disk_usage(outbox).free < NEARLY_FULL:
-        where = outbox  # a copy into outbox/ names its source (LibreOffice's folder), not the full disk
+    named = Path(exc.filename) if exc.filename else outbox
+    where = named if named.is_dir() else named.parent
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # a copy names its source, not the disk that was full
+        where = full_folder(outbox) or where
     return f"定稿未能写入（{where}：{cause}），未签发，也未留下任何文件；请腾出空间或改正权限后重新审定"
+
+
+def full_folder(outbox: Path) -> Path | None:
+    """outbox/, or the temporary folder LibreOffice and the PDF pass through, when nearly full."""
+    folders = [outbox, *(Path(d) for d in (os.environ.get("TMPDIR"), tempfile.gettempdir()) if d)]
+    for folder in folders:
+        try:
+            if shutil.disk_usage(folder).free < NEARLY_FULL:
+                return folder
+        except OSError:
+            continue
+    return None
