@@ -131,6 +131,16 @@ def _blank_in_a_nested_table(doc) -> None:
     inner.cell(0, 1).text = "培训【缺指标TRAINING_X】"
 
 
+def _blank_in_a_text_box(doc) -> None:
+    """A text box as Word 2003 and WPS store one (VML), in a paragraph of its own."""
+    from docx.oxml import parse_xml
+
+    w, v = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main", "urn:schemas-microsoft-com:vml")
+    doc.add_paragraph("附注：")._p.append(parse_xml(
+        f'<w:r xmlns:w="{w}" xmlns:v="{v}"><w:pict><v:shape style="width:200pt;height:40pt"><v:textbox>'
+        '<w:txbxContent><w:p><w:r><w:t>调解××起</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'))
+
+
 def _blank_in_a_header(doc) -> None:
     header = doc.sections[0].header
     header.is_linked_to_previous = False
@@ -152,9 +162,10 @@ def _blank_in_a_footnote(doc) -> None:
     doc.part.relate_to(part, RT.FOOTNOTES)
 
 
-@pytest.mark.parametrize("put, place", [(_blank_in_a_table, "表2第2行第2列"), (_blank_in_a_nested_table, "表2第1行第1列"),
-                                        (_blank_in_a_header, "页眉"), (_blank_in_a_footer, "页脚"),
-                                        (_blank_in_a_footnote, "脚注")])
+@pytest.mark.parametrize("put, place", [
+    (_blank_in_a_table, "表2第2行第2列"), (_blank_in_a_nested_table, "表2第1行第1列"),
+    (_blank_in_a_text_box, "段的文本框“调解××起”"), (_blank_in_a_header, "页眉"), (_blank_in_a_footer, "页脚"),
+    (_blank_in_a_footnote, "脚注")])
 def test_a_blank_anywhere_in_the_document_is_not_signed(drafted_home, put, place):
     home, draft = drafted_home
     doc = docx.Document(str(draft))

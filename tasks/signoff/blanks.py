@@ -31,10 +31,11 @@ class Blank:
 
 def own_text(p) -> str:
     """A paragraph's own text: a text box anchored in it holds paragraphs of its own, named apart."""
-    return "".join(t.text or "" for t in p.iter(T) if _nearest_paragraph(t) is p)
+    return "".join(t.text or "" for t in p.iter(T) if paragraph_of(t) is p)
 
 
-def _nearest_paragraph(node):
+def paragraph_of(node):
+    """The paragraph a run's text (or a comment mark) belongs to: the nearest w:p above it."""
     parent = node.getparent()
     while parent is not None and parent.tag != P:
         parent = parent.getparent()

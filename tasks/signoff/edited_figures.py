@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from docx.oxml.ns import qn
 
 from tasks.drafts.provenance import AUTHOR
-from tasks.signoff.blanks import T, body_paragraphs, own_text
+from tasks.signoff.blanks import T, body_paragraphs, own_text, paragraph_of
 from tasks.signoff.figures import phrase_in
 
 ALIKE = 0.5           # below this, a paragraph of the draft is taken as removed, not rewritten
@@ -61,7 +61,7 @@ def figure_spans(draft, figures: dict[str, dict]) -> list[Span]:
         offset, opened = 0, {}
         for el in p.iter(T, qn("w:commentRangeStart"), qn("w:commentRangeEnd")):
             if el.tag == T:
-                offset += len(el.text or "") if _owner(el) is p else 0
+                offset += len(el.text or "") if paragraph_of(el) is p else 0
                 continue
             cid = el.get(qn("w:id"))
             if el.tag == qn("w:commentRangeStart"):
@@ -69,13 +69,6 @@ def figure_spans(draft, figures: dict[str, dict]) -> list[Span]:
             elif cid in opened and cid in owner:
                 spans.append(Span(owner[cid], i, opened.pop(cid), offset))
     return spans
-
-
-def _owner(t):
-    node = t.getparent()
-    while node is not None and node.tag != qn("w:p"):
-        node = node.getparent()
-    return node
 
 
 def read_figures(draft, edited, figures: dict[str, dict]) -> tuple[dict[str, str | None], dict[str, str]]:
