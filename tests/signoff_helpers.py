@@ -2,6 +2,7 @@
 member's edited copy of a draft, and what a reader checks in a final copy."""
 from __future__ import annotations
 
+import datetime as dt
 import email
 import socket
 import zipfile
@@ -33,6 +34,29 @@ def ingested_home(root: Path, values: dict[str, int], settle_seconds: int = 0) -
     drop(home, name="松垛村-2024-04.xlsx", unit=OTHER, period="2024-04", values={"LEAFLET": 7260})
     ingest_now(home)
     return home
+
+
+SIGN_NOW = dt.datetime(2024, 12, 26, 2, 0, tzinfo=dt.UTC)
+
+
+def drafted(root: Path) -> tuple[Home, Path]:
+    """A home whose 2024 draft is rendered and recorded by the plain steps (no Prefect)."""
+    from tasks.drafts.annual import render_annual
+    from tasks.signoff.versions import record_draft
+
+    home = ingested_home(root, {"DISPUTE": 73})
+    version = record_draft(home, 2024, render_annual(home, 2024, None, SIGN_NOW.date()), SIGN_NOW)
+    return home, Path(version.draft_path)
+
+
+def ledger(home: Home):
+    """The year's one version, as the ledger holds it now."""
+    from tasks.ledger.migrate import open_ledger
+    from tasks.ledger.reports import versions
+
+    with open_ledger(home.database_url) as engine:
+        [v] = versions(engine, 2024)
+    return v
 
 
 def correct(home: Home, values: dict[str, int]) -> None:

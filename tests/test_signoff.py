@@ -174,6 +174,7 @@ def test_the_late_correction_is_in_the_ingest_runs_artifact(home):
     (("--year", "2024", "--by", "李书记", "--file", "township.toml"), "不是 Word 文档"),
     (("--year", "2024", "--by", "李书记", "--reject", ""), "退回修改时请填写意见"),
     (("--year", "2024", "--by", "李书记", "--reject", "x", "--file", "a.docx"), "只给其中一个"),
+    (("--year", "2024", "--by", "李书记", "--confirm-figures"), "请同时用 --file 给出修改稿"),
 ])
 def test_bad_arguments_are_answered_in_chinese(home, monkeypatch, args, said):
     report(home)

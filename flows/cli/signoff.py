@@ -24,6 +24,11 @@ def signoff(home: HomeOpt = None,
                 help="工作人员在 Word/WPS 中改好的 .docx（路径，或 outbox/审定/ 中的文件名）；不给则以系统草稿定稿")] = None,
             reject: Annotated[Optional[str], typer.Option("--reject", metavar="意见",
                                                           help="退回修改，并写明意见")] = None,
+            confirm_figures: Annotated[bool, typer.Option(
+                "--confirm-figures",
+                help="确认修改稿中与台账不同的数字。 先不加此项审定一次， 核对逐项列出的数字 "
+                     "（指标、 草稿/台账、 修改稿、 第几段） 无误后再加上； 这些数字记入台账， "
+                     "以后收到更正的报表仍与之核对")] = False,
             ) -> None:
     """审定、签发该年度最新一稿报告（没有 Prefect 界面的办公室用）。
 
@@ -31,6 +36,9 @@ def signoff(home: HomeOpt = None,
     记入台账（哈希、签发人、时间、所述数字），配置了邮件时发送给领导。--reject 即“退回修改”：记录意见，
     下一稿的待完善事项第一条列出。Prefect 界面中等待这一决定的运行会随之结束。
     已定稿但邮件未发出时，再运行一次即补发。
+
+    签发前核对：草稿生成后被改动过的不予签发（改动请另存为修改稿，用 --file 提交）；正文、表格、页眉页脚、
+    脚注中还有 ××、【缺指标…】的不予签发；修改稿中的数字与台账不同的，逐项列出，须加 --confirm-figures 确认。
 
     决定已记录退出码 0；已定稿但 PDF 或邮件未能完成退出码 1；输入有误退出码 2。
     示例：township signoff --home ./xiatang --year 2024 --by 张镇长 --file 2024年报告-修改稿.docx
@@ -53,9 +61,16 @@ def signoff(home: HomeOpt = None,
         _bad(f"{year}年还没有报告草稿：请先生成草稿（township report --year {year}）")
     latest = all_versions[-1]
     if not latest.undecided:
-        raise typer.Exit(_already_decided(h, latest))
+        from tasks.signoff.staging import complete
+
+        named = complete(latest)  # a sign-off killed after the ledger recorded it: its files named now
+        for path in named:
+            typer.echo(str(path))
+        raise typer.Exit(_already_decided(h, latest, bool(named)))
+    if confirm_figures and file is None:
+        _bad("--confirm-figures 用于确认修改稿中的数字，请同时用 --file 给出修改稿")
     decision = check_decision(REJECT if reject is not None else APPROVE, by, reject or "", str(file or ""),
-                              h.outbox, cwd=Path.cwd())
+                              h.outbox, cwd=Path.cwd(), confirm_figures=confirm_figures)
     if isinstance(decision, Problem):
         _bad(decision.message)
     from tasks.delivery.pdf import find_soffice
@@ -63,7 +78,7 @@ def signoff(home: HomeOpt = None,
 
     outcome = decide(h, latest.id, decision, dt.datetime.now(dt.UTC), find_soffice())
     if isinstance(outcome, Problem):
-        _bad(outcome.message)
+        raise Refusal(outcome.message, outcome.code)
     v = outcome.version
     if latest.state == "pending" and latest.flow_run_id:
         _end_waiting_run(latest.flow_run_id, decision.as_input())
@@ -86,16 +101,20 @@ def _bad(message: str) -> None:
     raise Refusal(message)
 
 
-def _already_decided(h, v) -> int:
-    """A signed, undelivered year is sent again (what a failed e-mail left to do); otherwise say why
-    there is nothing to decide."""
+def _already_decided(h, v, named: bool = False) -> int:
+    """A signed, undelivered year is sent again (what a failed e-mail left to do); files a killed run
+    left unnamed are named (`named`); otherwise say why there is nothing to decide."""
     from tasks.signoff.versions import local
 
     tz = h.settings.schedules.timezone
     if v.state == "signed" and v.reopened_at is None:
+        if named:
+            console.print(f"{v.year}年度报告已定稿（第{v.version}稿），上次签发中断，定稿文件已补全。")
         if h.settings.delivery is not None and v.delivered_at is None:
             console.print(f"{v.year}年度报告已定稿（第{v.version}稿），补发定稿邮件…")
             return _send_final(h, v.id)
+        if named:
+            return 0
         err.print(f"[red]{v.year}年度报告已于{local(v.decided_at, tz)}由{escape(v.decided_by or '')}审定签发（第"
                   f"{v.version}稿：{escape(v.final_path or '')}）。如需修改：township report --year {v.year} "
                   "--reopen \"原因\"[/red]", soft_wrap=True)
@@ -144,5 +163,7 @@ def print_reports(reports: list[dict]) -> None:
         if r["unsupported"]:
             console.print(f"[red]{r['year']}年度报告定稿后收到的报表改变了其中的数字（正文已不符）：[/red]")
             for d in r["unsupported"]:
-                console.print(f"  {escape(d['name'])}：定稿为“{escape(d['stated'])}”（当时合计{d['signed_total']}），"
+                then = (f"签发时确认，台账当时为“{escape(d['confirmed_against'])}”，合计{d['signed_total']}"
+                        if d.get("confirmed_against") else f"当时合计{d['signed_total']}")
+                console.print(f"  {escape(d['name'])}：定稿为“{escape(d['stated'])}”（{then}），"
                               f"现合计{d['total_now']}，应为“{escape(d['stated_now'])}”", soft_wrap=True)

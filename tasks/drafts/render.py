@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,9 +138,16 @@ def render_draft(template: Path, context: DraftContext, extras: Extras):
 
 
 def save_atomic(doc, out: Path) -> Path:
-    """A reader (or a crash) never sees half a draft."""
+    """A reader (or a crash) never sees half a draft: written under a hidden name nobody can guess, then
+    renamed; a failed write (a full disk) removes what it wrote."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    doc.save(str(tmp))
-    tmp.replace(out)
+    tmp = out.with_name(f".{out.stem}.{secrets.token_hex(8)}.tmp")  # created as any file is (umask)
+    buffer = io.BytesIO()
+    doc.save(buffer)  # in memory: a full disk fails the plain write below, not inside python-docx's zip
+    try:
+        tmp.write_bytes(buffer.getvalue())
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return out

@@ -39,6 +39,7 @@ class ReportVersion:
     delivered_to: str | None = None
     reopened_at: dt.datetime | None = None
     reopen_reason: str | None = None
+    pdf_sha256: str | None = None
 
     @property
     def undecided(self) -> bool:

@@ -117,6 +117,7 @@ report_versions = Table(
     Column("delivered_to", Text),
     Column("reopened_at", DateTime),                     # a signed version stays; reopened, a new one starts
     Column("reopen_reason", Text),
+    Column("pdf_sha256", String(64)),                    # the PDF as signed (0006): mailed only if unchanged
 )
 Index("uq_report_versions_year_version", report_versions.c.year, report_versions.c.version, unique=True)
 Index("ix_report_versions_flow_run", report_versions.c.flow_run_id)

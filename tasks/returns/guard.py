@@ -90,6 +90,20 @@ def _no_dtd(zf: zipfile.ZipFile) -> str | None:
     return None
 
 
+def dtd_in_any_part(zf: zipfile.ZipFile) -> str | None:
+    """Every XML part of an Office file (a .docx's body, headers, footnotes, relationships, VML and SVG
+    drawings), for files whose every part is read: the first part that declares a DTD or an entity."""
+    for info in zf.infolist():
+        if info.filename.lower().endswith((".xml", ".rels", ".vml", ".svg")):
+            tail = b""
+            with zf.open(info) as fh:
+                while chunk := fh.read(CHUNK):
+                    if _declares(tail + chunk):
+                        return info.filename
+                    tail = chunk[-16:]
+    return None
+
+
 def _declares(text: bytes) -> bool:
     """Anywhere in the part, not only its first KiBs: a prolog of any length (comments, blanks) may stand
     before the DTD. Office XML escapes every '<' in its text, so these appear only as markup."""

@@ -17,6 +17,7 @@ class Decision:
     by: str
     opinion: str = ""
     edited: Path | None = None   # the staff's edited .docx; None: the draft itself is signed
+    confirm_figures: bool = False  # the signer has seen the 修改稿's figures that differ from the ledger's
 
     @property
     def result(self) -> str:
@@ -31,6 +32,7 @@ class Decision:
 @dataclass(frozen=True)
 class Problem:
     message: str
+    code: int = 2    # 2: the reviewer's to mend; 1: the machine's (a full disk)
 
 
 def review_dir(outbox: Path) -> Path:
@@ -38,8 +40,9 @@ def review_dir(outbox: Path) -> Path:
 
 
 def check_decision(result: str, by: str, opinion: str, edited: str, outbox: Path,
-                   cwd: Path | None = None) -> Decision | Problem:
-    """`edited`: a name in outbox/审定/, or (from the command line, `cwd` given) a path of the operator's."""
+                   cwd: Path | None = None, confirm_figures: bool = False) -> Decision | Problem:
+    """`edited`: a name in outbox/审定/, or (from the command line, `cwd` given) a path of the operator's.
+    `confirm_figures`: the signer confirms the 修改稿's figures listed as differing from the ledger's."""
     by, opinion, edited = by.strip(), opinion.strip(), edited.strip()
     if result not in (APPROVE, REJECT):
         return Problem(f"审定结果应为“{APPROVE}”或“{REJECT}”，收到“{result}”")
@@ -54,7 +57,7 @@ def check_decision(result: str, by: str, opinion: str, edited: str, outbox: Path
     path = find_edited(edited, outbox, cwd)
     if isinstance(path, Problem):
         return path
-    return Decision(True, by, opinion, path)
+    return Decision(True, by, opinion, path, confirm_figures)
 
 
 def find_edited(name: str, outbox: Path, cwd: Path | None) -> Path | Problem:

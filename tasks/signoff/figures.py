@@ -43,23 +43,29 @@ class Drift:
     signed_total: int    # the total it was stated from
     total_now: int
     stated_now: str      # how the current total would be stated
+    drafted: str = ""    # a figure the signer confirmed against the ledger: what the ledger stated then
 
     def message(self) -> str:
-        return (f"{self.name}：定稿为“{self.stated}”（当时合计{self.signed_total}），"
-                f"现合计{self.total_now}，应为“{self.stated_now}”")
+        then = f"签发时确认，台账当时为“{self.drafted}”，合计{self.signed_total}" if self.drafted else f"当时合计{self.signed_total}"
+        return f"{self.name}：定稿为“{self.stated}”（{then}），现合计{self.total_now}，应为“{self.stated_now}”"
 
     def as_json(self) -> dict:
-        return {"code": self.code, "name": self.name, "stated": self.stated,
-                "signed_total": self.signed_total, "total_now": self.total_now, "stated_now": self.stated_now}
+        found = {"code": self.code, "name": self.name, "stated": self.stated,
+                 "signed_total": self.signed_total, "total_now": self.total_now, "stated_now": self.stated_now}
+        return found | ({"confirmed_against": self.drafted} if self.drafted else {})
 
 
 def drifts(signed: dict[str, dict], now: dict[str, Statement]) -> list[Drift]:
-    """The signed figures (those its final text states) that the current data would state otherwise."""
+    """The signed figures (those its final text states) that the current data would state otherwise. A
+    figure the signer confirmed against the ledger (a 修改稿's own) differs from the data by consent; it
+    is flagged once the data moves (a correction since signing) and does not come to state it."""
     found = []
     for code, f in signed.items():
         current = now.get(code)
         if current is None or not f.get("in_final", True) or current.text == f["stated"]:
             continue
+        if f.get("confirmed") and current.total == f["total"] and not current.empty:
+            continue
         found.append(Drift(code, f["name"], f["stated"], f["total"], current.total,
-                           "无数据" if current.empty else current.text))
+                           "无数据" if current.empty else current.text, f.get("drafted", "")))
     return found

@@ -66,15 +66,6 @@ def full_text(doc) -> str:
     return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
 
 
-UNFILLED = re.compile(r"××|【缺指标[^】]*】|【未知占位符[^】]*】")
-
-
-def unfilled(doc) -> list[str]:
-    """The openings of paragraphs that still hold what the draft left for staff to fill: a figure with
-    nothing true to state (××场), a placeholder the catalog lacks. A signed report holds none."""
-    return [p.text.strip()[:20] for p in doc.paragraphs if UNFILLED.search(p.text)]
-
-
 def _story_parts(doc) -> list:
     """The body first, then every header and footer (each section's default, even and first page)."""
     found = [doc.element.body]

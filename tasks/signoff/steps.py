@@ -1,33 +1,40 @@
 """The decision carried out, shared by the Prefect flow and `township signoff`.
 
-Order, so a crash anywhere leaves a state the next attempt completes: the final copy (and its PDF) is
-written under a fresh name first; then one conditional update records the decision with its hash.
-Before the update the files are strays and the version is still undecided (deciding again makes new
-ones); after it the decision stands. Delivery comes last and is recorded when done (`township signoff`
-on a signed, undelivered year sends it again).
+Order, so a crash anywhere leaves a state the next attempt completes: the text is checked (the draft's
+hash, no DTD, no blank, a 修改稿's figures against the ledger's); the final copy and its PDF are written
+under hidden names in outbox/ (tasks/signoff/staging.py); one conditional update records the decision
+with their hashes; only then do the files take their 定稿 names. Before the update the hidden files are
+strays (the next sign-off removes them) and the version is still undecided; after it the decision
+stands, and a run killed before the renaming is completed by the next look at the version. Delivery
+comes last and is recorded when done (`township signoff` on a signed, undelivered year sends it again).
 """
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import io
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import docx
-
 from tasks.delivery.outbox import dated_paths
 from tasks.delivery.pdf import ConversionError, convert
-from tasks.drafts.render import save_atomic
 from tasks.home import Home
 from tasks.ledger.migrate import open_ledger
-from tasks.ledger.reports import ReportVersion, record_decision, version_by_id
+from tasks.ledger.reports import ReportVersion, record_decision, version_by_id, versions
 from tasks.signoff.decision import Decision, Problem
-from tasks.signoff.figures import in_final
-from tasks.signoff.final_copy import full_text, make_final, unfilled
+from tasks.signoff.signable import Signable, signable
+from tasks.signoff.staging import Staged, complete, publish, stage, sweep, sync, write_durably
 from tasks.signoff.versions import sha256_of, utc_naive
 
 NO_PDF = "未找到 LibreOffice（soffice），定稿未生成 PDF；Word 定稿已生成。"
+OS_WORDS = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "所在磁盘是只读的",
+            errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限"}
+NEARLY_FULL = 16 << 20   # bytes: less free space than this in outbox/'s disk is where a write ran out
 
 
 @dataclass(frozen=True)
@@ -44,32 +51,50 @@ class Outcome:
 def decide(home: Home, version_id: int, decision: Decision, now: dt.datetime,
            soffice: str | None) -> Outcome | Problem:
     """通过: the final copy, recorded with its hash, signer, time and the figures it states. 退回修改: the
-    opinion recorded. A version decided already is left as it is (`decided_now` False)."""
+    opinion recorded. A version decided already is left as it is (`decided_now` False), its files named
+    if a killed run left them hidden."""
     with open_ledger(home.database_url) as engine:
         current = version_by_id(engine, version_id)
         if not current.undecided:
-            return Outcome(current, False)
+            named = complete(current)
+            return Outcome(current, False, (f"定稿文件已补全：{'、'.join(p.name for p in named)}",) if named else ())
         at = utc_naive(now)
         if not decision.approve:
             won = record_decision(engine, version_id, state="rejected", decided_by=decision.by, decided_at=at,
                                   opinion=decision.opinion)
             return Outcome(version_by_id(engine, version_id), won)
         on = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
-        made = write_final(home, current, decision, on, soffice)
+        title = f"{home.registry.township.name}关于{current.year}年法治政府建设情况的报告"
+        checked = signable(current, decision, on, title)
+        if isinstance(checked, Problem):
+            return checked
+        sweep(home.outbox, {v.final_sha256 for v in versions(engine) if v.state == "signed" and v.final_path
+                            and v.final_sha256 and not Path(v.final_path).exists()})
+        made = write_final(home, current, checked, on, soffice)
         if isinstance(made, Problem):
             return made
-        final, pdf, figures, notes = made
-        won = record_decision(engine, version_id, state="signed", decided_by=decision.by, decided_at=at,
-                              opinion=decision.opinion or None,
-                              signed_from=str(decision.edited or current.draft_path),
-                              final_path=str(final), final_sha256=sha256_of(final),
-                              pdf_path=str(pdf) if pdf else None,
-                              figures=json.dumps(figures, ensure_ascii=False))
+        staged, final, pdf, notes = made
+        try:
+            won = record_decision(engine, version_id, state="signed", decided_by=decision.by, decided_at=at,
+                                  opinion=decision.opinion or None,
+                                  signed_from=str(decision.edited or current.draft_path),
+                                  final_path=str(final), final_sha256=sha256_of(staged.docx),
+                                  pdf_path=str(pdf) if pdf else None,
+                                  pdf_sha256=sha256_of(staged.pdf) if pdf else None,
+                                  figures=json.dumps(checked.figures, ensure_ascii=False))
+        except BaseException:
+            staged.release()  # kept: if the update did land, the next look names them; if not, a sweep removes them
+            raise
         if not won:  # decided meanwhile by the other path: these files are nobody's
-            for path in (final, pdf):
-                if path:
-                    path.unlink(missing_ok=True)
-        return Outcome(version_by_id(engine, version_id), won, notes if won else ())
+            staged.discard()
+            return Outcome(version_by_id(engine, version_id), False)
+        try:
+            publish(staged, final, pdf)
+        except OSError as exc:
+            staged.release()
+            notes += (f"定稿已签发并记入台账，但未能改名为“{final.name}”（{exc.strerror or exc}）；"
+                      f"再运行一次 township signoff --year {current.year} 即补全。",)
+        return Outcome(version_by_id(engine, version_id), True, notes)
 
 
 def final_stem(version: ReportVersion) -> str:
@@ -80,33 +105,59 @@ def final_stem(version: ReportVersion) -> str:
     return f"{title}（定稿）"
 
 
-def write_final(home: Home, version: ReportVersion, decision: Decision, on: dt.date,
-                soffice: str | None) -> tuple[Path, Path | None, dict, tuple[str, ...]] | Problem:
-    """The final .docx (and its PDF beside it, when LibreOffice is installed) under fresh dated names."""
-    source = decision.edited or Path(version.draft_path)
-    try:
-        doc = docx.Document(str(source))
-    except Exception as exc:  # noqa: BLE001 — a damaged file is the reviewer's to mend, said in words
-        what = "修改稿" if decision.edited else "草稿"
-        return Problem(f"{what}“{source.name}”无法打开（{type(exc).__name__}），请用 Word/WPS 另存为 .docx 后重试")
-    title = f"{home.registry.township.name}关于{version.year}年法治政府建设情况的报告"
-    cleaned = make_final(doc, on, title)
-    blanks = unfilled(doc)
-    if blanks:
-        what = "修改稿" if decision.edited else "草稿"
-        return Problem(f"{what}中还有{len(blanks)}处未填的数字或占位符（××、【缺指标…】），如“{blanks[0]}…”：请在 Word/WPS "
-                       f"中填好或删去这些句子，把修改稿放入 outbox/审定/ 后再审定（township signoff --file 修改稿.docx）")
-    notes = [] if cleaned.dated else ["定稿中未找到落款日期（如“2024年12月20日”），请手工填写签发日期。"]
+def write_final(home: Home, version: ReportVersion, checked: Signable, on: dt.date,
+                soffice: str | None) -> tuple[Staged, Path, Path | None, tuple[str, ...]] | Problem:
+    """The final .docx (and its PDF, when LibreOffice is installed) written under hidden names; returned
+    with the dated names they are to take. Nothing is left in outbox/ when writing fails."""
+    notes = list(checked.notes)
     stem = final_stem(version)
     docx_path, pdf_path = dated_paths(home.outbox, on, (stem, ".docx"), (stem, ".pdf"))
-    save_atomic(doc, docx_path)
-    figures = in_final(version.figures, full_text(doc))
-    pdf: Path | None = None
-    if soffice is None:
-        notes.append(NO_PDF)
-    else:
+    staged: Staged | None = None
+    try:
+        staged = stage(home.outbox)
+        buffer = io.BytesIO()
+        checked.doc.save(buffer)
+        write_durably(staged.docx, buffer.getvalue())
+        pdf: Path | None = None
+        if soffice is None:
+            notes.append(NO_PDF)
+        else:
+            try:
+                sync(convert(staged.docx, "pdf", soffice, out=staged.pdf))
+                pdf = pdf_path
+            except ConversionError as exc:
+                staged.pdf.unlink(missing_ok=True)
+                if full := full_folder(home.outbox):  # LibreOffice met a full disk: the true cause
+                    raise OSError(errno.ENOSPC, "磁盘已满", str(full)) from exc
+                notes.append(f"{str(exc).replace(staged.docx.name, docx_path.name)}；Word 定稿已生成。")
+    except OSError as exc:
+        if staged is not None:
+            staged.discard()
+        return Problem(not_written(exc, home.outbox), code=1)
+    except BaseException:
+        if staged is not None:
+            staged.discard()
+        raise
+    return staged, docx_path, pdf, tuple(notes)
+
+
+def not_written(exc: OSError, outbox: Path) -> str:
+    """One line, the true cause: 磁盘已满 (which disk), not the traceback of whichever write met it."""
+    cause = OS_WORDS.get(exc.errno or 0) or (exc.strerror or type(exc).__name__)
+    named = Path(exc.filename) if exc.filename else outbox
+    where = named if named.is_dir() else named.parent
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # a copy names its source, not the disk that was full
+        where = full_folder(outbox) or where
+    return f"定稿未能写入（{where}：{cause}），未签发，也未留下任何文件；请腾出空间或改正权限后重新审定"
+
+
+def full_folder(outbox: Path) -> Path | None:
+    """outbox/, or the temporary folder LibreOffice and the PDF pass through, when nearly full."""
+    folders = [outbox, *(Path(d) for d in (os.environ.get("TMPDIR"), tempfile.gettempdir()) if d)]
+    for folder in folders:
         try:
-            pdf = convert(docx_path, "pdf", soffice, out=pdf_path)
-        except ConversionError as exc:
-            notes.append(f"{exc}；Word 定稿已生成。")
-    return docx_path, pdf, figures, tuple(notes)
+            if shutil.disk_usage(folder).free < NEARLY_FULL:
+                return folder
+        except OSError:
+            continue
+    return None

@@ -63,7 +63,8 @@ def _version_json(v: ReportVersion, latest: bool) -> dict:
             "draft": v.draft_path, "draft_sha256": v.draft_sha256, "rendered_at": when(v.rendered_at),
             "flow_run_id": v.flow_run_id, "decided_by": v.decided_by, "decided_at": when(v.decided_at),
             "opinion": v.opinion, "signed_from": v.signed_from, "final": v.final_path,
-            "final_sha256": v.final_sha256, "pdf": v.pdf_path, "delivered_at": when(v.delivered_at),
+            "final_sha256": v.final_sha256, "pdf": v.pdf_path, "pdf_sha256": v.pdf_sha256,
+            "delivered_at": when(v.delivered_at),
             "delivered_to": v.delivered_to, "reopened_at": when(v.reopened_at),
             "reopen_reason": v.reopen_reason, "figures": v.figures}
 

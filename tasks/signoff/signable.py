@@ -1,0 +1,68 @@
+"""Whether the text put forward may be signed, and the final copy made of it (not yet written): the draft
+is the one rendered (its hash), no file declares a DTD, nothing is left blank anywhere in the document,
+and a 修改稿 that states other figures than the ledger's is signed only when the signer confirmed each.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+
+from tasks.ledger.reports import ReportVersion
+from tasks.signoff.blanks import unfilled
+from tasks.signoff.decision import REVIEW_DIR, Decision, Problem
+from tasks.signoff.edited_figures import Changed, compare
+from tasks.signoff.figures import in_final
+from tasks.signoff.final_copy import full_text, make_final
+from tasks.signoff.integrity import draft_problem, dtd_problem
+
+CONFIRM_FLAG = "--confirm-figures"
+
+
+@dataclass(frozen=True)
+class Signable:
+    doc: object                 # the final copy, in memory
+    figures: dict[str, dict]    # as the final text states them (recorded with the decision)
+    notes: tuple[str, ...]
+
+
+def what_of(decision: Decision) -> str:
+    return "修改稿" if decision.edited else "草稿"
+
+
+def signable(version: ReportVersion, decision: Decision, on: dt.date, title: str) -> Signable | Problem:
+    draft = Path(version.draft_path)
+    problem = (draft_problem(version) or dtd_problem(draft, "草稿")
+               or (dtd_problem(decision.edited, "修改稿") if decision.edited else None))
+    if problem:
+        return problem
+    source = decision.edited or draft
+    try:
+        doc = docx.Document(str(source))
+        reference = docx.Document(str(draft)) if decision.edited else None
+    except Exception as exc:  # noqa: BLE001 — a damaged file is the reviewer's to mend, said in words
+        return Problem(f"{what_of(decision)}“{source.name}”无法打开（{type(exc).__name__}），请用 Word/WPS 另存为 .docx 后重试")
+    cleaned = make_final(doc, on, title)
+    blanks = unfilled(doc)
+    if blanks:
+        shown = "；".join(b.words() for b in blanks[:5]) + ("……" if len(blanks) > 5 else "")
+        return Problem(f"{what_of(decision)}中还有{len(blanks)}处未填的数字或占位符（××、【缺指标…】）：{shown}。请在 Word/WPS "
+                       f"中填好或删去这些句子，把修改稿放入 outbox/{REVIEW_DIR}/ 后再审定（township signoff --file 修改稿.docx）")
+    if reference is None:
+        figures = in_final(version.figures, full_text(doc))
+    else:
+        figures, changed = compare(reference, doc, version.figures)
+        if changed and not decision.confirm_figures:
+            return Problem(unconfirmed(source, changed))
+    notes = () if cleaned.dated else ("定稿中未找到落款日期（如“2024年12月20日”），请手工填写签发日期。",)
+    return Signable(doc, figures, notes)
+
+
+def unconfirmed(source: Path, changed: list[Changed]) -> str:
+    """The figures a 修改稿 states otherwise than the ledger, one line each, and how to confirm them."""
+    lines = "\n".join(f"  {i}. {c.line()}" for i, c in enumerate(changed, start=1))
+    return (f"修改稿“{source.name}”中有{len(changed)}个数字与台账不同（草稿中的数字由台账算出），须审定人逐项确认：\n"
+            f"{lines}\n核实无误后加 {CONFIRM_FLAG} 重新审定即签发（这些数字记入台账，以后收到更正的报表仍与之核对）；"
+            "否则请改正修改稿")
