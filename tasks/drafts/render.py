@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from jinja2.sandbox import SecurityError
 
 from schemas.catalog import Catalog
 from schemas.registry import Registry
+from tasks.delivery.outbox import write_atomic
 from tasks.drafts.appendix import add_chart, add_notes, add_unit_table
 from tasks.drafts.chart import ChartImage
 from tasks.drafts.docx_safety import strip_remote
@@ -138,16 +138,9 @@ def render_draft(template: Path, context: DraftContext, extras: Extras):
 
 
 def save_atomic(doc, out: Path) -> Path:
-    """A reader (or a crash) never sees half a draft: written under a hidden name nobody can guess, then
-    renamed; a failed write (a full disk) removes what it wrote."""
+    """A reader (or a crash) never sees half a draft: saved in memory (a full disk then fails a plain
+    write, not python-docx's zip), written under a hidden name nobody can guess, then renamed."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.{secrets.token_hex(8)}.tmp")  # created as any file is (umask)
     buffer = io.BytesIO()
-    doc.save(buffer)  # in memory: a full disk fails the plain write below, not inside python-docx's zip
-    try:
-        tmp.write_bytes(buffer.getvalue())
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return out
+    doc.save(buffer)
+    return write_atomic(out, buffer.getvalue())

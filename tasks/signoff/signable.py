@@ -56,7 +56,7 @@ def signable(version: ReportVersion, decision: Decision, on: dt.date, title: str
         figures, changed = compare(reference, doc, version.figures)
         if changed and not decision.confirm_figures:
             return Problem(unconfirmed(source, changed))
-    notes = () if cleaned.dated else ("定稿中未找到落款日期（如“2024年12月20日”），请手工填写签发日期。",)
+    notes = (*cleaned.remote,) + (() if cleaned.dated else ("定稿中未找到落款日期（如“2024年12月20日”），请手工填写签发日期。",))
     return Signable(doc, figures, notes)
 
 
