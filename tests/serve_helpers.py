@@ -64,4 +64,4 @@ def run_input(api: LockedApi, run_id: str, which: str):
     """What the UI builds its Resume dialog from: the form's JSON schema, or the text above it."""
     keyset = state_of(api, run_id)["state_details"]["run_input_keyset"]
     value = api.request("GET", f"/flow_runs/{run_id}/input/{keyset[which]}").json()
-    return json.loads(value) if isinstance(value, str) else value
+    return json.loads(value) if which == "schema" and isinstance(value, str) else value
