@@ -118,6 +118,8 @@ def test_a_run_through_the_api_chooses_no_place_no_template_path_no_signer(tmp_p
     left = home.template_dir(VILLAGE) / "报告.docx"  # a .docx a clerk left in the inbox: no template
     left.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ANNUAL_REPORT, left)
+    (home.root / "templates").mkdir()               # a home with templates of its own (adopted)
+    shutil.copyfile(ANNUAL_REPORT, home.root / "templates" / "2024年报告.docx")
     env = clean_env(PREFECT_HOME=str(tmp_path / "prefect-client"))
     with serving(home.root, tmp_path, env) as (port, log):
         api = LockedApi(f"http://127.0.0.1:{port}/api", home_auth(home.root))
@@ -142,7 +144,9 @@ def test_a_run_through_the_api_chooses_no_place_no_template_path_no_signer(tmp_p
             ended = until(api, run_deployment(api, year=2024, template=name), "FAILED", log, timeout=120,
                           allow_failed=True)
             assert said in ended["message"], ended
-        assert not list(home.outbox.glob("*（草稿）*.docx"))
+        # (Unchanged, the clerk's file was rendered, and the draft, named after the "template", written
+        # into inbox/<unit>/模板/.)
+        assert not list(home.outbox.glob("*（草稿）*.docx")) and not list(home.inbox.rglob("*草稿*"))
 
         # The signer: a resume that names a leader is refused by the server; one whose input is written
         # past the form, or that brings none (the UI's Resume), decides nothing: the run waits again.

@@ -77,17 +77,19 @@ def test_serve_refuses_another_server_without_an_auth_string(monkeypatch):
 
 
 def _left_in_the_inbox(home):
-    left = home.template_dir(VILLAGE) / "报告.docx"   # a .docx a clerk left: a valid template, by design
+    """A .docx a clerk left in the inbox (a valid template, by design), in a home that has templates of
+    its own (adopted ones: <home>/templates/ exists, so templates/../inbox/… resolves)."""
+    left = home.template_dir(VILLAGE) / "报告.docx"
     left.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ANNUAL_REPORT, left)
+    (home.root / "templates").mkdir(exist_ok=True)
+    shutil.copyfile(ANNUAL_REPORT, home.root / "templates" / "2024年报告.docx")
     return left
 
 
 def test_a_template_is_a_name_of_the_homes_templates_never_a_path(tmp_path):
     home = make_home(tmp_path / "home")
     left = _left_in_the_inbox(home)
-    (home.root / "templates").mkdir(exist_ok=True)
-    shutil.copyfile(ANNUAL_REPORT, home.root / "templates" / "2024年报告.docx")
     assert template_for(home.root, "2024年报告") == home.root / "templates" / "2024年报告.docx"
     for name in (f"../inbox/{VILLAGE}/模板/报告", str(left.with_suffix("")), "..\\报告", "..", ".报告", "a/b"):
         with pytest.raises(TemplateMissing, match="不能含路径"):
@@ -102,4 +104,4 @@ def test_report_refuses_a_template_path_in_chinese(tmp_path):
     result = CliRunner().invoke(app, ["report", "--home", str(home.root), "--year", "2024",
                                       "--template", f"../inbox/{VILLAGE}/模板/报告"])
     assert result.exit_code == 2 and "不能含路径" in result.output, result.output
-    assert not list(home.outbox.glob("*.docx"))
+    assert not list(home.outbox.glob("*.docx"))    # unchanged code rendered the clerk's file here
