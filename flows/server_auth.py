@@ -43,15 +43,14 @@ def home_auth_string(root: Path) -> str:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return read_auth_string(root) or _replace_empty(path)
+        kept = read_auth_string(root)
+        if kept:
+            return kept
+        path.unlink()   # empty or unreadable as text (a crash between create and write): made anew
+        return home_auth_string(root)
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(f"{AUTH_USER}:{secrets.token_urlsafe(32)}\n")
     return read_auth_string(root) or ""
-
-
-def _replace_empty(path: Path) -> str:
-    path.unlink()
-    return home_auth_string(path.parent.parent)
 
 
 def read_auth_string(root: Path) -> str | None:
