@@ -1,6 +1,7 @@
 """Flow `annual-report`: the year's figures → the draft (.docx) in outbox/ (its sequence:
-flows/sequences/annual.py) → (from a deployment) the review: suspended until 审定 in the Prefect UI or
-`township signoff` → the final copy (定稿)."""
+flows/sequences/annual.py) → (from a deployment) the review: suspended until `township signoff` records
+审定 in the ledger (it makes the final copy, 定稿). This flow, with `home`, `out` and `reopen`, is what
+the CLI runs in its own process; a deployment runs flows/deployed.py's, which has none of them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,7 @@ async def annual_report(home: str, year: int | None = None, out: str | None = No
 
     A signed year is not rendered again (the run ends 已定稿, saying which figures later returns no
     longer support) unless `reopen` gives the reason. `review` (default: when the run comes from a
-    deployment): wait, suspended, for the decision (审定) and carry it out.
+    deployment): wait, suspended, for the decision (审定, taken by `township signoff`).
 
     Async only for Prefect's sake, like ingest-returns: a synchronous flow run ends by joining its
     heartbeat thread, which sleeps in whole seconds (measured: 1.06 s or 2.06 s for the same draft)."""

@@ -1,13 +1,14 @@
-"""Flow `dispatch-ingest` (several machines): split the inbox by unit and start per-unit `ingest-returns`
-runs through the server, which any worker of the pool picks up. Each run holds its units' locks, and the
-ledger's unique index guarantees each file once whatever happens."""
+"""Flow `dispatch-ingest`'s body (several machines; the flow itself is flows/deployed.py, as it only ever
+runs from its deployment): split the inbox by unit and start per-unit `ingest-returns` runs through the
+server, which any worker of the pool picks up. Each run holds its units' locks, and the ledger's unique
+index guarantees each file once whatever happens."""
 from __future__ import annotations
 
 import datetime as dt
 import time
 from pathlib import Path
 
-from prefect import flow, get_run_logger
+from prefect import get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
@@ -21,11 +22,11 @@ from tasks.intake.unit_locks import LockBusy, unit_locks
 INGEST_DEPLOYMENT = "ingest-returns/ingest-returns"
 
 
-@flow(name="dispatch-ingest")
-def dispatch_ingest(home: str, per_run: int = 200, wait: bool = True, timeout_seconds: float = 3600.0,
+def dispatch(home: str, per_run: int = 200, wait: bool = True, timeout_seconds: float = 3600.0,
                     as_of: dt.datetime | None = None) -> dict[str, str]:
     """Start one `ingest-returns` run per group of units (about `per_run` files each); with `wait`,
-    wait for them and return each run's final state by name."""
+    wait for them and return each run's final state by name. The runs' home is their worker's (their
+    deployment's), as this one's is: no run is told where to work."""
     logger = get_run_logger()
     root = Path(home)
     h = open_home(root)
@@ -37,7 +38,7 @@ def dispatch_ingest(home: str, per_run: int = 200, wait: bool = True, timeout_se
         logger.info("有单位正在入库，本次不补做中断的收尾")
         prepare_task(quote(h), False)
     groups = plan_runs(files_per_unit(discover_task(quote(h), now)), per_run)
-    runs = [run_deployment(INGEST_DEPLOYMENT, timeout=0, parameters={"home": home, "units": group},
+    runs = [run_deployment(INGEST_DEPLOYMENT, timeout=0, parameters={"units": group},
                            flow_run_name=f"ingest-{group[0]}" + (f"-and-{len(group) - 1}" if len(group) > 1 else ""))
             for group in groups]
     logger.info("已分派 %d 个入库运行（%d 个单位）", len(runs), sum(len(g) for g in groups))

@@ -21,15 +21,25 @@ from flows.server import (
     stop_process,
     ui_url,
 )
+from flows.server_auth import (
+    ExposureError,
+    auth_path,
+    check_external,
+    home_auth_string,
+    is_loopback,
+    public_api_url,
+    use_auth,
+)
 from tasks.home import Home
 
 WATCH_LOCK_WAIT = 300.0  # an arrival's run waits this long for a running ingest rather than skip
 KEEPER_EVERY_S = 2.0     # how often serve looks whether its Prefect server still runs
 
 
-def serve_home(home: Home, host: str, port: int, console: Console) -> None:
+def serve_home(home: Home, host: str, port: int, console: Console, public_url: str | None = None) -> None:
     """Start (or reuse) a Prefect server, serve the three deployments and watch the inbox until stopped.
-    One serve per home (ServerError names the one running); a server it started is restarted if it dies."""
+    One serve per home (ServerError names the one running); a server it started is restarted if it dies.
+    Its API answers only to the home's auth string (flows/server_auth.py); ExposureError: it would not."""
     claim = claim_home(home.root)
     signal.signal(signal.SIGTERM, _interrupt)  # until the runner installs its own graceful handler
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started where SIGINT is ignored
@@ -38,21 +48,32 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
     try:
         api = os.environ.get("PREFECT_API_URL")
         if api and is_reachable(api):
+            refused = check_external(api, host)
+            if refused:
+                raise ExposureError(refused)
             console.print(f"使用已运行的 Prefect 服务：{api}")
+            public = api
         else:
             if api:
                 console.print(f"[yellow]PREFECT_API_URL={api} 无法访问，改为启动本实例自己的 Prefect 服务[/yellow]")
+            public = public_api_url(host, port, public_url) if public_url or not is_loopback(host) else None
+            auth = home_auth_string(home.root)
             with console.status("启动 Prefect 服务（数据库在实例目录 .prefect/ 下）…"):
-                server = start_server(home.root, host, port)
+                server = start_server(home.root, host, port, auth, public)
             api = api_url(host, port)
             os.environ["PREFECT_API_URL"] = api  # before prefect is imported: this process and its flow runs
+            use_auth(auth)                       # … and with the auth string, which they inherit too
+            public = public or api
         os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "5")
+        from flows.deployed import HOME_VAR
         from flows.deployments import home_deployments
         from flows.watch import ArrivalWatcher, IngestRuns, deployment_trigger, in_process_run
 
+        os.environ[HOME_VAR] = str(home.root)   # the deployed flows' home: serve's, never a run's parameter
+
         deployments = home_deployments(home.root, home.settings)
         if server is not None:
-            server = ServerKeeper(home.root, host, port, server, console)
+            server = ServerKeeper(home.root, host, port, server, console, public)
             server.start()
         record_server(home.root, api, server.proc.pid if server else None)
         # In process by default (a receipt in seconds); through the deployment only to measure against.
@@ -65,7 +86,9 @@ def serve_home(home: Home, host: str, port: int, console: Console) -> None:
         for d in deployments:
             console.print(f"  {d.flow_name}/{d.name}  " + "、".join(s.schedule.cron for s in d.schedules)
                           + f"（{tz}）")
-        console.print(f"Prefect 界面：{ui_url(api)}  （按 Ctrl-C 停止）", soft_wrap=True)
+        console.print(f"Prefect 界面：{ui_url(public)}  （按 Ctrl-C 停止）", soft_wrap=True)
+        if server is not None:
+            console.print(f"界面登录时输入认证串：见 {auth_path(home.root)}（只有本机的此用户可读）", soft_wrap=True)
         _serve_through_restarts(deployments, api, server, console)  # returns on Ctrl-C / SIGTERM
     except KeyboardInterrupt:
         pass  # stopped while starting: clean up as after a normal stop
@@ -127,9 +150,10 @@ class ServerKeeper(threading.Thread):
     """The Prefect server serve started, started again on the same port if it dies: the runner and the
     watcher outlive a short absence of the API, and the UI comes back at its address."""
 
-    def __init__(self, root, host: str, port: int, proc: subprocess.Popen, console: Console) -> None:
+    def __init__(self, root, host: str, port: int, proc: subprocess.Popen, console: Console, public: str) -> None:
         super().__init__(name="township-server-keeper", daemon=True)
         self.root, self.host, self.port, self.proc, self.console = root, host, port, proc, console
+        self.public = public
         self.stopping = threading.Event()
         self._mutex = threading.Lock()
 
@@ -142,12 +166,13 @@ class ServerKeeper(threading.Thread):
                 with self._mutex:
                     if self.stopping.is_set():
                         return
-                    self.proc = start_server(self.root, self.host, self.port)
+                    self.proc = start_server(self.root, self.host, self.port, home_auth_string(self.root),
+                                             self.public)
             except ServerError as exc:
                 self.console.print(f"[red]{exc}；稍后再试[/red]")
                 continue
             record_server(self.root, api_url(self.host, self.port), self.proc.pid)
-            self.console.print(f"Prefect 服务已重新启动：{ui_url(api_url(self.host, self.port))}")
+            self.console.print(f"Prefect 服务已重新启动：{ui_url(self.public)}")
 
     def stop(self) -> None:
         self.stopping.set()

@@ -31,8 +31,12 @@ def is_reachable(api_url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def start_server(root: Path, host: str, port: int, wait_seconds: float = 120.0) -> subprocess.Popen:
-    """`prefect server start` in a session of its own (so stopping it stops all it started)."""
+def start_server(root: Path, host: str, port: int, auth: str, public_api: str | None = None,
+                 wait_seconds: float = 120.0) -> subprocess.Popen:
+    """`prefect server start` in a session of its own (so stopping it stops all it started), locked:
+    the home's auth string required, CSRF on, CORS to its UI's origin (flows/server_auth.py)."""
+    from flows.server_auth import server_settings
+
     api = api_url(host, port)
     if is_reachable(api, timeout=1.0):
         raise ServerError(f"端口 {port} 上已有 Prefect 服务；设置 PREFECT_API_URL={api} 复用它，或换一个 --port")
@@ -41,8 +45,10 @@ def start_server(root: Path, host: str, port: int, wait_seconds: float = 120.0) 
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = str(folder)
     # The UI asks its server where the API is: its own port, not Prefect's default 4200 (where another
-    # home's server may answer, and the UI's Run would start that township's flows).
-    env.update(PREFECT_UI_API_URL=api, PREFECT_SERVER_API_HOST=host, PREFECT_SERVER_API_PORT=str(port))
+    # home's server may answer, and the UI's Run would start that township's flows); beyond the loopback,
+    # an address the browsers that open the UI can reach.
+    env.update(server_settings(auth, public_api or api), PREFECT_SERVER_API_HOST=host,
+               PREFECT_SERVER_API_PORT=str(port))
     log = open(folder / "server.log", "ab")  # noqa: SIM115 — the child writes it for its whole life
     proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -119,17 +125,31 @@ def forget_server(root: Path) -> None:
 
 
 def use_home_server(root: Path) -> str | None:
-    """Point this process at the server a running `township serve` of this home uses, so a one-shot
-    command keeps its history there and skips Prefect's ~10 s temporary server. Call before prefect
-    is imported. An explicit PREFECT_API_URL wins."""
-    if os.environ.get("PREFECT_API_URL"):
-        return os.environ["PREFECT_API_URL"]
+    """Point this process at the server a running `township serve` of this home uses, with the home's
+    auth string, so a one-shot command keeps its history there and skips Prefect's ~10 s temporary
+    server. Call before prefect is imported. An explicit PREFECT_API_URL wins (the home's auth string
+    goes with it only when it is serve's own address)."""
     record = root / PREFECT_DIR / SERVE_RECORD
     try:
         api = json.loads(record.read_text(encoding="utf-8"))["api_url"]
     except (OSError, ValueError, KeyError):
-        return None
-    if not is_reachable(api, timeout=1.0):
+        api = None
+    explicit = os.environ.get("PREFECT_API_URL")
+    if explicit:
+        if explicit.rstrip("/") == (api or "").rstrip("/"):
+            use_home_auth(root)
+        return explicit
+    if api is None or not is_reachable(api, timeout=1.0):
         return None
     os.environ["PREFECT_API_URL"] = api
+    use_home_auth(root)
     return api
+
+
+def use_home_auth(root: Path) -> None:
+    """The home's auth string for this process, unless the operator gave one (PREFECT_API_AUTH_STRING)."""
+    from flows.server_auth import read_auth_string, use_auth
+
+    auth = read_auth_string(root)
+    if auth and not os.environ.get("PREFECT_API_AUTH_STRING"):
+        use_auth(auth)

@@ -162,12 +162,13 @@ def in_process_run(home: str, lock_wait_seconds: float) -> Callable[[list[dict]]
     return run
 
 
-def deployment_trigger(home: str, lock_wait_seconds: float) -> Callable[[list[dict]], None]:
-    """Start the `ingest-returns` deployment: the runner picks it up at its next poll, in a new process.
-    Kept to measure against (flows/bench/receipt.py): serve runs in process."""
+def deployment_trigger(_home: str, lock_wait_seconds: float) -> Callable[[list[dict]], None]:
+    """Start the `ingest-returns` deployment: the runner picks it up at its next poll, in a new process
+    (its home is serve's: no run names one). Kept to measure against (flows/bench/receipt.py): serve runs
+    in process."""
     def trigger(closed: list[dict]) -> None:
         from prefect.deployments import run_deployment
 
         run_deployment("ingest-returns/ingest-returns", timeout=0,
-                       parameters={"home": home, "lock_wait_seconds": lock_wait_seconds, "closed": closed or None})
+                       parameters={"lock_wait_seconds": lock_wait_seconds, "closed": closed or None})
     return trigger

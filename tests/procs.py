@@ -68,11 +68,50 @@ def healthy(api: str) -> bool:
         return False
 
 
-def flow_runs(api: str, **filters) -> list[dict]:
+def flow_runs(api: str | LockedApi, **filters) -> list[dict]:
     body = {"flow_runs": filters, "limit": 200} if filters else {"limit": 200}
-    response = httpx.post(f"{api}/flow_runs/filter", json=body, timeout=10)
+    post = api.request if isinstance(api, LockedApi) else (lambda m, path, **kw: httpx.post(f"{api}{path}", **kw))
+    response = post("POST", "/flow_runs/filter", json=body, timeout=10)
     response.raise_for_status()
     return response.json()
+
+
+def home_auth(root: Path) -> str:
+    """The auth string `township serve` keeps for its home's Prefect server."""
+    return (root / ".prefect" / "auth").read_text(encoding="ascii").strip()
+
+
+class LockedApi:
+    """A Prefect API with the auth string and CSRF protection on, called as Prefect's own clients call
+    it: the auth string on every request, a CSRF token (fetched once, for this client) on every change.
+    A 503 (the server's database busy for a moment, seen on a loaded machine) is tried again."""
+
+    def __init__(self, url: str, auth: str) -> None:
+        import uuid
+
+        self.url, self.auth, self.client_id = url.rstrip("/"), auth, str(uuid.uuid4())
+        self._token: str | None = None
+
+    def headers(self, method: str) -> dict[str, str]:
+        import base64
+
+        out = {"Authorization": "Basic " + base64.b64encode(self.auth.encode()).decode()}
+        if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+            if self._token is None:
+                got = httpx.get(f"{self.url}/csrf-token", params={"client": self.client_id}, headers=out, timeout=10)
+                got.raise_for_status()
+                self._token = got.json()["token"]
+            out.update({"Prefect-Csrf-Token": self._token, "Prefect-Csrf-Client": self.client_id})
+        return out
+
+    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        kwargs.setdefault("timeout", 10)
+        for _ in range(5):
+            response = httpx.request(method, self.url + path, headers=self.headers(method), **kwargs)
+            if response.status_code != 503:
+                return response
+            time.sleep(1.0)
+        return response
 
 
 def cli(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:

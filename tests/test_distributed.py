@@ -1,9 +1,12 @@
 """Several machines, on this one: a real `prefect server start` on PostgreSQL, a process work pool and
 two workers. `township deploy` registers the deployments; one dispatcher run splits 200 returns by unit
-into per-unit `ingest-returns` runs that the workers share. Every file is processed exactly once."""
+into per-unit `ingest-returns` runs that the workers share. Every file is processed exactly once. The
+server is set up as a county's must be (issue 22): an auth string on the server, the clients and the
+workers, CSRF protection on."""
 from __future__ import annotations
 
 import re
+import secrets
 import signal
 
 import pytest
@@ -13,7 +16,7 @@ from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import submissions
 from tests.bulk import bulk_home, drop_many
 from tests.pg import scratch_database, sqlalchemy_url
-from tests.procs import BIN, clean_env, cli, flow_runs, free_port, healthy, start, stop, wait_for
+from tests.procs import BIN, LockedApi, clean_env, cli, flow_runs, free_port, healthy, start, stop, wait_for
 
 pytestmark = pytest.mark.slow
 FILES, UNITS, PER_RUN = 200, 10, 20
@@ -25,9 +28,11 @@ def test_two_workers_share_a_large_inbox_and_each_file_is_processed_once(tmp_pat
         dropped = drop_many(home, FILES)
         port = free_port()
         api = f"http://127.0.0.1:{port}/api"
-        env = clean_env(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_API_URL=api,
+        auth = "county:" + secrets.token_urlsafe(24)
+        env = clean_env(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_API_URL=api, PREFECT_API_AUTH_STRING=auth,
                         PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_PREFETCH_SECONDS="1")
         server_env = clean_env(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_UI_ENABLED="false",
+                               PREFECT_SERVER_API_AUTH_STRING=auth, PREFECT_SERVER_CSRF_PROTECTION_ENABLED="true",
                                PREFECT_API_DATABASE_CONNECTION_URL=f"postgresql+asyncpg://postgres@127.0.0.1:5432/{prefect_db}")
         procs = []
         try:
@@ -36,8 +41,11 @@ def test_two_workers_share_a_large_inbox_and_each_file_is_processed_once(tmp_pat
                                server_env, server_log))
             wait_for(lambda: healthy(api), 180, "the Prefect server", server_log)
 
+            unlocked = {k: v for k, v in env.items() if k != "PREFECT_API_AUTH_STRING"}
+            refused = cli([str(BIN / "township"), "deploy", "--home", str(home.root), "--pool", "county"], unlocked)
+            assert refused.returncode == 2 and "PREFECT_API_AUTH_STRING" in refused.stderr, refused.stdout + refused.stderr
             deployed = cli([str(BIN / "township"), "deploy", "--home", str(home.root), "--pool", "county"], env)
-            assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+            assert deployed.returncode == 0 and "不要求认证" not in deployed.stderr, deployed.stdout + deployed.stderr
             assert "dispatch-ingest/dispatch-ingest" in deployed.stdout
 
             logs = [tmp_path / f"worker-{n}.log" for n in ("a", "b")]
@@ -52,7 +60,7 @@ def test_two_workers_share_a_large_inbox_and_each_file_is_processed_once(tmp_pat
             dispatcher = re.search(r"UUID: ([0-9a-f-]{36})", ran.stdout)[1]
             # Only this dispatcher's runs: its own cron (every 10 minutes) may fire meanwhile and start
             # runs of its own, which end Skipped (a unit's lock held) or find nothing, and change nothing.
-            ingest_runs = flow_runs(api, parent_flow_run_id={"any_": [dispatcher]})
+            ingest_runs = flow_runs(LockedApi(api, auth), parent_flow_run_id={"any_": [dispatcher]})
             assert len(ingest_runs) == UNITS and {r["state_name"] for r in ingest_runs} == {"Completed"}, \
                 [(r["name"], r["state_name"], r["parameters"]) for r in ingest_runs]
             names = {r["name"] for r in ingest_runs}

@@ -114,13 +114,19 @@ def test_deployments_take_crons_and_time_zone_from_the_settings(tmp_path):
     assert crons == {"ingest-returns": [("*/5 * * * *", "Asia/Urumqi")],
                      "period-summary": [("0 8 5 * *", "Asia/Urumqi")],
                      "annual-report": [("0 8 20 12 *", "Asia/Urumqi")]}
-    assert served["annual-report"].parameters == {"home": str(tmp_path), "year": None}
-    assert served["period-summary"].parameters == {"home": str(tmp_path), "period": None}
-    assert served["ingest-returns"].entrypoint == "flows.ingest_returns.ingest_returns"
+    # No parameter names a place (issue 22): the home is the serving process's, or the pool's job variable.
+    assert served["annual-report"].parameters == {"year": None}
+    assert served["period-summary"].parameters == {"period": None}
+    assert served["ingest-returns"].entrypoint == "flows.deployed.ingest_returns"
+    for d in served.values():
+        schema = d._parameter_openapi_schema.model_dump(exclude_unset=True)
+        assert not {"home", "out", "reopen"} & set(schema["properties"]) and schema["additionalProperties"] is False
+        assert not d.job_variables
     pooled = {d.name: d for d in home_deployments(tmp_path, settings, pool="county")}
     assert set(pooled) == set(served) | {"dispatch-ingest"}
     assert not pooled["ingest-returns"].schedules and pooled["dispatch-ingest"].schedules[0].schedule.cron == "*/5 * * * *"
     assert {d.work_pool_name for d in pooled.values()} == {"county"}
+    assert {d.job_variables["env"]["TOWNSHIP_HOME"] for d in pooled.values()} == {str(tmp_path)}
 
 
 def test_a_one_shot_command_uses_a_running_serve_only_when_it_answers(tmp_path, monkeypatch):

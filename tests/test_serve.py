@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from tests.helpers import VILLAGE, drop, make_home
-from tests.procs import BIN, clean_env, cli, flow_runs, free_port, healthy, start, stop, wait_for
+from tests.procs import BIN, LockedApi, clean_env, cli, flow_runs, free_port, healthy, home_auth, start, stop, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,8 @@ def test_serve_schedules_watches_and_stops_cleanly(tmp_path):
     proc = _serve(home.root, port, env, log)
     try:
         assert (home.root / ".prefect" / "prefect.db").exists() and healthy(api)
-        client_env = {**env, "PREFECT_API_URL": api}
+        auth = home_auth(home.root)     # Prefect's own CLI needs the home's auth string (issue 22)
+        client_env = {**env, "PREFECT_API_URL": api, "PREFECT_API_AUTH_STRING": auth}
         served = ("ingest-returns/ingest-returns", "period-summary/period-summary",
                   "annual-report/annual-report")
         # The runner registers them as it starts, just after the UI's address is printed: on a busy
@@ -53,7 +54,7 @@ def test_serve_schedules_watches_and_stops_cleanly(tmp_path):
         assert ran.returncode == 0, ran.stdout + ran.stderr
         one_shot = cli([str(BIN / "township"), "ingest", "--home", str(home.root)], env)  # finds serve's server
         assert one_shot.returncode == 0 and "收到 0 个文件" in one_shot.stdout, one_shot.stdout + one_shot.stderr
-        completed = flow_runs(api, state={"type": {"any_": ["COMPLETED"]}})
+        completed = flow_runs(LockedApi(api, auth), state={"type": {"any_": ["COMPLETED"]}})
         assert len(completed) >= 3
     finally:
         code = stop(proc, signal.SIGTERM)
@@ -64,7 +65,8 @@ def test_serve_schedules_watches_and_stops_cleanly(tmp_path):
     log = tmp_path / "serve-again.log"
     proc = _serve(home.root, port, env, log)   # history survives a restart: it is in the home's database
     try:
-        assert len(flow_runs(api, state={"type": {"any_": ["COMPLETED"]}})) >= len(completed)
+        assert home_auth(home.root) == auth   # made once: the clients and the UI's login keep working
+        assert len(flow_runs(LockedApi(api, auth), state={"type": {"any_": ["COMPLETED"]}})) >= len(completed)
     finally:
         assert stop(proc, signal.SIGINT) == 0   # Ctrl-C
     assert not healthy(api) and not _servers_on(port)

@@ -15,20 +15,27 @@ from flows.cli.options import out_option
 @command()
 def serve(home: HomeOpt = None,
           port: Annotated[int, typer.Option(metavar="端口", min=1, max=65535, help="Prefect 服务（界面）端口")] = 4200,
-          host: Annotated[str, typer.Option(metavar="地址", help="Prefect 服务监听地址")] = "127.0.0.1") -> None:
+          host: Annotated[str, typer.Option(metavar="地址", help="Prefect 服务监听地址")] = "127.0.0.1",
+          public_url: Annotated[Optional[str], typer.Option(
+              "--public-url", metavar="地址",
+              help="其他电脑打开界面用的地址，如 http://192.168.1.5:4200（--host 0.0.0.0 时必填）")] = None) -> None:
     """启动 Prefect 服务（数据库在 <实例>/.prefect 下；PREFECT_API_URL 已指向运行中的服务时直接用它），
     按计划运行 ingest-returns、period-summary、annual-report，文件放稳后立即入库。
     一直运行到 Ctrl-C，退出时停止它启动的一切。
+
+    服务只接受本实例的认证串（<实例>/.prefect/auth，首次启动时生成，只有本机的此用户可读）：
+    界面登录时输入它；本机的 township 命令自动使用它。
 
     示例：township serve --home ./xiatang --port 4200
     """
     from flows.serve import serve_home
     from flows.server import ServerError
+    from flows.server_auth import ExposureError
 
     h = home_or_exit(home)
     try:
-        serve_home(h, host, port, console)
-    except ServerError as exc:
+        serve_home(h, host, port, console, public_url)
+    except (ServerError, ExposureError) as exc:
         raise Refusal(str(exc)) from exc
 
 
@@ -46,6 +53,14 @@ def deploy(home: HomeOpt = None,
     api = os.environ.get("PREFECT_API_URL", "")
     if not api or not is_reachable(api):
         raise Refusal("请先设置 PREFECT_API_URL 指向正在运行的 Prefect 服务（如 http://服务器:4200/api）")
+    from flows.server_auth import answers
+    auth = os.environ.get("PREFECT_API_AUTH_STRING")
+    if answers(api, auth) == 401:
+        raise Refusal(f"Prefect 服务 {api} 要求认证：请设置 PREFECT_API_AUTH_STRING 为该服务的认证串"
+                      + ("（现有的不被接受）" if auth else ""))
+    if not auth:
+        err.print("[yellow]提示：该 Prefect 服务不要求认证串，能访问它的任何电脑都能让 worker 运行命令；"
+                  "请在服务上设置 PREFECT_SERVER_API_AUTH_STRING，在此和各 worker 上设置 PREFECT_API_AUTH_STRING[/yellow]")
     from flows.serve import deploy_home
     if h.database_url.startswith("sqlite"):
         err.print("[yellow]提示：township.toml 的 database_url 是 SQLite，只适合一台机器；多台机器请用 PostgreSQL[/yellow]")

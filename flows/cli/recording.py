@@ -35,6 +35,8 @@ def recorded(home) -> bool:
         return True  # Prefect's own settings in this process: its flows reach that server as they are
     if api:
         if is_reachable(api, timeout=1.0):
+            use_home_server(home.root)   # serve's own address: with the home's auth string
+            _accepted_or_exit(api)
             return True
         err.print(f"PREFECT_API_URL={api} 无法访问。", style="yellow", markup=False, highlight=False, soft_wrap=True)
         del os.environ["PREFECT_API_URL"]  # the plain run below must not try it either
@@ -42,6 +44,17 @@ def recorded(home) -> bool:
         return True
     err.print(PLAIN, style="dim", markup=False, highlight=False, soft_wrap=True)
     return False
+
+
+def _accepted_or_exit(api: str) -> None:
+    """A server that requires an auth string this process lacks (or has wrong) is said here, in
+    Chinese, rather than as a run failing on its first call."""
+    from flows.cli.edge import Refusal
+    from flows.server_auth import answers
+
+    if answers(api, os.environ.get("PREFECT_API_AUTH_STRING")) == 401:
+        raise Refusal(f"Prefect 服务 {api} 要求认证串：请设置 PREFECT_API_AUTH_STRING（township serve 的认证串在"
+                      "实例目录的 .prefect/auth 中）")
 
 
 def ingest_run(home, units: list[str] | None):

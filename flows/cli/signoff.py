@@ -1,5 +1,6 @@
-"""`township signoff`: 审定 and 签发 the year's draft from the command line, for an office without the
-Prefect UI — the same decision the UI's form takes, carried out by the same steps."""
+"""`township signoff`: 审定 and 签发 the year's draft. The one place a decision is taken (issue 22): a
+signer named on the office PC's command line, never a field of a call to Prefect's API. A run that waits
+in Prefect for the draft is resumed afterwards and reads the decision from the ledger."""
 from __future__ import annotations
 
 import datetime as dt
@@ -30,7 +31,7 @@ def signoff(home: HomeOpt = None,
                      "（指标、 草稿/台账、 修改稿、 第几段） 无误后再加上； 这些数字记入台账， "
                      "以后收到更正的报表仍与之核对")] = False,
             ) -> None:
-    """审定、签发该年度最新一稿报告（没有 Prefect 界面的办公室用）。
+    """审定、签发该年度最新一稿报告（审定只在此作出；Prefect 界面中的 Resume 不作决定）。
 
     不给 --reject 即“通过”：生成定稿（去掉草稿标记、批注、黄色底纹和待完善事项，落款为签发日期，旁边一份 PDF），
     记入台账（哈希、签发人、时间、所述数字），配置了邮件时发送给领导。--reject 即“退回修改”：记录意见，
@@ -81,7 +82,7 @@ def signoff(home: HomeOpt = None,
         raise Refusal(outcome.message, outcome.code)
     v = outcome.version
     if latest.state == "pending" and latest.flow_run_id:
-        _end_waiting_run(latest.flow_run_id, decision.as_input())
+        _end_waiting_run(latest.flow_run_id)
     if v.state == "rejected":
         console.print(f"已退回第{v.version}稿（{escape(v.decided_by or '')}）：{escape(v.opinion or '')}\n"
                       "下一稿的待完善事项第一条将列出此意见；修改后请重新生成草稿：township report --year "
@@ -136,14 +137,14 @@ def _send_final(h, version_id: int) -> int:
     return deliver_now(h, "", [], err, send=lambda: send_final(h, version_id))
 
 
-def _end_waiting_run(run_id: str, run_input: dict) -> None:
-    """The run that waits in the Prefect UI for this decision is resumed with it, and ends saying the
-    decision was taken here; with no Prefect server reachable it stays suspended in the UI, harmless."""
+def _end_waiting_run(run_id: str) -> None:
+    """The run that waits in Prefect for this decision is resumed, reads it from the ledger and ends
+    saying so; with no Prefect server reachable it stays suspended in the UI, harmless."""
     import os
 
     from flows.signoff import resume_waiting
 
-    console.print(resume_waiting(run_id, run_input, os.environ.get("PREFECT_API_URL")), soft_wrap=True)
+    console.print(resume_waiting(run_id, os.environ.get("PREFECT_API_URL")), soft_wrap=True)
 
 
 def print_reports(reports: list[dict]) -> None:

@@ -22,9 +22,9 @@ class Signed:
     message: str
 
 
-HOW_TO_DECIDE = ("审定：在 Prefect 界面打开本次 annual-report 运行，点 Resume，填写审定结果（通过/退回修改）、审定人、意见；"
-                 "修改稿请放入 outbox/审定/ 并填文件名。没有界面的办公室可在命令行运行 "
-                 "township signoff --year {year} --by 姓名 [--file 修改稿.docx] [--reject \"意见\"]。")
+HOW_TO_DECIDE = ("审定：审定人在办公电脑的命令行运行 township signoff --year {year} --by 姓名 "
+                 "[--file 修改稿.docx] [--reject \"意见\"]（修改稿请放入 outbox/审定/）；"
+                 "记入台账后，Prefect 中等待审定的运行随之结束。")
 
 
 async def draft_sequence(steps: Steps, h: Home, year: int, report: YearReport | None, out: str | None,

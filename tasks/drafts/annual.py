@@ -41,14 +41,17 @@ def templates_of(root: Path) -> list[str]:
 
 def template_for(root: Path, name: str | None = None) -> Path:
     """A named template of the home; else the home's own copy (staff edit it in Word/WPS), else the
-    packaged default."""
+    packaged default. A name is a name of <home>/templates/, never a path: a template is run when
+    rendered, and a .docx a clerk left in the inbox (or anywhere) must not be one (issue 22)."""
     if name:
-        path = root / "templates" / f"{name}.docx"
-        if not path.exists():
-            held = "、".join(templates_of(root)) or "（无）"
-            raise TemplateMissing(f"没有名为“{name}”的报告模板（{root / 'templates'} 中有：{held}）；"
+        if any(c in name for c in "/\\\0") or ".." in name or name.startswith("."):
+            raise TemplateMissing(f"模板名称“{name}”不能含路径（/、\\、..）：只能是 {root / 'templates'} 中"
+                                  "模板的文件名（不含 .docx），如 --template 2024年报告")
+        held = templates_of(root)
+        if name not in held:
+            raise TemplateMissing(f"没有名为“{name}”的报告模板（{root / 'templates'} 中有：{'、'.join(held) or '（无）'}）；"
                                   "可用 township adopt 由去年的报告生成")
-        return path
+        return root / "templates" / f"{name}.docx"
     own = root / "templates" / ANNUAL_REPORT.name
     return own if own.exists() else ANNUAL_REPORT
 
