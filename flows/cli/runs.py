@@ -8,8 +8,6 @@ from typing import Annotated, Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from flows.cli.app import HomeOpt, command, console, err, home_or_exit, shown
 from flows.cli.edge import Refusal
