@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from schemas import default_file
-from tasks.adoption.choose import Working, as_sum, choose, ratio_figure
+from tasks.adoption.choose import as_sum, choose, ratio_figure
 from tasks.adoption.merge import write_catalog
 from tasks.adoption.ratios import explain
 from tasks.adoption.result import Adoption, Figure, Skip
@@ -15,6 +15,7 @@ from tasks.adoption.rewrite import Edit, apply, text_of
 from tasks.adoption.scan import Found, scan
 from tasks.adoption.source import ReportUnreadable, open_report
 from tasks.adoption.sums import breakdown
+from tasks.adoption.working import Working
 from tasks.drafts.render import save_atomic
 from tasks.home import Home
 
@@ -31,7 +32,7 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
     paragraphs = doc.paragraphs
     texts = [text_of(p) for p in paragraphs]
     year = report_year(texts)
-    work = Working(list(home.catalog.indicators), list(home.catalog.derived), home.settings.wording)
+    work = Working(home.catalog.indicators, home.catalog.derived, home.settings.wording)
     figures: list[Figure] = []
     skips: list[Skip] = []
     for number, (paragraph, text) in enumerate(zip(paragraphs, texts), start=1):
