@@ -54,11 +54,12 @@ def township() -> str:
 
 
 def adopt_once(count: int, work: Path) -> dict[str, float]:
-    """A fresh home, the report, one `township adopt --json` process: its seconds and the peak RSS of
-    the largest process it ran (itself or its reading child)."""
+    """A fresh home, the report, one `township adopt --json` process: its seconds (and CPU seconds, its
+    reading child's included: steadier on a shared machine) and the peak RSS of the largest process so far."""
     home = work / f"home-{count}"
     subprocess.run([township(), "init", str(home)], check=True, capture_output=True)
     report = many_figures_report(count, work / f"report-{count}.docx")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([township(), "adopt", str(report), "--home", str(home), "--json"],
                           capture_output=True, text=True)
@@ -66,8 +67,10 @@ def adopt_once(count: int, work: Path) -> dict[str, float]:
     if done.returncode != 0:
         raise RuntimeError(f"adopt of {count} figures: exit {done.returncode}: {done.stderr[-2000:]}")
     figures = len(json.loads(done.stdout)["figures"])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"figures": figures, "seconds": round(elapsed, 2),
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    peak = after.ru_maxrss
+    return {"figures": figures, "seconds": round(elapsed, 2), "cpu_s": round(cpu, 2),
             "peak_mb": round(peak / 1024, 1)}  # the largest child so far
 
 

@@ -55,9 +55,8 @@ def header_of(text: str) -> str:
     return "\n".join(lines) + "\n" if lines else "# The indicator catalog (DESIGN §2, §7).\n"
 
 
-def write_catalog(path: Path, catalog: Catalog, original: str) -> Path:
-    text = dump_catalog(catalog, header_of(original))
-    Catalog(**load_yaml(text))  # what is written must load back as this catalog, or nothing is written
+def write_catalog_text(path: Path, text: str) -> Path:
+    Catalog(**load_yaml(text))  # what is written must load back as a catalog, or nothing is written
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import docx
-
+from tasks.adoption.bounded import ReportRefused, open_docx
 from tasks.delivery.outbox import dated_paths
 from tasks.delivery.pdf import ConversionError, convert
 from tasks.drafts.render import save_atomic
@@ -85,7 +84,9 @@ def write_final(home: Home, version: ReportVersion, decision: Decision, on: dt.d
     """The final .docx (and its PDF beside it, when LibreOffice is installed) under fresh dated names."""
     source = decision.edited or Path(version.draft_path)
     try:
-        doc = docx.Document(str(source))
+        doc = open_docx(source, home.settings.limits)  # pre-checked, then parsed by a limited child first
+    except ReportRefused as exc:  # too large, a zip bomb, a DTD, malformed XML, out of time or memory
+        return Problem(exc.said("修改稿" if decision.edited else "草稿"))
     except Exception as exc:  # noqa: BLE001 — a damaged file is the reviewer's to mend, said in words
         what = "修改稿" if decision.edited else "草稿"
         return Problem(f"{what}“{source.name}”无法打开（{type(exc).__name__}），请用 Word/WPS 另存为 .docx 后重试")
