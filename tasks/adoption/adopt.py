@@ -35,8 +35,8 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
         raise ReportUnreadable(f"模板名称“{name}”不能用作文件名：请不用 / \\ : * ? \" < > | 和开头的点")
     limits = home.settings.limits
     data = checked(report, limits)
-    with tempfile.TemporaryDirectory(prefix="township-adopt-") as folder:  # the bytes checked, under its name
-        copy = Path(folder) / report.name
+    with tempfile.TemporaryDirectory(prefix="township-adopt-") as folder:
+        copy = Path(folder) / report.name  # open_report reads a path: it reads the very bytes checked
         copy.write_bytes(data)
         made = in_child(made_from, (copy, home), limits, report.name)
     catalog_path = home.root / home.settings.catalog  # first: it is checked before it is written

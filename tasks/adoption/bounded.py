@@ -108,8 +108,9 @@ def checked(path: Path, limits: Limits) -> bytes:
 
 def in_child(fn: Callable[..., T], args: tuple[Any, ...], limits: Limits, name: str) -> T:
     """fn(*args) in a child process held to the report bounds. What the child raised comes back raised
-    here: ReportUnreadable and ValueError (the reasons its callers say), XML errors as ReportRefused; a
-    child that outgrew its memory, its time, or died is ReportRefused too."""
+    here (ReportUnreadable, ReportRefused and ValueError: the reasons its callers say; anything else as
+    RuntimeError, an internal error); a child that outgrew its memory or its time, or died, is
+    ReportRefused too."""
     bounds = limits.model_copy(update={"read_timeout_s": limits.report_timeout_s,
                                        "read_memory_mb": limits.report_memory_mb})
     from tasks.intake import forked
@@ -137,12 +138,12 @@ def in_child(fn: Callable[..., T], args: tuple[Any, ...], limits: Limits, name: 
 class Raised:
     """An exception of the child, carried back as a value (a traceback does not cross processes)."""
 
-    def __init__(self, kind: str, message: str, name: str = "") -> None:
-        self.kind, self.message, self.name = kind, message, name
+    def __init__(self, kind: str, message: str, name: str = "", advice: str = "") -> None:
+        self.kind, self.message, self.name, self.advice = kind, message, name, advice
 
     def exception(self) -> Exception:
         if self.kind == "refused":
-            return ReportRefused(self.name, self.message)
+            return ReportRefused(self.name, self.message, self.advice)
         return {"unreadable": ReportUnreadable, "value": ValueError}.get(self.kind, RuntimeError)(self.message)
 
 
@@ -154,7 +155,7 @@ def guarded(fn: Callable[..., T], args: tuple[Any, ...]) -> T | Raised:
     except MemoryError:
         raise
     except ReportRefused as exc:
-        return Raised("refused", exc.reason, exc.name)
+        return Raised("refused", exc.reason, exc.name, exc.advice)
     except ReportUnreadable as exc:
         return Raised("unreadable", str(exc))
     except ValueError as exc:  # the merged catalog would not load: the caller says so
