@@ -32,7 +32,8 @@ def rezip(source: Path, out: Path, replace: dict[str, bytes] | None = None,
             zout.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
         for name, data in add.items():
             kind = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
-            zout.writestr(name, data, compress_type=kind, compresslevel=9 if kind == zipfile.ZIP_DEFLATED else None)
+            level = 9 if kind == zipfile.ZIP_DEFLATED else None
+            zout.writestr(name, data, compress_type=kind, compresslevel=level)
     return out
 
 
@@ -52,7 +53,8 @@ def zip_bomb(folder: Path, megabytes: int = 40) -> Path:
 
 def entity_expansion(folder: Path) -> Path:
     """A billion-laughs DTD in word/document.xml, its entity in the text."""
-    body = "<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p><w:p><w:r><w:t>发放宣传资料1200份</w:t></w:r></w:p>".encode()
+    body = ("<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>"
+            "<w:p><w:r><w:t>发放宣传资料1200份</w:t></w:r></w:p>").encode()
     prolog = LOL.replace("lolz", "w:document").encode()
     return rezip(plain_report(folder / "plain.docx"), folder / "实体.docx",
                  replace={"word/document.xml": document_xml(body, prolog)})
@@ -67,7 +69,8 @@ def many_parts(folder: Path, count: int = 5000) -> Path:
 def oversized(folder: Path, megabytes: int = 21) -> Path:
     """A good report carrying `megabytes` MB of incompressible media (a 200 MB one was accepted)."""
     return rezip(plain_report(folder / "plain.docx"), folder / "过大.docx",
-                 add={"word/media/image1.png": os.urandom(megabytes << 20)}, stored=("word/media/image1.png",))
+                 add={"word/media/image1.png": os.urandom(megabytes << 20)},
+                 stored=("word/media/image1.png",))
 
 
 def malformed(folder: Path) -> Path:

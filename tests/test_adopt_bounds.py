@@ -47,7 +47,8 @@ MEASURED = """
 import json, resource, subprocess, sys, time
 started = time.monotonic()
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=300)
-print(json.dumps({"code": done.returncode, "out": done.stdout + done.stderr, "seconds": time.monotonic() - started,
+print(json.dumps({"code": done.returncode, "out": done.stdout + done.stderr,
+                  "seconds": time.monotonic() - started,
                   "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 TOWNSHIP = str(Path(sys.executable).with_name("township"))
@@ -82,12 +83,12 @@ def set_limits(home, **limits) -> None:
 @pytest.mark.parametrize("kind", list(HOSTILE))
 def test_adopt_refuses_a_hostile_docx_with_its_reason(tmp_path, kind):
     home = make_home(tmp_path / "home")
-    catalog = (home.root / "indicators.yaml").read_bytes() if (home.root / "indicators.yaml").exists() else None
+    catalog_path = home.root / "indicators.yaml"
+    catalog = catalog_path.read_bytes() if catalog_path.exists() else None
     build, reason = HOSTILE[kind]
     refused_with(measured("adopt", str(build(tmp_path)), "--home", str(home.root)), reason)
     assert not (home.root / "templates" / "annual_report.docx").exists()
-    now = (home.root / "indicators.yaml").read_bytes() if (home.root / "indicators.yaml").exists() else None
-    assert now == catalog
+    assert (catalog_path.read_bytes() if catalog_path.exists() else None) == catalog
 
 
 @pytest.mark.parametrize(("limits", "reason"), [({"report_memory_mb": 30}, "内存超限（超过 30 MB）"),
@@ -126,7 +127,8 @@ def still_undecided(home) -> bool:
 def test_signoff_refuses_a_hostile_edited_copy_with_its_reason(drafted, tmp_path, kind):
     build, reason = HOSTILE[kind]
     edited = build(tmp_path)
-    result = measured("signoff", "--home", str(drafted.root), "--year", "2024", "--by", "李书记", "--file", str(edited))
+    result = measured("signoff", "--home", str(drafted.root), "--year", "2024", "--by", "李书记",
+                      "--file", str(edited))
     refused_with(result, f"修改稿“{edited.name}”不能读取：{reason}")
     assert still_undecided(drafted)
 

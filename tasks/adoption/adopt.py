@@ -77,7 +77,8 @@ def made_from(report: Path, home: Home) -> Made:
                                f"跳过的数字 {len(skips)} 个")
     catalog_path = home.root / home.settings.catalog
     original = (catalog_path if catalog_path.exists() else default_file("indicators.yaml")).read_text("utf-8")
-    catalog = dump_catalog(work.catalog().model_copy(update={"rules": home.catalog.rules}), header_of(original))
+    merged = work.catalog().model_copy(update={"rules": home.catalog.rules})
+    catalog = dump_catalog(merged, header_of(original))
     template = io.BytesIO()
     doc.save(template)
     return Made(template.getvalue(), catalog, year, tuple(figures), tuple(skips),

@@ -124,9 +124,11 @@ def in_child(fn: Callable[..., T], args: tuple[Any, ...], limits: Limits, name: 
         result = forked.run_forked(guarded, (fn, args), bounds)
     if isinstance(result, Failed):
         if result.kind in ("alarm", "timeout"):
-            raise ReportRefused(name, f"读取超时（超过 {limits.report_timeout_s:g} 秒）", raise_limit("report_timeout_s"))
+            raise ReportRefused(name, f"读取超时（超过 {limits.report_timeout_s:g} 秒）",
+                                raise_limit("report_timeout_s"))
         if result.kind == "memory":
-            raise ReportRefused(name, f"内存超限（超过 {limits.report_memory_mb} MB）", raise_limit("report_memory_mb"))
+            raise ReportRefused(name, f"内存超限（超过 {limits.report_memory_mb} MB）",
+                                raise_limit("report_memory_mb"))
         if result.kind == "crash":
             raise ReportRefused(name, result.reason)
         raise RuntimeError(f"读取 {name} 的子进程出错：{result.reason}")
@@ -144,7 +146,8 @@ class Raised:
     def exception(self) -> Exception:
         if self.kind == "refused":
             return ReportRefused(self.name, self.message, self.advice)
-        return {"unreadable": ReportUnreadable, "value": ValueError}.get(self.kind, RuntimeError)(self.message)
+        kind = {"unreadable": ReportUnreadable, "value": ValueError}.get(self.kind, RuntimeError)
+        return kind(self.message)
 
 
 def guarded(fn: Callable[..., T], args: tuple[Any, ...]) -> T | Raised:
@@ -172,7 +175,8 @@ def xml_errors(source: Path | bytes, name: str) -> Iterator[None]:
     try:
         yield
     except XMLSyntaxError as exc:
-        if exc.code == ErrorTypes.ERR_NO_MEMORY or any(e.type == ErrorTypes.ERR_NO_MEMORY for e in exc.error_log):
+        no_memory = ErrorTypes.ERR_NO_MEMORY
+        if exc.code == no_memory or any(e.type == no_memory for e in exc.error_log):
             raise MemoryError(str(exc)) from exc  # libxml2 under the child's memory cap: "unknown error"
         raise ReportRefused(name, xml_reason(source, exc)) from exc
 

@@ -92,7 +92,8 @@ def scan(text: str) -> tuple[list[Found], list[Skipped]]:
         if not reason and ARABIC.fullmatch(m.group("num")) is None and number_of(m.group("num")) == 1:
             continue  # 统一起来, 一项工作, 一支队伍: 一 is a word here, not a count
         if reason:
-            every = EVERY.search(text, max(0, m.start() - BACK), m.start()) if reason.startswith("频次") else None
+            frequency = reason.startswith("频次")
+            every = EVERY.search(text, max(0, m.start() - BACK), m.start()) if frequency else None
             skip(every.start() if every else m.start() - reason.startswith("序数"), m.end(), reason)
             continue
         value = number_of(m.group("num"))
