@@ -52,6 +52,12 @@ class Limits(BaseModel):
     read_memory_mb: int = 300
     max_folder_files: int = 5000   # entries in one unit's folder (subfolders included): beyond, it waits
     max_folder_depth: int = 8      # levels of subfolders in one unit's folder
+    # A report given to `township adopt`, or a 修改稿 at sign-off: its size, the parts of its .docx (Word
+    # writes ~15–40, an image one more), and the limited child that reads it (adopt: and finds its figures).
+    max_report_mb: float = Field(default=20.0, gt=0)
+    max_report_parts: int = Field(default=1000, gt=0)
+    report_timeout_s: float = Field(default=60.0, gt=0)
+    report_memory_mb: int = Field(default=500, gt=0)
 
 
 class Wording(BaseModel):
@@ -172,6 +178,10 @@ read_timeout_s = 5
 read_memory_mb = 300
 max_folder_files = 5000    # a unit's folder with more entries, or nested deeper, waits (the others go on)
 max_folder_depth = 8
+max_report_mb = 20         # a report given to township adopt, or a 修改稿 at sign-off (.docx or .txt) …
+max_report_parts = 1000    # … the parts inside its .docx …
+report_timeout_s = 60      # … and the time and memory its reading may take
+report_memory_mb = 500
 
 [wording]                  # how the draft states a yearly total, unless indicators.yaml says otherwise
 style = "exact"            # exact: 12089件; approx: 70余起 (digits kept: 1 → 1000余件, 2 → 1500余件)

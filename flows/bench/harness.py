@@ -16,11 +16,14 @@ from pathlib import Path
 import python_calamine as pc
 import xlsxwriter
 
+from flows.bench.adopt import adopt_once
 from flows.bench.receipt import measure_receipt
 from flows.bench.rss import PeakRss
 from tasks.home import init_home, open_home
 from tasks.samples.bench_data import bench_registry, generate
 from tasks.samples.county import fill_county_year
+
+ADOPT_FIGURES = 1000  # a report of this many distinct figures given to `township adopt` (target: ≤ 5 s)
 
 
 def floor(paths: list[Path], out: Path) -> float:
@@ -115,6 +118,8 @@ def run_bench(files: int, repeat: int = 3, naive: bool = True, county_units: int
         prefect_start = time.perf_counter() - started
         rounds = [one_round(tmp_path / f"round{i}", source, paths, registry) for i in range(repeat)]
         report_s = county_report(tmp_path / "county", county_units)
+        (tmp_path / "adopt").mkdir()
+        adopted = adopt_once(ADOPT_FIGURES, tmp_path / "adopt")  # a whole `township adopt` (issue 22)
         from flows.bench.interactive import measure as interactive  # whole processes, no Prefect server
 
         waited_on = interactive(tmp_path / "interactive", tmp_path / "county")
@@ -126,6 +131,8 @@ def run_bench(files: int, repeat: int = 3, naive: bool = True, county_units: int
            "naive_s": med.get("naive_s"), "ratio_floor": med["township_s"] / med["floor_s"],
            "speedup_naive": med["naive_s"] / med["township_s"] if "naive_s" in med else None,
            "files_per_s": files / med["township_s"], "peak_rss_mb": med["peak_rss_mb"],
-           "prefect_start_s": prefect_start, "report_s": report_s, **waited_on, "repeat": repeat, "rounds": rounds}
+           "prefect_start_s": prefect_start, "report_s": report_s, **waited_on,
+           f"adopt_{ADOPT_FIGURES}_s": adopted["seconds"], f"adopt_{ADOPT_FIGURES}_cpu_s": adopted["cpu_s"],
+           "repeat": repeat, "rounds": rounds}
     out.update(receipt)
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}

@@ -2,22 +2,27 @@
 paragraphs and formatting, figures replaced by placeholders) and its figures merged into the catalog."""
 from __future__ import annotations
 
+import io
 import re
+import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from schemas import default_file
-from tasks.adoption.choose import Working, as_sum, choose, ratio_figure
+from tasks.adoption.bounded import checked, in_child, no_dtd, xml_errors
+from tasks.adoption.choose import as_sum, choose, ratio_figure
 from tasks.adoption.literal import keep_literal, said
-from tasks.adoption.merge import write_catalog
+from tasks.adoption.merge import dump_catalog, header_of, write_catalog_text
 from tasks.adoption.ratios import explain
 from tasks.adoption.result import Adoption, Figure, Skip
 from tasks.adoption.rewrite import Edit, apply, text_of
 from tasks.adoption.scan import Found, scan
 from tasks.adoption.source import ReportUnreadable, open_report
 from tasks.adoption.sums import breakdown
+from tasks.adoption.working import Working
+from tasks.delivery.outbox import write_atomic
 from tasks.drafts.docx_safety import strip_remote
-from tasks.drafts.render import save_atomic
 from tasks.home import Home
 
 NAME_OK = re.compile(r"^[^\\/:*?\"<>|.\s][^\\/:*?\"<>|]{0,60}$")
@@ -27,15 +32,45 @@ SIGNED = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?[县区市旗])?([\u4e00-\u9fff]{1
 
 
 def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
+    """The report pre-checked, then read and turned into a template and a catalog by a limited child
+    (bounded.py: a hostile .docx is refused with the reason); what it made is written here."""
     if not NAME_OK.match(name):
         raise ReportUnreadable(f"模板名称“{name}”不能用作文件名：请不用 / \\ : * ? \" < > | 和开头的点")
-    doc = open_report(report)
+    limits = home.settings.limits
+    data = checked(report, limits)
+    with tempfile.TemporaryDirectory(prefix="township-adopt-") as folder:
+        copy = Path(folder) / report.name  # open_report reads a path: it reads the very bytes checked
+        copy.write_bytes(data)
+        made = in_child(made_from, (copy, home), limits, report.name)
+    catalog_path = home.root / home.settings.catalog  # first: it is checked before it is written
+    write_catalog_text(catalog_path, made.catalog)
+    (home.root / "templates").mkdir(exist_ok=True)
+    template = write_atomic(home.root / "templates" / f"{name}.docx", made.template)
+    return Adoption(template, catalog_path, made.year, made.figures, made.skips, made.warnings)
+
+
+@dataclass(frozen=True)
+class Made:
+    """What the child made of the report: the template's bytes and the catalog's text, not yet written."""
+    template: bytes
+    catalog: str
+    year: int | None
+    figures: tuple[Figure, ...]
+    skips: tuple[Skip, ...]
+    warnings: tuple[str, ...]
+
+
+def made_from(report: Path, home: Home) -> Made:
+    """In the child: the report's paragraphs with placeholders, its figures merged into the catalog."""
+    with xml_errors(report, report.name):
+        doc = open_report(report)
+    no_dtd(doc, report.name)
     # before any placeholder of ours is written: the report's own braces and remote content are data
     safety = [*strip_remote(doc), *said(*keep_literal(doc))]
     paragraphs = doc.paragraphs
     texts = [text_of(p) for p in paragraphs]
     year = report_year(texts)
-    work = Working(list(home.catalog.indicators), list(home.catalog.derived), home.settings.wording)
+    work = Working(home.catalog.indicators, home.catalog.derived, home.settings.wording)
     figures: list[Figure] = []
     skips: list[Skip] = []
     for number, (paragraph, text) in enumerate(zip(paragraphs, texts), start=1):
@@ -46,12 +81,14 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
     if not figures:
         raise ReportUnreadable(f"{report.name} 中没有找到活动数字（数字加量词，如“12次”“70余起”），无法生成模板；"
                                f"跳过的数字 {len(skips)} 个")
-    catalog_path = home.root / home.settings.catalog  # first: it is checked before it is written
+    catalog_path = home.root / home.settings.catalog
     original = (catalog_path if catalog_path.exists() else default_file("indicators.yaml")).read_text("utf-8")
-    write_catalog(catalog_path, work.catalog().model_copy(update={"rules": home.catalog.rules}), original)
-    template = save_atomic(doc, home.root / "templates" / f"{name}.docx")
-    return Adoption(template, catalog_path, year, tuple(figures), tuple(skips),
-                    tuple(warnings(texts, home, year) + safety))
+    merged = work.catalog().model_copy(update={"rules": home.catalog.rules})
+    catalog = dump_catalog(merged, header_of(original))
+    template = io.BytesIO()
+    doc.save(template)
+    return Made(template.getvalue(), catalog, year, tuple(figures), tuple(skips),
+                tuple(warnings(texts, home, year) + safety))
 
 
 def read_paragraph(text: str, number: int, year: int | None, work: Working,

@@ -2,51 +2,18 @@
 way when that differs), or a new one with a name from the words before it and a stable ASCII code."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from schemas.catalog import Catalog, Derived, Indicator, Stating, label_key
+from schemas.catalog import Derived, Indicator, Stating
 from schemas.settings import Wording
 from tasks.adoption.merge import restated, stating_fields
-from tasks.adoption.naming import clause_before, code_for, match, name_of
+from tasks.adoption.naming import clause_before, name_of
 from tasks.adoption.phrasing import phrasing_of, states_as
 from tasks.adoption.ratios import Ratio
 from tasks.adoption.result import Figure, Skip
 from tasks.adoption.scan import Found
+from tasks.adoption.working import Working
 from tasks.drafts.wording import way_of
-
-
-@dataclass
-class Working:
-    """The catalog as it grows while the report is read: later figures may match earlier new ones."""
-    indicators: list[Indicator]
-    derived: list[Derived]
-    wording: Wording
-    said: dict[str, str] = field(default_factory=dict)  # code → the phrase it stands for in this report
-
-    def catalog(self) -> Catalog:
-        return Catalog(indicators=tuple(self.indicators), derived=tuple(self.derived))
-
-    def entry(self, code: str) -> Indicator | Derived:
-        return next(e for e in (*self.indicators, *self.derived) if e.code == code)
-
-    def replace(self, new: Indicator | Derived) -> None:
-        for entries in (self.indicators, self.derived):
-            for i, e in enumerate(entries):
-                if e.code == new.code:
-                    entries[i] = new  # type: ignore[call-overload]
-
-    def codes(self) -> set[str]:
-        return {e.code for e in (*self.indicators, *self.derived)}
-
-    def labels(self) -> set[str]:
-        return {label_key(n) for e in (*self.indicators, *self.derived) for n in (e.name, *e.aliases)}
-
-    def unique_name(self, name: str, unit: str) -> str:
-        taken, candidate, n = self.labels(), name, 1
-        while label_key(candidate) in taken:  # 普法宣传活动 in 场次 beside the catalog's 普法宣传活动 in 次
-            n += 1
-            candidate = f"{name}（{unit}）" if n == 2 else f"{name}{n}"
-        return candidate
 
 
 def resolved(stating: Stating, wording: Wording) -> Stating:
@@ -64,7 +31,7 @@ def choose(found: Found, text: str, paragraph: int, floor: int, previous: str, w
     phrasing = phrasing_of(found, work.wording)
     if phrasing is None:
         return Skip(paragraph, found.phrase, "无法按原文的说法复述（有效数字多于三位的约数，或“余”前已是精确数）")
-    code = match(work.catalog(), f"{clause_before(text, found.start, floor)}|{name}", found.unit)
+    code = work.match(f"{clause_before(text, found.start, floor)}|{name}", found.unit)
     if code and work.said.get(code, found.phrase) != found.phrase:
         code = None  # the catalog's indicator already stands for another number of this report
     if code:
@@ -78,8 +45,8 @@ def choose(found: Found, text: str, paragraph: int, floor: int, previous: str, w
         return Figure(paragraph, found.start, found.end, found.phrase, code, entry.name, found.unit, stating,
                       phrasing.total, new=False, derived="sum" if isinstance(entry, Derived) else "")
     name = work.unique_name(name, found.unit)
-    code = code_for(name, work.codes())
-    work.indicators.append(Indicator(code=code, name=name, unit=found.unit, **stating_fields(phrasing.stating)))
+    code = work.new_code(name)
+    work.add(Indicator(code=code, name=name, unit=found.unit, **stating_fields(phrasing.stating)))
     work.said[code] = found.phrase
     return Figure(paragraph, found.start, found.end, found.phrase, code, name, found.unit, phrasing.stating,
                   phrasing.total, new=True)
@@ -87,12 +54,12 @@ def choose(found: Found, text: str, paragraph: int, floor: int, previous: str, w
 
 def ratio_figure(ratio: Ratio, text: str, paragraph: int, floor: int, work: Working) -> Figure:
     name = name_of(text, ratio.start, ratio.end, floor) or "比率"
-    existing = next((d for d in work.derived if d.ratio and label_key(d.name) == label_key(name)), None)
+    existing = work.ratio_named(name)
     is_new = existing is None
     if existing is None:
-        existing = Derived(code=code_for(name, work.codes()), name=work.unique_name(name, "%"),
+        existing = Derived(code=work.new_code(name), name=work.unique_name(name, "%"),
                            ratio=(ratio.numerator, ratio.denominator), decimals=ratio.decimals)
-        work.derived.append(existing)
+        work.add(existing)
     work.said[existing.code] = ratio.phrase
     return Figure(paragraph, ratio.start, ratio.end, ratio.phrase, existing.code, existing.name, "%", existing,
                   0, new=is_new, derived="ratio")
@@ -100,8 +67,8 @@ def ratio_figure(ratio: Ratio, text: str, paragraph: int, floor: int, work: Work
 
 def as_sum(whole: Figure, parts: list[Figure], work: Working) -> Figure:
     """A new indicator the report broke down becomes a derived sum of its parts."""
-    work.indicators = [i for i in work.indicators if i.code != whole.code]
+    work.remove(whole.code)
     codes = tuple(p.code for p in parts)
-    work.derived.append(Derived(code=whole.code, name=whole.name, unit=whole.unit, sum=codes,
+    work.add(Derived(code=whole.code, name=whole.name, unit=whole.unit, sum=codes,
                                 **stating_fields(whole.stating)))
     return replace(whole, derived="sum", total=sum(p.total for p in parts))

@@ -22,6 +22,9 @@ MARKER = re.compile(rf"^\s*(?:[（(]\s*(?:{HANZI}|\d+)\s*[)）]|(?:{HANZI}|\d+)\
 TIME = re.compile(r"^(?:余|多)?(?:个)?(?:年|月|日|天|小时|分钟|周岁|岁|周|号|时)")
 MONEY = re.compile(r"^万?(?:余|多)?(?:万元|亿元|元)")
 EVERY = re.compile(r"每(?:月|周|年|季度|天|日|半年)?$")
+# The characters around a number its reason looks at (每半年, 百分之, 余个小时 …: 4 at most), so a long
+# paragraph is not copied and searched whole for each of its numbers (quadratic in its numbers).
+BACK = 16
 
 
 @dataclass(frozen=True)
@@ -59,34 +62,38 @@ def scan(text: str) -> tuple[list[Found], list[Skipped]]:
     """Every figure of a paragraph, and every number skipped with its reason, in order."""
     found: list[Found] = []
     skipped: list[Skipped] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)  # 1 where a span already explains the character
+
+    def take(start: int, end: int) -> None:
+        taken[start:end] = b"\1" * (end - start)
 
     def skip(start: int, end: int, reason: str) -> None:
         skipped.append(Skipped(start, end, text[start:end], reason))
-        taken.append((start, end))
+        take(start, end)
 
     for m in QUOTED.finditer(text):  # “八五”, “1361”: names and slogans, not counts
         inner = m.group(0)[1:-1]
         if ARABIC.search(inner) or re.match(HANZI, inner):
             skip(m.start(), m.end(), "引号或书名号中的名称、口号")
-        taken.append((m.start(), m.end()))
+        take(m.start(), m.end())
     marker = MARKER.match(text)
     if marker:
         skip(marker.start(), marker.end(), "序号")
     for m in PHONE.finditer(text):
-        if not _inside(m.start(), taken):
+        if not taken[m.start()]:
             skip(m.start(), m.end(), "电话号码")
     for m in DATE.finditer(text):
-        if not _inside(m.start(), taken):
+        if not taken[m.start()]:
             skip(m.start(), m.end(), "年份" if re.fullmatch(r"\d{4}年", m.group(0)) else "日期")
     for m in FIGURE.finditer(text):
-        if _inside(m.start("num"), taken):
+        if taken[m.start("num")]:
             continue
         reason = _not_a_figure(text, m)
         if not reason and ARABIC.fullmatch(m.group("num")) is None and number_of(m.group("num")) == 1:
             continue  # 统一起来, 一项工作, 一支队伍: 一 is a word here, not a count
         if reason:
-            every = EVERY.search(text[:m.start()]) if reason.startswith("频次") else None
+            frequency = reason.startswith("频次")
+            every = EVERY.search(text, max(0, m.start() - BACK), m.start()) if frequency else None
             skip(every.start() if every else m.start() - reason.startswith("序数"), m.end(), reason)
             continue
         value = number_of(m.group("num"))
@@ -99,20 +106,16 @@ def scan(text: str) -> tuple[list[Found], list[Skipped]]:
         found.append(Found(m.start(), m.end(), m.group(0), int(amount), m.group("unit"), m.group("near") or
                            m.group("word") or "", bool(m.group("wan")),
                            "arabic" if ARABIC.fullmatch(m.group("num")) else "hanzi"))
-        taken.append((m.start(), m.end()))
+        take(m.start(), m.end())
     for m in ARABIC.finditer(text):  # every other Arabic number is skipped, saying why
-        if not _inside(m.start(), taken):
+        if not taken[m.start()]:
             reason, start, end = _why_not(text, m)
             skip(start, end, reason)
     return found, sorted(skipped, key=lambda s: s.start)
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
-
-
 def _not_a_figure(text: str, m: re.Match) -> str:
-    before = text[:m.start()]
+    before = text[max(0, m.start() - BACK):m.start()]
     if before.endswith("第"):
         return "序数（第N）"
     if EVERY.search(before):
@@ -124,7 +127,7 @@ def _not_a_figure(text: str, m: re.Match) -> str:
 
 def _why_not(text: str, m: re.Match) -> tuple[str, int, int]:
     """The reason, and the span to show: 第3次, 98.5%, 12万元, 3天 rather than the bare digits."""
-    after, before = text[m.end():], text[:m.start()]
+    after, before = text[m.end():m.end() + BACK], text[max(0, m.start() - BACK):m.start()]
     start, end = m.start(), m.end()
     if before.endswith("第"):
         return "序数（第N）", start - 1, end + len(re.match(rf"(?:{MEASURE})?", after).group(0))

@@ -8,8 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import docx
-
+from schemas.settings import Limits
+from tasks.adoption.bounded import ReportRefused, open_docx
 from tasks.ledger.reports import ReportVersion
 from tasks.signoff.blanks import unfilled
 from tasks.signoff.decision import REVIEW_DIR, Decision, Problem
@@ -32,16 +32,19 @@ def what_of(decision: Decision) -> str:
     return "修改稿" if decision.edited else "草稿"
 
 
-def signable(version: ReportVersion, decision: Decision, on: dt.date, title: str) -> Signable | Problem:
+def signable(version: ReportVersion, decision: Decision, on: dt.date, title: str,
+             limits: Limits) -> Signable | Problem:
     draft = Path(version.draft_path)
     problem = (draft_problem(version) or dtd_problem(draft, "草稿")
                or (dtd_problem(decision.edited, "修改稿") if decision.edited else None))
     if problem:
         return problem
     source = decision.edited or draft
-    try:
-        doc = docx.Document(str(source))
-        reference = docx.Document(str(draft)) if decision.edited else None
+    try:  # each pre-checked, then parsed by a limited child first (a hostile 修改稿 costs only that child)
+        doc = open_docx(source, limits)
+        reference = open_docx(draft, limits) if decision.edited else None
+    except ReportRefused as exc:  # too large, a zip bomb, malformed XML, out of time or memory
+        return Problem(exc.said(what_of(decision) if exc.name == source.name else "草稿"))
     except Exception as exc:  # noqa: BLE001 — a damaged file is the reviewer's to mend, said in words
         return Problem(f"{what_of(decision)}“{source.name}”无法打开（{type(exc).__name__}），请用 Word/WPS 另存为 .docx 后重试")
     cleaned = make_final(doc, on, title)

@@ -65,7 +65,7 @@ def decide(home: Home, version_id: int, decision: Decision, now: dt.datetime,
             return Outcome(version_by_id(engine, version_id), won)
         on = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
         title = f"{home.registry.township.name}关于{current.year}年法治政府建设情况的报告"
-        checked = signable(current, decision, on, title)
+        checked = signable(current, decision, on, title, home.settings.limits)
         if isinstance(checked, Problem):
             return checked
         sweep(home.outbox, {v.final_sha256 for v in versions(engine) if v.state == "signed" and v.final_path
