@@ -90,7 +90,7 @@ def large_report(folder: Path, paragraphs: int = 60_000) -> Path:
 
 HOSTILE = {  # builder, the reason said (in Chinese)
     "zip_bomb": (zip_bomb, "压缩比异常"),
-    "entity_expansion": (entity_expansion, "含 DTD 声明"),
+    "entity_expansion": (entity_expansion, "含有不允许的 XML 声明"),
     "many_parts": (many_parts, "压缩包内部件过多"),
     "oversized": (oversized, "文件过大"),
     "malformed": (malformed, "XML 格式错误（word/document.xml"),

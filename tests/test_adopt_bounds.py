@@ -18,7 +18,6 @@ from flows.bench.adopt import many_figures_report
 from tasks.adoption.adopt import read_paragraph
 from tasks.adoption.rewrite import text_of
 from tasks.adoption.working import Working
-from tasks.home import open_home
 from tests.helpers import make_home
 from tests.oversized_docx import HOSTILE, large_report
 

@@ -195,7 +195,7 @@ def test_a_docx_declaring_a_dtd_is_not_signed(drafted_home, part):
     edited = edited_copy(draft, home.root / "work" / "修改稿.docx", "本镇新设调解室三处。")
     with_dtd(edited, home.outbox / "审定" / "带声明.docx", part)
     done = signoff(home, "--file", "带声明.docx")
-    refused(done, "修改稿“带声明.docx”含有不允许的 XML 声明", part)
+    refused(done, "修改稿“带声明.docx”不能读取：含有不允许的 XML 声明", part)
     assert ledger(home).state == "draft" and no_final(home)
 
 

@@ -20,15 +20,12 @@ from typing import Any, TypeVar
 from schemas.settings import Limits
 from tasks.adoption.source import ReportUnreadable
 from tasks.intake.child_limits import Failed
-from tasks.returns.guard import CHUNK, MB, _zip_bounds
+from tasks.returns.guard import MB, _zip_bounds, dtd_in_any_part
 
 T = TypeVar("T")
 # Office XML never declares a DTD; a part that does is an entity-expansion or external-entity attack, or
 # leaves an entity python-docx keeps unexpanded in what it saves (a 定稿 nobody can open). Looked for in
 # the encodings an XML parser detects by itself, in every part (a part's name does not say it is XML).
-DECLARATIONS = tuple(word.encode(codec) for word in ("<!DOCTYPE", "<!ENTITY")
-                     for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
-TAIL = max(map(len, DECLARATIONS))
 MAKE_IT_AGAIN = "请在 Word 或 WPS 中打开后“另存为” .docx 再试"
 
 
@@ -86,16 +83,9 @@ def docx_problem(data: bytes, limits: Limits) -> str | None:
 
 
 def _declared(zf: zipfile.ZipFile) -> str | None:
-    """Streamed: what is inflated is bounded by the sizes _zip_bounds checked."""
-    for info in zf.infolist():
-        tail = b""
-        with zf.open(info) as fh:
-            while chunk := fh.read(CHUNK):
-                text = tail + chunk
-                if any(word in text for word in DECLARATIONS):
-                    return f"含 DTD 声明（{info.filename}）：Word 文档从不含 DTD，可能是构造的恶意文件"
-                tail = text[-TAIL:]
-    return None
+    part = dtd_in_any_part(zf)  # after _zip_bounds: what it inflates is bounded
+    return None if part is None else (f"含有不允许的 XML 声明（{part} 中有 <!DOCTYPE 或 <!ENTITY）：Word/WPS "
+                                      "保存的文件不会有这种内容，可能是构造的恶意文件")
 
 
 def checked(path: Path, limits: Limits) -> bytes:

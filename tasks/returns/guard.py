@@ -80,28 +80,36 @@ def _no_dtd(zf: zipfile.ZipFile) -> str | None:
     """Office files never carry a DTD; one that does is an entity-expansion or external-entity attack
     (some readers would leave the cell silently blank). Checked in the parts values come from."""
     for info in zf.infolist():
-        if info.filename.lower() in VALUE_PARTS:
-            tail = b""
-            with zf.open(info) as fh:
-                while chunk := fh.read(CHUNK):
-                    if _declares(tail + chunk):
-                        return f"含有不允许的 XML 声明（{info.filename}）"
-                    tail = chunk[-16:]
+        if info.filename.lower() in VALUE_PARTS and _part_declares(zf, info):
+            return f"含有不允许的 XML 声明（{info.filename}）"
     return None
 
 
 def dtd_in_any_part(zf: zipfile.ZipFile) -> str | None:
     """Every XML part of an Office file (a .docx's body, headers, footnotes, relationships, VML and SVG
-    drawings), for files whose every part is read: the first part that declares a DTD or an entity."""
+    drawings), for files whose every part is read: the first part that declares a DTD or an entity.
+    Streamed: call it once the parts' sizes are bounded (what is inflated is what they declare)."""
     for info in zf.infolist():
-        if info.filename.lower().endswith((".xml", ".rels", ".vml", ".svg")):
-            tail = b""
-            with zf.open(info) as fh:
-                while chunk := fh.read(CHUNK):
-                    if _declares(tail + chunk):
-                        return info.filename
-                    tail = chunk[-16:]
+        if info.filename.lower().endswith((".xml", ".rels", ".vml", ".svg")) and _part_declares(zf, info):
+            return info.filename
     return None
+
+
+# A declaration in any encoding an XML part may use (an attacker's part need not be UTF-8).
+DECLARATIONS = tuple(word.encode(codec) for word in ("<!DOCTYPE", "<!ENTITY")
+                     for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
+DECLARATION_TAIL = max(map(len, DECLARATIONS))
+
+
+def _part_declares(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    tail = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(CHUNK):
+            text = tail + chunk
+            if any(word in text for word in DECLARATIONS):
+                return True
+            tail = text[-DECLARATION_TAIL:]
+    return False
 
 
 def _declares(text: bytes) -> bool:

@@ -16,7 +16,7 @@ from tasks.signoff.decision import REVIEW_DIR, Decision, Problem
 from tasks.signoff.edited_figures import Changed, compare
 from tasks.signoff.figures import in_final
 from tasks.signoff.final_copy import full_text, make_final
-from tasks.signoff.integrity import draft_problem, dtd_problem
+from tasks.signoff.integrity import draft_problem
 
 CONFIRM_FLAG = "--confirm-figures"
 
@@ -35,8 +35,7 @@ def what_of(decision: Decision) -> str:
 def signable(version: ReportVersion, decision: Decision, on: dt.date, title: str,
              limits: Limits) -> Signable | Problem:
     draft = Path(version.draft_path)
-    problem = (draft_problem(version) or dtd_problem(draft, "草稿")
-               or (dtd_problem(decision.edited, "修改稿") if decision.edited else None))
+    problem = draft_problem(version)
     if problem:
         return problem
     source = decision.edited or draft
