@@ -8,6 +8,7 @@ from pathlib import Path
 
 from schemas import default_file
 from tasks.adoption.choose import Working, as_sum, choose, ratio_figure
+from tasks.adoption.kinds import kinded
 from tasks.adoption.literal import keep_literal, said
 from tasks.adoption.merge import write_catalog
 from tasks.adoption.ratios import explain
@@ -48,9 +49,10 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
                                f"跳过的数字 {len(skips)} 个")
     catalog_path = home.root / home.settings.catalog  # first: it is checked before it is written
     original = (catalog_path if catalog_path.exists() else default_file("indicators.yaml")).read_text("utf-8")
-    write_catalog(catalog_path, work.catalog().model_copy(update={"rules": home.catalog.rules}), original)
+    merged = work.catalog().model_copy(update={"rules": home.catalog.rules})
+    write_catalog(catalog_path, merged, original)
     template = save_atomic(doc, home.root / "templates" / f"{name}.docx")
-    return Adoption(template, catalog_path, year, tuple(figures), tuple(skips),
+    return Adoption(template, catalog_path, year, kinded(figures, merged), tuple(skips),
                     tuple(warnings(texts, home, year) + safety))
 
 
