@@ -36,8 +36,9 @@ def dress_as_draft(doc) -> None:
             page_number(footer.paragraphs[0], align)
     if not any(MARK in p.text for header, _ in _parts(doc, "header") for p in header.paragraphs):
         doc.settings.odd_and_even_pages_header_footer = True
-        for header, _ in _parts(doc, "header"):
-            header_mark(header.paragraphs[0], MARK)
+        for header, _ in _parts(doc, "header"):  # the template's own header text stays as it is
+            first = header.paragraphs[0]
+            header_mark(first if not first.text.strip() else header.add_paragraph(), MARK)
 
 
 def _parts(doc, kind: str):
