@@ -42,8 +42,8 @@ def stock_home(tmp_path_factory):
     cell blank: a blank cell is no value, so its latest is November's 3) and one 法律专题培训 a month."""
     home = make_home(tmp_path_factory.mktemp("kinds") / "home")
     catalog = home.root / "indicators.yaml"
-    catalog.write_text(catalog.read_text(encoding="utf-8").replace("indicators:\n", "indicators:\n" + STOCK_LINE),
-                       encoding="utf-8")
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace("indicators:\n", "indicators:\n" + STOCK_LINE), encoding="utf-8")
     (home.root / "templates").mkdir(exist_ok=True)
     write_report(TEMPLATE, home.root / "templates" / "annual_report.docx")
     home = open_home(home.root)
@@ -138,5 +138,6 @@ def test_adopt_says_which_figures_are_stocks(tmp_path):
     assert kinds["4次"] == kinds["12次"] == "flow"
     catalog = open_home(root).catalog
     assert {catalog.by_code()[c].unit for c in catalog.stocks} == {"个", "名", "支", "项"}
-    table = runner.invoke(app, ["adopt", str(report), "--home", str(root), "--name", "又一份"], terminal_width=200)
+    table = runner.invoke(app, ["adopt", str(report), "--home", str(root), "--name", "又一份"],
+                          terminal_width=200)
     assert table.exit_code == 0 and "期末数" in table.output

@@ -35,7 +35,7 @@ def kind_of(words_before: str, measure: str, words_after: str) -> Kind:
     if measure in FLOW_MEASURES:
         return "flow"
     clauses = CLAUSE_END.split(words_before)
-    near = FIGURE.split(clauses[-1])[-1]  # the figure's own words: not those of an earlier figure of the clause
+    near = FIGURE.split(clauses[-1])[-1]  # the figure's own words, not an earlier figure's of the clause
     if not TALLY.sub("", near) and len(clauses) > 1:  # 梳理履职事项清单，共计117项: the clause before says what
         near = FIGURE.split(clauses[-2])[-1]
     after = CLAUSE_END.split(words_after)[0]

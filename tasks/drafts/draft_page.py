@@ -24,7 +24,8 @@ NOT_IN_NAMES = re.compile(r"[\\/:*?\"<>|\x00-\x1f\ue000-\uf8ff]")
 def dress_as_draft(doc) -> None:
     """In place, before the appendices are added (their sections inherit header and footer)."""
     for section in doc.sections:
-        landscape = bool(section.page_width and section.page_height and section.page_width > section.page_height)
+        width, height = section.page_width or 0, section.page_height or 0
+        landscape = width > height
         page_setup(section)
         if landscape:  # a wide table's page stays wide, on A4
             section.page_width, section.page_height = Mm(297), Mm(210)
