@@ -130,6 +130,7 @@ def test_a_docx_saved_under_a_word_name_is_read_by_its_bytes(tmp_path, suffix):
     (["下蜀镇2025年平安建设工作情况", "一、基本情况"], ("句容市", "下蜀镇"), "平安建设工作情况"),
     (["", "叶县辛集乡人民政府", "2024年法治政府建设工作总结"], ("叶县", "辛集乡"), "法治政府建设工作总结"),
     (["2025年安全生产工作总结", "今年以来……"], ("句容市", "下蜀镇"), "安全生产工作总结"),
+    (["今年以来，我镇坚持以习近平法治思想为指导。"], ("句容市", "下蜀镇"), ""),  # no title: the template's name
 ])
 def test_the_title_a_file_is_named_by(tmp_path, lines, names, stem):
     from tasks.drafts.draft_page import report_title, title_stem

@@ -109,4 +109,4 @@ def title_stem(title: str, names: tuple[str, ...]) -> str:
         text = YEAR_WORDS.sub("", text).strip()
         changed = text != before
     text = re.sub(r"的报告$", "报告", text)
-    return text[:40]
+    return "" if re.search(r"[，。；！？,;!?]", text) else text[:40]  # a sentence: no title (the name is used)
