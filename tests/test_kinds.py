@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
 import docx
 import pytest
@@ -98,6 +99,33 @@ def test_the_period_workbook_totals_a_stock_by_its_latest_values(stock_home, per
     per_unit = {r[1]: r for r in book["分单位"].iter_rows(min_row=4, values_only=True)}
     grid_col = [c.value for c in book["分单位"][3]].index("基础网格（个，期末数）")
     assert (per_unit["下汤村"][grid_col], per_unit["合计"][grid_col]) == (3, total)
+
+
+def ingest(home) -> None:
+    now = dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)
+    prepare(home)
+    ingest_batch(home, list(find_new(home, now).ready), now)
+
+
+def test_a_signed_stock_is_unsupported_only_when_a_units_latest_value_changes(stock_home, tmp_path):
+    shutil.copytree(stock_home.root, tmp_path / "home")
+    home = open_home(tmp_path / "home")
+    assert runner.invoke(app, ["report", "--home", str(home.root), "--year", "2024"]).exit_code == 0
+    signed = runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "王镇长"])
+    assert signed.exit_code in (0, 1), signed.output  # 1: no LibreOffice for the PDF
+    drop(home, name="2024-03更正.xlsx", unit=VILLAGE, period="2024-03", values={"GRID": 4, "TRAINING": 1})
+    ingest(home)  # March is not 下汤村's latest month: the year's 基础网格 is still 15 (summed: 178)
+    assert unsupported(home) == []
+    drop(home, name="2024-12更正.xlsx", unit=OFFICE, period="2024-12", values={"GRID": 6, "TRAINING": 1})
+    ingest(home)  # 下汤镇司法所 now holds 6 网格 at year end
+    assert [(d["code"], d["stated"], d["total_now"], d["stated_now"]) for d in unsupported(home)] == \
+        [("GRID", "15个", 16, "16个")]
+
+
+def unsupported(home) -> list[dict]:
+    done = runner.invoke(app, ["status", "--home", str(home.root), "--json"])
+    assert done.exit_code == 0, done.output
+    return json.loads(done.stdout)["reports"][0]["unsupported"]
 
 
 def test_the_clerks_return_labels_a_stock_and_says_what_it_means(stock_home):
