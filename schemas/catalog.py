@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from schemas import load_yaml
 from schemas.problems import ContractError, Problem, model_fields, validation_problems
@@ -18,6 +18,11 @@ Style = Literal["exact", "approx"]
 Word = Literal["余", "多", "近"]          # 70余起, 70多起 (something dropped); 近3000人次 (a little short of it)
 Numerals = Literal["arabic", "hanzi"]   # 12次 or 十余次 / 两万余人次
 Operator = Literal["<=", "<", ">=", ">", "==", "!="]
+# flow: what happened in the month, a period's figure the sum of its months (DHIS2's SUM); stock: a count
+# held at a time (网格, 法律顾问, 清单N项), a period's figure each unit's latest value in it, summed over
+# units (DHIS2's "last value in period, sum in org unit hierarchy"). tasks/ledger/aggregate.py applies it.
+Kind = Literal["flow", "stock"]
+KIND_WORDS = {"flow": "按月相加", "stock": "期末数"}
 
 
 class Stating(BaseModel):
@@ -38,6 +43,15 @@ class Indicator(Stating):
     unit: str
     section: str = ""
     aliases: tuple[str, ...] = ()
+    kind: Kind = "flow"
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind_in_words(cls, value: object) -> object:
+        if value not in ("flow", "stock"):
+            raise ValueError("kind 只能是 flow（每月发生的数，年度数为各月相加）或 stock（期末数：月末现有的数量，"
+                             f"年度数为各单位最近一个月的数相加），这里是“{value}”")
+        return value
 
 
 class Derived(Stating):
@@ -127,6 +141,18 @@ class Catalog(BaseModel):
     @cached_property
     def code_table(self) -> Mapping[str, Indicator]:
         return {i.code: i for i in self.indicators}
+
+    @cached_property
+    def stocks(self) -> frozenset[str]:
+        """The codes of the indicators counted as stocks (kind: stock): what `figures_for` needs to know."""
+        return frozenset(i.code for i in self.indicators if i.kind == "stock")
+
+    def kind_of(self, code: str) -> Kind:
+        """An indicator's kind; a derived sum is a stock when all its terms are (a ratio: a flow)."""
+        if code in self.code_table:
+            return self.code_table[code].kind
+        d = next((d for d in self.derived if d.code == code), None)
+        return "stock" if d is not None and d.sum and set(d.sum) <= self.stocks else "flow"
 
     @cached_property
     def label_table(self) -> Mapping[str, str]:

@@ -233,8 +233,8 @@ def test_adopt_prints_the_json_of_the_contract(tmp_path):
 
 
 @pytest.mark.parametrize("name, content, says", [
-    ("报告.pdf", b"%PDF-1.4 ...", "只能读取 .docx 或 .txt"),
-    ("报告.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "只能读取 .docx 或 .txt"),
+    ("报告.pdf", b"%PDF-1.4 ...", "从 PDF 复制出来的文字会把数字和量词拆开"),
+    ("报告.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "“另存为” .docx"),
     ("报告.docx", b"not a zip at all", "不是 .docx 文档"),
     ("没有数字.txt", "关于工作的报告\n\n我们做了很多工作，取得了显著成效。".encode(), "没有找到活动数字"),
     ("不存在.docx", None, "找不到报告文件"),

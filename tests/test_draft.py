@@ -32,7 +32,7 @@ IN_TEXT = [c for c in PLACEHOLDERS if c != "LECTURE"]  # LECTURE is stated as a 
 @pytest.fixture(scope="module")
 def figures(demo_ledger):
     engine = make_engine(demo_ledger.database_url)
-    yield figures_for(engine, months_of("2024"))
+    yield figures_for(engine, months_of("2024"), ())
     engine.dispose()
 
 

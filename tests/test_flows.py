@@ -38,7 +38,7 @@ def test_every_dropped_file_is_answered_once(demo_home):
 def test_yearly_totals_are_the_reference_reports(demo_home):
     home, _, _ = demo_home
     engine = make_engine(home.database_url)
-    figures = figures_for(engine, months_of("2024"))
+    figures = figures_for(engine, months_of("2024"), ())
     engine.dispose()
     assert figures.totals == REFERENCE_TOTALS
 

@@ -51,7 +51,7 @@ def test_a_receipt_folder_linked_to_another_unit_is_never_written_through(home):
     assert forged.exists() and [r.unit for r in rows(home)] == [VILLAGE]  # it waits, unrecorded
     assert [p.unit for p in find_new(home, NOW, wall=time.time() + LATER).blocked] == [OTHER]
     engine = make_engine(home.database_url)
-    assert figures_for(engine, ["2024-03"]).totals["LEAFLET"] == 5
+    assert figures_for(engine, ["2024-03"], ()).totals["LEAFLET"] == 5
     engine.dispose()
 
 

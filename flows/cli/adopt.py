@@ -49,8 +49,9 @@ def review(result) -> None:
     table = Table(title=f"报告中的数字（{len(result.figures)} 个）→ 指标")
     for col in ("段", "原文", "指标代码", "指标名称", "单位", "说法", ""):
         table.add_column(col, overflow="fold")
-    for f in result.figures:
-        table.add_row(str(f.paragraph), f.phrase, f.code, f.name, f.unit, f.way(),
+    for f in result.figures:  # a stock says so after its stating: its year is each unit's latest, summed
+        way = f.way() + ("·[bold]期末数[/bold]" if f.kind == "stock" else "")
+        table.add_row(str(f.paragraph), f.phrase, f.code, f.name, f.unit, way,
                       "[green]新增[/green]" if f.new else "已有")
     console.print(table)
     skipped = Table(title=f"跳过的数字（{len(result.skipped)} 个）")
@@ -59,6 +60,9 @@ def review(result) -> None:
     for s in result.skipped:
         skipped.add_row(str(s.paragraph), escape(s.text), s.reason)
     console.print(skipped)
+    if any(f.kind == "stock" for f in result.figures):
+        console.print("期末数：月末现有的数量（网格、法律顾问、清单事项…），年度数取各单位最近一个月的数相加，不逐月相加；"
+                      "判断有误的，可在指标目录中把该指标的 kind 改为 flow 或 stock。", highlight=False, markup=False)
     for w in result.warnings:
         console.print(f"[yellow]{escape(w)}[/yellow]")
     console.print(f"模板：{result.template}\n指标目录：{result.catalog}", soft_wrap=True, highlight=False,

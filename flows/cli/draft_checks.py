@@ -10,7 +10,9 @@ from flows.cli.app import console, err
 from tasks.home import Home
 
 
-def checked_or_exit(home: Home, name: str | None, check_only: bool) -> None:
+def checked_or_exit(home: Home, name: str | None, check_only: bool) -> str:
+    """The template's name, resolved: `report` without --template renders the home's default, or the only
+    template of a home whose templates are all named; several of those: listed, exit 2."""
     from tasks.drafts.annual import TemplateMissing, checked_template
     from tasks.drafts.render import TemplateProblem
 
@@ -20,7 +22,7 @@ def checked_or_exit(home: Home, name: str | None, check_only: bool) -> None:
         err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from exc
     if not check_only:
-        return
+        return path.stem
     if check.problems:
         err.print(f"[red]模板 {escape(path.name)} 有{len(check.problems)}处问题：[/red]")
         for problem in check.problems:
@@ -40,7 +42,7 @@ def completeness(home: Home, year: int) -> int:
     from tasks.returns.periods import months_of
 
     with read_ledger(home.database_url, home.archive) as engine:
-        stored = len(figures_for(engine, months_of(str(year))).unit_months)
+        stored = len(figures_for(engine, months_of(str(year)), home.catalog.stocks).unit_months)
     expected = len(home.registry.units) * 12
     if stored < expected:
         err.print(f"[yellow]注意：{year}年应有 {expected} 份月报表，库中只有 {stored} 份；缺报的单位和月份已列入"

@@ -98,7 +98,7 @@ def report(home: HomeOpt = None,
     if reopen is not None and not reopen.strip():
         raise Refusal("--reopen 需要写明重新修改的原因，例如 --reopen \"更正三月调解数\"")
     from flows.cli.draft_checks import checked_or_exit, completeness
-    checked_or_exit(h, template, check_only)
+    template = checked_or_exit(h, template, check_only)  # resolved: only a scheduled run drafts each
     from flows.cli.outputs import deliver_now, pdf_preview
     from flows.cli.recording import annual_run
     from flows.sequences.annual import Signed
@@ -110,7 +110,8 @@ def report(home: HomeOpt = None,
     typer.echo(str(path))
     codes = [completeness(h, year)] + ([pdf_preview(path, console, err)] if pdf else [])
     if deliver:
-        codes.append(deliver_now(h, f"{year}年法治政府建设情况报告（草稿）", [path], err))
+        from tasks.drafts.annual import draft_subject
+        codes.append(deliver_now(h, draft_subject(path), [path], err))
     raise typer.Exit(max(codes, default=0))
 
 

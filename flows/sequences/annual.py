@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.sequences.steps import Steps
-from tasks.drafts.annual import render_annual
+from tasks.drafts.annual import draft_subject, render_annual, templates_to_draft
 from tasks.home import Home
 from tasks.ledger.reports import ReportVersion
 from tasks.signoff.versions import record_draft, reopen_year, review_notes, signed_message, standing
@@ -35,6 +35,15 @@ async def draft_sequence(steps: Steps, h: Home, year: int, report: YearReport | 
     notes = await may_draft(steps, h, year, report, reopen)
     if isinstance(notes, Signed):
         return notes
+    # No template named (the 20 December schedule): every template of the home, each its own draft; the
+    # last is the version a review waits for.
+    for name in [template] if template or out else templates_to_draft(h.root):
+        version = await one_draft(steps, h, year, out, today, name, notes, deliver, reviewers)
+    return version
+
+
+async def one_draft(steps: Steps, h: Home, year: int, out: str | None, today: dt.date, template: str | None,
+                    notes: tuple[str, ...], deliver: bool, reviewers: bool) -> ReportVersion:
     drafted = steps.call("render-draft", render_annual, h, year, Path(out) if out else None, today, template, notes)
     version = steps.call("record-version", record_draft, h, year, drafted, dt.datetime.now(dt.UTC), steps.run_id)
     await steps.publish("annual-report", "年度报告草稿",
@@ -42,7 +51,7 @@ async def draft_sequence(steps: Steps, h: Home, year: int, report: YearReport | 
     if deliver:
         from flows.mailing import MAIL_DELAYS, deliver_files, transient_smtp
 
-        sent = steps.call("deliver", deliver_files, h, f"{year}年法治政府建设情况报告（草稿）", [str(drafted.path)],
+        sent = steps.call("deliver", deliver_files, h, draft_subject(drafted.path), [str(drafted.path)],
                           reviewers, None, HOW_TO_DECIDE.format(year=year) if reviewers else "",
                           delays=MAIL_DELAYS, retry_on=transient_smtp)
         steps.tell(f"已发送给 {', '.join(sent)}")

@@ -12,6 +12,7 @@ from pathlib import Path
 from schemas import default_file
 from tasks.adoption.bounded import checked, in_child, no_dtd, xml_errors
 from tasks.adoption.choose import as_sum, choose, ratio_figure
+from tasks.adoption.kinds import kinded
 from tasks.adoption.literal import keep_literal, said
 from tasks.adoption.merge import dump_catalog, header_of, write_catalog_text
 from tasks.adoption.ratios import explain
@@ -87,7 +88,7 @@ def made_from(report: Path, home: Home) -> Made:
     catalog = dump_catalog(merged, header_of(original))
     template = io.BytesIO()
     doc.save(template)
-    return Made(template.getvalue(), catalog, year, tuple(figures), tuple(skips),
+    return Made(template.getvalue(), catalog, year, kinded(figures, merged), tuple(skips),
                 tuple(warnings(texts, home, year) + safety))
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from schemas.catalog import Derived, Indicator, Stating
 from schemas.settings import Wording
+from tasks.adoption.kinds import kind_of
 from tasks.adoption.merge import restated, stating_fields
 from tasks.adoption.naming import clause_before, name_of
 from tasks.adoption.phrasing import phrasing_of, states_as
@@ -46,7 +47,8 @@ def choose(found: Found, text: str, paragraph: int, floor: int, previous: str, w
                       phrasing.total, new=False, derived="sum" if isinstance(entry, Derived) else "")
     name = work.unique_name(name, found.unit)
     code = work.new_code(name)
-    work.add(Indicator(code=code, name=name, unit=found.unit, **stating_fields(phrasing.stating)))
+    work.add(Indicator(code=code, name=name, unit=found.unit, **stating_fields(phrasing.stating),
+                       kind=kind_of(text[:found.start], found.unit, text[found.end:])))
     work.said[code] = found.phrase
     return Figure(paragraph, found.start, found.end, found.phrase, code, name, found.unit, phrasing.stating,
                   phrasing.total, new=True)

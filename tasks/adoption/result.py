@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from schemas.catalog import Stating
+from schemas.catalog import Kind, Stating
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Figure:
     total: int           # a yearly total the draft states as this phrase again
     new: bool            # a new indicator (False: one the catalog had)
     derived: str = ""    # "ratio" / "sum" for a derived figure
+    kind: Kind = "flow"  # as the catalog aggregates it: flow (the months' sum) or stock (期末数)
 
     def way(self) -> str:
         """The review table's words for the stating: 约数·保留2位·万·余 …"""
@@ -54,7 +55,8 @@ class Adoption:
                 "figures": [{"code": f.code, "name": f.name, "unit": f.unit, "style": f.stating.style or "exact",
                              "digits": f.stating.digits, "wan": bool(f.stating.wan), "word": f.stating.word,
                              "numerals": f.stating.numerals, "phrase": f.phrase, "paragraph": f.paragraph,
-                             "new": f.new, "derived": f.derived or None, "total": f.total}
+                             "new": f.new, "derived": f.derived or None, "total": f.total,
+                             "kind": f.kind}
                             for f in self.figures],
                 "skipped": [{"text": s.text, "reason": s.reason, "paragraph": s.paragraph} for s in self.skipped],
                 "warnings": list(self.warnings)}

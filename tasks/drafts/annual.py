@@ -8,6 +8,7 @@ from pathlib import Path
 from schemas.catalog import Catalog
 from tasks.delivery.outbox import dated_path, free_path
 from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthly_chart
+from tasks.drafts.draft_page import report_title, title_stem
 from tasks.drafts.placeholders import TemplateCheck, check_template
 from tasks.drafts.render import Extras, TemplateProblem, draft_context, render_draft, save_atomic
 from tasks.drafts.statements import Statement, statements
@@ -39,10 +40,19 @@ def templates_of(root: Path) -> list[str]:
     return sorted(p.stem for p in (root / "templates").glob("*.docx") if not p.name.startswith("~$"))
 
 
+class TemplateToChoose(TemplateMissing):
+    """No --template, and the home holds several named templates (none the default): which one?"""
+
+
 def template_for(root: Path, name: str | None = None) -> Path:
-    """A named template of the home; else the home's own copy (staff edit it in Word/WPS), else the
-    packaged default. A name is a name of <home>/templates/, never a path: a template is run when
-    rendered, and a .docx a clerk left in the inbox (or anywhere) must not be one (issue 22)."""
+    """A named template of the home; else the home's own copy (staff edit it in Word/WPS); else, in a home
+    whose templates are all named (adopted with --name), the only one — several: `TemplateToChoose`;
+    the packaged reference text only for a home with no template of its own. A name is a name of
+    <home>/templates/, never a path: a template is run when rendered, and a .docx a clerk left in the
+    inbox (or anywhere) must not be one (issue 22)."""
+    own = root / "templates" / ANNUAL_REPORT.name
+    if name == ANNUAL_REPORT.stem and not own.exists() and not templates_of(root):
+        return ANNUAL_REPORT  # the default by name: `report` resolved it so in a home with none of its own
     if name:
         if any(c in name for c in "/\\\0") or ".." in name or name.startswith("."):
             raise TemplateMissing(f"模板名称“{name}”不能含路径（/、\\、..）：只能是 {root / 'templates'} 中"
@@ -52,14 +62,40 @@ def template_for(root: Path, name: str | None = None) -> Path:
             raise TemplateMissing(f"没有名为“{name}”的报告模板（{root / 'templates'} 中有：{'、'.join(held) or '（无）'}）；"
                                   "可用 township adopt 由去年的报告生成")
         return root / "templates" / f"{name}.docx"
-    own = root / "templates" / ANNUAL_REPORT.name
-    return own if own.exists() else ANNUAL_REPORT
+    if own.exists():
+        return own
+    named = templates_of(root)
+    if len(named) > 1:
+        listed = "\n".join(f"  township report --template {n}" for n in named)
+        raise TemplateToChoose(f"本实例有{len(named)}个报告模板（{'、'.join(named)}），"
+                               f"请用 --template 指明生成哪一份：\n{listed}")
+    return root / "templates" / f"{named[0]}.docx" if named else ANNUAL_REPORT
 
 
-def draft_path(outbox: Path, year: int, on: dt.date, name: str | None = None) -> Path:
-    """Dated names, never overwriting an older draft: 2024年法治政府建设情况报告（草稿）-20241220.docx."""
-    title = name if name and name != ANNUAL_REPORT.stem else DEFAULT_TITLE
-    return dated_path(outbox, f"{year}年{title}（草稿）", ".docx", on)
+def templates_to_draft(root: Path) -> list[str | None]:
+    """What the scheduled annual run drafts: every template of the home (None: the default one)."""
+    named = [n for n in templates_of(root) if n != ANNUAL_REPORT.stem]
+    return [None, *named] if (root / "templates" / ANNUAL_REPORT.name).exists() or not named else named
+
+
+def draft_path(outbox: Path, year: int, on: dt.date, title: str = "") -> Path:
+    """Dated names from the draft's own title, never overwriting an older draft:
+    2024年法治政府建设情况报告（草稿）-20241220.docx, 2025年平安建设工作情况（草稿）-20251220.docx."""
+    return dated_path(outbox, f"{year}年{title or DEFAULT_TITLE}（草稿）", ".docx", on)
+
+
+def draft_subject(path: Path) -> str:
+    """A mail's subject for a draft: its file's title (2025年平安建设工作情况（草稿）), without the date."""
+    stem = path.stem
+    return stem.split("（草稿）")[0] + "（草稿）" if "（草稿）" in stem else f"{stem}（草稿）"
+
+
+def file_title(doc, path: Path, home: Home) -> str:
+    """The name a draft (and its final copy) is filed under: its own title, less the year and the names;
+    a template with no title: its name (the packaged one's: 法治政府建设情况报告)."""
+    township = home.registry.township
+    stem = title_stem(report_title(doc), (township.county, township.name))
+    return stem or (path.stem if path.stem != ANNUAL_REPORT.stem else DEFAULT_TITLE)
 
 
 def chart_for(figures: Figures, catalog: Catalog, year: int,
@@ -74,8 +110,10 @@ def chart_for(figures: Figures, catalog: Catalog, year: int,
         return None, [f"{exc}，附图未生成。"]
     months = months_of(str(year))
     values = [figures.by_month.get(code, {}).get(m, 0) for m in months]
+    year_figure = (f"年末共{figures.total(code)}{ind.unit}（各单位最近一个月的数相加）" if figures.is_stock(code)
+                   else f"全年合计{figures.total(code)}{ind.unit}")  # a stock's months are levels, never summed
     return ChartImage(monthly_chart("", months, values, ind.unit, font), f"{year}年各月{ind.name}开展情况",
-                      f"注：数据来自各单位已接收的月报表，全年合计{sum(values)}{ind.unit}。"), []
+                      f"注：数据来自各单位已接收的月报表，{year_figure}。"), []
 
 
 def checked_template(home: Home, name: str | None = None) -> tuple[Path, TemplateCheck]:
@@ -112,8 +150,8 @@ def render_annual(home: Home, year: int, out: Path | None, on: dt.date, template
     """`review`: what the last decision asked for (退回修改's opinion), first in the 待完善事项."""
     path, check = checked_template(home, template)
     with open_ledger(home.database_url, home.archive) as engine:
-        figures = figures_for(engine, months_of(str(year)))
-        before = figures_for(engine, months_of(str(year - 1)))
+        figures = figures_for(engine, months_of(str(year)), home.catalog.stocks)
+        before = figures_for(engine, months_of(str(year - 1)), home.catalog.stocks)
     catalog, registry, wording = home.catalog, home.registry, home.settings.wording
     names = {u.code: u.name for u in registry.units}
     stated = statements(figures, catalog, wording, names, year)
@@ -129,5 +167,6 @@ def render_annual(home: Home, year: int, out: Path | None, on: dt.date, template
                     review=review)
     doc = render_draft(path, context, extras)
     # An older draft is never overwritten, in outbox/ or at --out: a leader may hold it (-2, -3 beside it).
-    saved = save_atomic(doc, free_path(out) if out else draft_path(home.outbox, year, on, template))
+    target = free_path(out) if out else draft_path(home.outbox, year, on, file_title(doc, path, home))
+    saved = save_atomic(doc, target)
     return Draft(saved, figures, {c: stated[c] for c in check.codes if c in stated})

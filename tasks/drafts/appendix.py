@@ -46,7 +46,9 @@ def add_unit_table(doc, figures: Figures, catalog: Catalog, names: dict[str, str
     table.autofit = False
     _borders(table)
     widths = [Mm(44)] + [Mm((257 - 44) / len(codes))] * len(codes)
-    header = ["单位"] + [f"{i.name}\n（{i.unit}）" for i in catalog.indicators]
+    # a stock's unit row is its latest value (figures_for), the total their sum: the header says 期末数
+    header = ["单位"] + [f"{i.name}\n（{i.unit}{'，期末数' if i.kind == 'stock' else ''}）"
+                        for i in catalog.indicators]
     rows = [[names.get(u, u)] + [str(figures.by_unit.get(c, {}).get(u, 0)) for c in codes] for u in units]
     rows.append([TOTAL_ROW] + [str(figures.total(c)) for c in codes])
     for column, width in zip(table.columns, widths):

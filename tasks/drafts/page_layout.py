@@ -155,11 +155,11 @@ def page_numbers(doc) -> None:
     """'— 1 —' in 四号 at the foot: odd pages on the right, even pages on the left, one character in."""
     doc.settings.odd_and_even_pages_header_footer = True
     for section in doc.sections:
-        _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
-        _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+        page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+        page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
 
 
-def _page_number(paragraph, align) -> None:
+def page_number(paragraph, align) -> None:
     paragraph.alignment = align
     pf = paragraph.paragraph_format
     pf.first_line_indent = Pt(0)
@@ -188,10 +188,13 @@ def draft_mark(doc, text: str = "草稿") -> None:
     doc.settings.odd_and_even_pages_header_footer = True
     for section in doc.sections:
         for header in (section.header, section.even_page_header):
-            p = header.paragraphs[0]
-            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            p.paragraph_format.first_line_indent = Pt(0)
-            run = p.add_run(text)
-            run.font.size = SIZE_4
-            run.font.bold = True
-            set_fonts(run._r, H1_FONT)
+            header_mark(header.paragraphs[0], text)
+
+
+def header_mark(p, text: str = "草稿") -> None:
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    p.paragraph_format.first_line_indent = Pt(0)
+    run = p.add_run(text)
+    run.font.size = SIZE_4
+    run.font.bold = True
+    set_fonts(run._r, H1_FONT)

@@ -30,14 +30,17 @@ def mark(key: str, text: str) -> str:
 MAX_UNITS = 30  # a county's comment lists its 30 largest contributors; 附表 has every unit
 
 
-def breakdown(total: int, by_unit: dict[str, int], names: dict[str, str]) -> str:
+def breakdown(total: int, by_unit: dict[str, int], names: dict[str, str],
+              as_of: dict[str, str] | None = None) -> str:
     """'73 = 下汤镇司法所 12 + 下汤村 9 + …', largest first, then in registry order; beyond MAX_UNITS
-    the rest are summed as one term, so the equation still holds."""
+    the rest are summed as one term, so the equation still holds. A stock's terms say the month of each
+    unit's latest value (`as_of`): '15 = 下汤村 5（12月） + …'."""
     order = {code: i for i, code in enumerate(names)}
     parts = sorted(((c, v) for c, v in by_unit.items() if v), key=lambda cv: (-cv[1], order.get(cv[0], 1e9)))
     if not parts:
         return f"{total}"
-    terms = [f"{names.get(c, c)} {v}" for c, v in parts[:MAX_UNITS]]
+    when = {u: f"（{int(p[5:])}月）" if len(p) == 7 else f"（{p}）" for u, p in (as_of or {}).items()}
+    terms = [f"{names.get(c, c)} {v}{when.get(c, '')}" for c, v in parts[:MAX_UNITS]]
     if len(parts) > MAX_UNITS:
         terms.append(f"其余{len(parts) - MAX_UNITS}个单位 {sum(v for _, v in parts[MAX_UNITS:])}")
     return f"{total} = " + " + ".join(terms)
@@ -64,15 +67,21 @@ def figure_note(ind: Indicator, figures: Figures, names: dict[str, str], year: i
     sources = figures.sources.get(ind.code, [])
     files = {(s.unit, s.file) for s in sources}
     units = {s.unit for s in sources}
-    return "\n".join([f"{ind.name}：{year}年合计{total}{ind.unit}，正文表述为“{stated}”",
-                      breakdown(total, figures.by_unit.get(ind.code, {}), names),
-                      f"来源：{len(units)}个单位的{len(files)}份已接收月报表（文件名后括号内为该文件填报数）",
-                      *source_lines(sources, names)])
+    if figures.is_stock(ind.code):  # a count held, not done: each unit's latest month, never the months' sum
+        head = (f"{ind.name}：{year}年期末数{total}{ind.unit}（期末数指标：各单位最近一个月填报的数相加，"
+                f"不是各月相加），正文表述为“{stated}”")
+        whence = f"来源：{len(units)}个单位各自最近一个月的已接收月报表（文件名后括号内为该文件填报数）"
+    else:
+        head = f"{ind.name}：{year}年合计{total}{ind.unit}，正文表述为“{stated}”"
+        whence = f"来源：{len(units)}个单位的{len(files)}份已接收月报表（文件名后括号内为该文件填报数）"
+    shares = breakdown(total, figures.by_unit.get(ind.code, {}), names, figures.as_of.get(ind.code))
+    return "\n".join([head, shares, whence, *source_lines(sources, names)])
 
 
 def change_note(ind: Indicator, current: int, previous: int, year: int, phrase: str) -> str:
     pct = (current - previous) * 100 / previous
-    return (f"同比：{year}年{ind.name}合计{current}{ind.unit}，{year - 1}年合计{previous}{ind.unit}；"
+    what = "期末数" if ind.kind == "stock" else "合计"  # a stock compared end to end, as its figure is made
+    return (f"同比：{year}年{ind.name}{what}{current}{ind.unit}，{year - 1}年{what}{previous}{ind.unit}；"
             f"（{current} − {previous}）÷ {previous} = {pct:+.1f}%，表述为“{phrase.strip('（）')}”")
 
 

@@ -18,6 +18,7 @@ from tasks.delivery.outbox import write_atomic
 from tasks.drafts.appendix import add_chart, add_notes, add_unit_table
 from tasks.drafts.chart import ChartImage
 from tasks.drafts.docx_safety import strip_remote
+from tasks.drafts.draft_page import dress_as_draft
 from tasks.drafts.highlight import highlight_sentence
 from tasks.drafts.jinja_guard import sandboxed
 from tasks.drafts.page_layout import signature_indents
@@ -125,9 +126,11 @@ def render_draft(template: Path, context: DraftContext, extras: Extras):
             empties.append(f"{numbered.get(paragraph._p, '')}“{opening(sentence, 24)}”：{context.empty[key]}。请核实或删去此句，"
                            "再取消黄色底纹。")
     signature_indents(doc)
+    dress_as_draft(doc)  # whatever the template's page: A4, "— N —", 草稿 (the appendices inherit them)
     title = add_unit_table(doc, extras.figures, extras.catalog, extras.names, context.year)
-    add_note(doc, title, f"附表数据：{context.year}年各单位已接收月报表（不含退回、重复和已被更正的版本）逐项相加；"
-                         "合计行即正文各项数字的精确值。")
+    stocks = "；标“期末数”的指标取各单位最近一个月的数，不逐月相加" if extras.figures.stocks else ""
+    add_note(doc, title, f"附表数据：{context.year}年各单位已接收月报表（不含退回、重复和已被更正的版本）"
+                         f"逐项相加{stocks}；合计行即正文各项数字的精确值。")
     if extras.chart:
         add_chart(doc, extras.chart.png, extras.chart.title, extras.chart.note)
     add_notes(doc, extras.figures.notes, extras.catalog, extras.names, context.year,

@@ -43,7 +43,7 @@ def indicator_statement(ind: Indicator, figures: Figures, wording: Wording, name
         return Statement(ind.code, ind.name, BLANK + ind.unit, 0,
                          f"{ind.name}：{why}，正文未写数字。请核实是否漏报，或删去此句。", why)
     way = way_of(ind, wording)
-    if way.per == "month":
+    if way.per == "month" and not figures.is_stock(ind.code):  # 每月一次 says what was done, not what is held
         months = figures.by_month.get(ind.code, {})
         text = per_month([months.get(f"{year}-{m:02d}", 0) for m in range(1, 13)], total, way, ind.unit)
     else:

@@ -22,6 +22,9 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 LIST_SHEET = "指标目录"
+STOCK_LABEL = "期末数"
+STOCK_NOTE = ("7. 单位栏标有“期末数”的指标（如网格、网格员、法律顾问的数量），填本月月末现有的数量，不是本月新增的数量；"
+              "每月照实填写，没有变化也照填。年度、季度汇总取各单位最近一个月的数，不会逐月相加。")
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ def build_return(catalog: Catalog, content: ReturnContent, layout: ReturnLayout 
         ws[f"{cols['seq']}{r}"] = i + 1
         ws[f"{cols['code']}{r}"] = ind.code
         ws[f"{cols['name']}{r}"] = ind.name
-        ws[f"{cols['unit']}{r}"] = ind.unit
+        # a stock's row says 期末数 in the 单位 column: code and name stay as the reader matches them
+        ws[f"{cols['unit']}{r}"] = f"{ind.unit}（{STOCK_LABEL}）" if ind.kind == "stock" else ind.unit
         value = ws[f"{cols['value']}{r}"]
         value.value = content.values.get(ind.code)
         note = ws[f"{cols['note']}{r}"]
@@ -80,7 +84,7 @@ def build_return(catalog: Catalog, content: ReturnContent, layout: ReturnLayout 
     last = first + len(catalog.indicators) - 1
     _validations(wb, ws, catalog, cols, first, last)
     _instructions(wb, layout, catalog)
-    for col, width in zip("ABCDEF", (6, 22, 26, 8, 12, 30)):
+    for col, width in zip("ABCDEF", (6, 22, 26, 12 if catalog.stocks else 8, 12, 30)):
         ws.column_dimensions[col].width = width
     ws.protection.sheet = True  # pre-filled cells are locked; no password, so a clerk can still fix a typo
     ws.protection.formatCells = False
@@ -155,13 +159,15 @@ INSTRUCTIONS = (
 
 def _instructions(wb: Workbook, layout: ReturnLayout, catalog: Catalog) -> None:
     ws = wb.create_sheet(layout.instructions_sheet, 1)
-    for i, line in enumerate(INSTRUCTIONS, start=1):
+    lines = (*INSTRUCTIONS, STOCK_NOTE) if catalog.stocks else INSTRUCTIONS
+    for i, line in enumerate(lines, start=1):
         ws.cell(row=i, column=1, value=line)
     ws["A1"].font = Font(bold=True, size=14)
-    row = len(INSTRUCTIONS) + 2
+    row = len(lines) + 2
     ws.cell(row=row, column=1, value="指标目录").font = Font(bold=True)
     for ind in catalog.indicators:
         row += 1
         aliases = "、".join(ind.aliases)
-        ws.cell(row=row, column=1, value=f"{ind.code}  {ind.name}（{ind.unit}）" + (f"  又称：{aliases}" if aliases else ""))
+        measure = f"{ind.unit}，{STOCK_LABEL}" if ind.kind == "stock" else ind.unit
+        ws.cell(row=row, column=1, value=f"{ind.code}  {ind.name}（{measure}）" + (f"  又称：{aliases}" if aliases else ""))
     ws.column_dimensions["A"].width = 100

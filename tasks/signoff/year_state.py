@@ -94,8 +94,8 @@ def signed_drifts(engine: Engine, home: Home, year_versions: list[ReportVersion]
     from tasks.drafts.statements import statements  # the drafts' wording (~0.3 s): only for a signed year
 
     names = {u.code: u.name for u in home.registry.units}
-    now = statements(figures_for(engine, months_of(str(signed.year))), home.catalog, home.settings.wording,
-                     names, signed.year)
+    figures = figures_for(engine, months_of(str(signed.year)), home.catalog.stocks)  # by kind, as the draft
+    now = statements(figures, home.catalog, home.settings.wording, names, signed.year)
     return drifts(signed.figures, now)
 
 

@@ -50,7 +50,7 @@ def unit_state(rows: list, due: dt.date, on: dt.date) -> str:
 
 def collect(home: Home, engine: Engine, spec: str, on: dt.date) -> PeriodSummary:
     months = tuple(months_of(spec))
-    figures = figures_for(engine, list(months))
+    figures = figures_for(engine, list(months), home.catalog.stocks)
     with engine.connect() as conn:
         subs = conn.execute(select(submissions).where(submissions.c.period.in_(months))
                             .order_by(submissions.c.id)).all()

@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from schemas.catalog import Catalog
+from schemas.catalog import Catalog, Indicator
 from schemas.labels import STATE_LABELS
 from tasks.returns.clerk_text import for_xml
 from tasks.summaries.model import PeriodSummary
@@ -63,6 +63,11 @@ def table(ws: Worksheet, title: str, header: list[str], rows: list[list[object]]
     return 3
 
 
+def measure(ind: Indicator) -> str:
+    """个, or 个，期末数 for a stock: its figure is what units hold, not what they did."""
+    return f"{ind.unit}，期末数" if ind.kind == "stock" else ind.unit
+
+
 def build_workbook(data: PeriodSummary, catalog: Catalog) -> Workbook:
     wb = Workbook()
     _totals(wb.active, data, catalog)
@@ -77,17 +82,20 @@ def build_workbook(data: PeriodSummary, catalog: Catalog) -> Workbook:
 def _totals(ws: Worksheet, data: PeriodSummary, catalog: Catalog) -> None:
     ws.title = "汇总"
     months = list(data.months)
-    rows = [[i.code, i.name, i.unit, *[data.figures.by_month.get(i.code, {}).get(m, 0) for m in months],
+    # A month's column is that month's values (for a stock: what was held at its end); the 合计 column is the
+    # period's figure by kind (figures_for): a stock's is each unit's latest value summed, labelled 期末数.
+    rows = [[i.code, i.name, measure(i), *[data.figures.by_month.get(i.code, {}).get(m, 0) for m in months],
              data.figures.total(i.code)] for i in catalog.indicators]
     table(ws, f"{data.township}{data.label}法治建设工作月报汇总（生成于{data.on:%Y-%m-%d}）",
-          ["指标代码", "指标名称", "单位", *[f"{int(m[5:])}月" for m in months], "合计"], rows,
-          [22, 22, 6, *[8] * len(months), 10])
+          ["指标代码", "指标名称", "单位", *[f"{int(m[5:])}月" for m in months],
+           "合计/期末数" if catalog.stocks else "合计"], rows,
+          [22, 22, 12 if catalog.stocks else 6, *[8] * len(months), 10])
     codes = [i.code for i in catalog.indicators]
     code = CHART_INDICATOR if CHART_INDICATOR in codes else codes[0]
     row = 4 + codes.index(code)
     ind = catalog.by_code()[code]
     chart = BarChart()
-    chart.title = f"各月{ind.name}（{ind.unit}）"
+    chart.title = f"各月{ind.name}（{measure(ind)}）"
     chart.y_axis.title = ind.unit
     chart.legend = None
     chart.add_data(Reference(ws, min_col=4, max_col=3 + len(months), min_row=row), from_rows=True)
@@ -100,8 +108,8 @@ def _per_unit(ws: Worksheet, data: PeriodSummary, catalog: Catalog) -> None:
     codes = [i.code for i in catalog.indicators]
     rows = [[u.code, u.name, *[data.figures.by_unit.get(c, {}).get(u.code, 0) for c in codes]] for u in data.units]
     rows.append(["", "合计", *[data.figures.total(c) for c in codes]])
-    table(ws, f"{data.label}各单位指标汇总", ["单位代码", "单位名称", *[f"{i.name}（{i.unit}）" for i in catalog.indicators]],
-          rows, [16, 22, *[11] * len(codes)])
+    header = ["单位代码", "单位名称", *[f"{i.name}（{measure(i)}）" for i in catalog.indicators]]
+    table(ws, f"{data.label}各单位指标汇总", header, rows, [16, 22, *[11] * len(codes)])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
 
