@@ -43,7 +43,7 @@ def reconcile(home: Home, engine: Engine) -> tuple[list[int], list[UnitProblem]]
             finished.append(row.id)
         seen = {unit.code: folder.sweep() for unit in home.registry.units
                 if (folder := folders.get(unit.code)) is not None}
-        for unit, names in receipts_without_rows(engine, seen).items():
+        for unit, names in receipts_without_rows(home, engine, seen).items():
             if unit in problems:
                 continue
             try:  # a receipt out, its row lost (a deleted -wal): the archived copy stored under it (restore.py)

@@ -52,6 +52,8 @@ def read_back(engine: Engine, rows: dict[int, str]) -> None:
             found.update(conn.execute(f"SELECT id, sha256 FROM submissions WHERE id IN ({','.join('?' * len(part))})",
                                       part).fetchall())
     except sqlite3.Error as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise  # held by another program past the busy timeout: said as such (tasks/errors.py)
         raise LedgerLost(len(rows), f"（{exc}）") from exc
     finally:
         conn.close()

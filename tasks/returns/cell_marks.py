@@ -9,6 +9,7 @@ and only when the XML mentions errors, formulas or hiding at all. .xls and .ods:
 """
 from __future__ import annotations
 
+import bisect
 import io
 import posixpath
 import re
@@ -43,15 +44,31 @@ class CellMarks:
     errors: dict[str, str] = field(default_factory=dict)   # "E9" → "#DIV/0!"
     formulas: frozenset[str] = frozenset()                 # {"E9", …}
     uncached: frozenset[str] = frozenset()                 # formulas saved without their result
-    hidden_rows: frozenset[int] = frozenset()              # 1-based row numbers
-    hidden_cols: tuple[tuple[int, int], ...] = ()          # 1-based column ranges, inclusive
+    hidden_rows: tuple[tuple[int, int], ...] = ()          # 1-based ranges, inclusive, sorted and apart
+    hidden_cols: tuple[tuple[int, int], ...] = ()          # (`spans`: one .ods element may hide a million rows)
     merged: tuple[tuple[int, int, int, int], ...] | None = None  # 0-based (r1, c1, r2, c2); None: ask the reader
 
     def hidden(self, row: int, col: int) -> str:
         """"行" or "列" when the 1-based (row, col) is out of sight; "" when it shows."""
-        if row in self.hidden_rows:
+        if _within(self.hidden_rows, row):
             return "行"
-        return "列" if any(lo <= col <= hi for lo, hi in self.hidden_cols) else ""
+        return "列" if _within(self.hidden_cols, col) else ""
+
+
+def spans(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Ranges sorted and joined where they touch or overlap, for `_within`'s binary search."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return tuple(out)
+
+
+def _within(ranges: tuple[tuple[int, int], ...], n: int) -> bool:
+    i = bisect.bisect_right(ranges, (n, n)) - 1  # the last range starting at or before n
+    return i >= 0 and ranges[i][0] <= n <= ranges[i][1]
 
 
 NONE = CellMarks()
@@ -73,7 +90,7 @@ def xlsx_marks(data: bytes, sheet_index: int) -> CellMarks:
     if not has_marks(xml):
         return NONE
     errors, formulas, uncached = _cells(xml) if b't="e"' in xml or FORMULA.search(xml) else ({}, set(), set())
-    rows, cols = _hidden(xml) if b'hidden="' in xml else (frozenset(), ())
+    rows, cols = _hidden(xml) if b'hidden="' in xml else ((), ())
     return CellMarks(errors, frozenset(formulas), frozenset(uncached), rows, cols)
 
 
@@ -110,15 +127,15 @@ def _spelt_out(c1: bytes, r1: bytes, c2: bytes, r2: bytes) -> list[str]:
     return [f"{column_letter(c)}{r}" for r in rows for c in cols]
 
 
-def _hidden(xml: bytes) -> tuple[frozenset[int], tuple[tuple[int, int], ...]]:
-    rows = frozenset(int(n[1]) for m in ROW.finditer(xml) if HIDDEN.search(m.group(1))
-                     and (n := ROW_NUMBER.search(m.group(1))))
+def _hidden(xml: bytes) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    rows = [(int(n[1]),) * 2 for m in ROW.finditer(xml) if HIDDEN.search(m.group(1))
+            and (n := ROW_NUMBER.search(m.group(1)))]
     cols = []
     for m in COL.finditer(xml):
         lo, hi = (p.search(m.group(1)) for p in COL_SPAN)
         if HIDDEN.search(m.group(1)) and lo and hi:
             cols.append((int(lo[1]), int(hi[1])))
-    return rows, tuple(cols)
+    return spans(rows), spans(cols)
 
 
 def _col_number(letters: bytes) -> int:

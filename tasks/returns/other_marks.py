@@ -8,7 +8,7 @@ import io
 import zipfile
 from xml.etree import ElementTree as ET
 
-from tasks.returns.cell_marks import NONE, CellMarks
+from tasks.returns.cell_marks import NONE, CellMarks, spans
 from tasks.returns.cell_refs import column_letter
 
 
@@ -27,8 +27,8 @@ def xls_marks(data: bytes, sheet_index: int) -> CellMarks:
             if ctype == xlrd.XL_CELL_ERROR:
                 code = sheet.cell_value(r, c)
                 errors[f"{column_letter(c + 1)}{r + 1}"] = xlrd.error_text_from_code.get(code, "#ERROR")
-    rows = frozenset(r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden)
-    cols = tuple((c + 1, c + 1) for c, info in sheet.colinfo_map.items() if info.hidden)
+    rows = spans([(r + 1, r + 1) for r, info in sheet.rowinfo_map.items() if info.hidden])
+    cols = spans([(c + 1, c + 1) for c, info in sheet.colinfo_map.items() if info.hidden])
     book.release_resources()
     return CellMarks(errors, frozenset(), hidden_rows=rows, hidden_cols=cols)
 
@@ -57,13 +57,13 @@ def _ods_walk(table: ET.Element) -> CellMarks:
     errors: dict[str, str] = {}
     formulas: set[str] = set()
     uncached: set[str] = set()
-    hidden_rows: set[int] = set()
+    hidden_rows: list[tuple[int, int]] = []
     merged: list[tuple[int, int, int, int]] = []
     row = 0
     for tr in table.iter(f"{T}table-row"):
         rep_rows = min(int(tr.get(f"{T}number-rows-repeated", "1")), MAX_ROWS)
-        if tr.get(f"{T}visibility", "visible") != "visible" and row < MAX_ROWS:
-            hidden_rows.update(range(row + 1, min(row + rep_rows, MAX_ROWS) + 1))
+        if tr.get(f"{T}visibility", "visible") != "visible":
+            hidden_rows.append((row + 1, row + rep_rows))
         col = 0
         for tc in tr:
             if not tc.tag.endswith(("}table-cell", "}covered-table-cell")):
@@ -76,20 +76,21 @@ def _ods_walk(table: ET.Element) -> CellMarks:
                 formulas.add(ref)
                 if not any(tc.get(a) is not None for a in RESULTS) and not "".join(tc.itertext()).strip():
                     uncached.add(ref)
-            spans = int(tc.get(f"{T}number-rows-spanned", "1")), int(tc.get(f"{T}number-columns-spanned", "1"))
-            if spans != (1, 1):
-                merged.append((row, col, row + spans[0] - 1, col + spans[1] - 1))
+            down, across = int(tc.get(f"{T}number-rows-spanned", "1")), int(tc.get(f"{T}number-columns-spanned", "1"))
+            if (down, across) != (1, 1):
+                merged.append((row, col, row + down - 1, col + across - 1))
             col += rep
         row += rep_rows
-    return CellMarks(errors, frozenset(formulas), frozenset(uncached), frozenset(hidden_rows),
+    return CellMarks(errors, frozenset(formulas), frozenset(uncached), spans(hidden_rows),
                      _hidden_columns(table), tuple(merged))
 
 
 def _hidden_columns(table: ET.Element) -> tuple[tuple[int, int], ...]:
-    hidden, col = [], 0
+    hidden: list[tuple[int, int]] = []
+    col = 0
     for tcol in table.iter(f"{T}table-column"):
         rep = min(int(tcol.get(f"{T}number-columns-repeated", "1")), MAX_COLS)
         if tcol.get(f"{T}visibility", "visible") != "visible":
             hidden.append((col + 1, col + rep))
         col += rep
-    return tuple(hidden)
+    return spans(hidden)
