@@ -1,6 +1,7 @@
 """Finishing what a crash interrupted: every ledger row not yet 'done' gets its receipt (rewritten from the
 archived original and the stored findings) and its inbox file removed — through the unit's folder, as
-the ingest does; every receipt no row names, whose row the ledger lost, gets its row (`restore.py`). A unit whose folder cannot take the receipt is that unit's problem alone: its rows wait,
+the ingest does; every receipt that no row names, its row lost with a deleted -wal, gets its row
+(`restore.py`). A unit whose folder cannot take the receipt is that unit's problem alone: its rows wait,
 reported, and every other unit's are finished (issue 16: reconcile never blocks the home)."""
 from __future__ import annotations
 
