@@ -24,7 +24,7 @@ from tasks.intake.take_stock import find_new, prepare
 from tasks.ledger.engine import flush_ledger, make_engine
 from tasks.ledger.tables import findings, return_values, submissions
 from tests.faults import ledger_rows, waiting_in_inbox
-from tests.helpers import NOW, OTHER, VILLAGE, drop
+from tests.helpers import NOW, OTHER, VILLAGE, drop, make_home
 
 
 def _reading_child(root: str, out: str) -> None:
@@ -118,12 +118,22 @@ def _lose(home, name: str) -> None:
     engine.dispose()
 
 
+def _home_on(tmp_path, database_url: str):
+    """A home whose ledger is `database_url` (SQLite or a scratch PostgreSQL database: conftest)."""
+    root = make_home(tmp_path / "home").root
+    toml = root / "township.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('database_url = "sqlite:///township.db"',
+                                                             f'database_url = "{database_url}"'), encoding="utf-8")
+    return open_home(root)
+
+
 def _ingest(home) -> None:
     prepare(home)
     job.ingest_files(home, list(find_new(home, NOW, wall=time.time() + 120).ready), NOW, time.time() + 120)
 
 
-def test_a_lost_row_whose_archived_copy_is_gone_gets_a_receipt_that_says_so(home):
+def test_a_lost_row_whose_archived_copy_is_gone_gets_a_receipt_that_says_so(tmp_path, database_url):
+    home = _home_on(tmp_path, database_url)
     drop(home, "三月.xlsx")
     _ingest(home)
     [row] = ledger_rows(home)
@@ -137,8 +147,9 @@ def test_a_lost_row_whose_archived_copy_is_gone_gets_a_receipt_that_says_so(home
     assert _receipt_says(receipt) == ("已退回", "三月.xlsx")
 
 
-def test_a_lost_version_older_than_the_one_stored_since_never_supersedes_it(home):
+def test_a_lost_version_older_than_the_one_stored_since_never_supersedes_it(tmp_path, database_url):
     """Lost v1, then the clerk's correction stored as v1 meanwhile: v1 comes back superseded by it."""
+    home = _home_on(tmp_path, database_url)
     first = drop(home, "三月.xlsx", values={"DISPUTE": 7})
     os.utime(first, (NOW.timestamp() - 86400 * 200,) * 2)
     _ingest(home)
