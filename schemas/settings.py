@@ -44,20 +44,23 @@ class CalendarSettings(BaseModel):
 class Limits(BaseModel):
     """Bounds on any one dropped file, so a hostile file cannot hang or exhaust a run."""
     model_config = STRICT
-    max_file_mb: float = 20.0
-    max_inflated_mb: float = 100.0
-    max_inflate_ratio: float = 200.0
-    max_cells: int = 200_000
-    read_timeout_s: float = 5.0
-    read_memory_mb: int = 300
-    max_folder_files: int = 5000   # entries in one unit's folder (subfolders included): beyond, it waits
-    max_folder_depth: int = 8      # levels of subfolders in one unit's folder
+    # Each bound within a range a return needs (a typo like -1 or 0 refused every good return as 文件异常,
+    # the operator's slip blamed on the clerks) and below what would let one file exhaust the machine.
+    max_file_mb: float = Field(default=20.0, gt=0, le=1024)
+    max_inflated_mb: float = Field(default=100.0, ge=1, le=4096)
+    max_inflate_ratio: float = Field(default=200.0, ge=10, le=100_000)  # a part over 1 MB only
+    max_cells: int = Field(default=200_000, ge=1000, le=10_000_000)     # a return is a few hundred cells
+    read_timeout_s: float = Field(default=5.0, ge=0.5, le=600)
+    read_memory_mb: int = Field(default=300, ge=64, le=65_536)         # a reader's own need is ~30 MB
+    # Entries in one unit's folder (subfolders included) and its levels of subfolders: beyond, it waits.
+    max_folder_files: int = Field(default=5000, ge=10, le=1_000_000)
+    max_folder_depth: int = Field(default=8, ge=1, le=64)
     # A report given to `township adopt`, or a 修改稿 at sign-off: its size, the parts of its .docx (Word
     # writes ~15–40, an image one more), and the limited child that reads it (adopt: and finds its figures).
-    max_report_mb: float = Field(default=20.0, gt=0)
-    max_report_parts: int = Field(default=1000, gt=0)
-    report_timeout_s: float = Field(default=60.0, gt=0)
-    report_memory_mb: int = Field(default=500, gt=0)
+    max_report_mb: float = Field(default=20.0, gt=0, le=1024)
+    max_report_parts: int = Field(default=1000, ge=10, le=100_000)
+    report_timeout_s: float = Field(default=60.0, ge=0.5, le=3600)
+    report_memory_mb: int = Field(default=500, ge=16, le=65_536)
 
 
 class Wording(BaseModel):
@@ -71,7 +74,7 @@ class Wording(BaseModel):
 class Delivery(BaseModel):
     model_config = STRICT
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = 25
+    smtp_port: int = Field(default=25, ge=1, le=65535)
     tls: Literal["implicit", "starttls", "none"] | None = None  # None: 465 implicit, else as `starttls`
     starttls: bool = False
     insecure: bool = False       # a password over an unencrypted connection: only when set explicitly
@@ -92,10 +95,10 @@ class Settings(BaseModel):
     outbox: str = "outbox"
     settle_seconds: float = Field(default=30.0, ge=0)
     due_working_days: int = Field(default=5, ge=0)
-    outlier_factor: float = 3.0
-    outlier_floor: int = 20
-    max_count: int = 1_000_000
-    batch_size: int = 1000  # files per Prefect task: each task starts its reading children (~0.1 s)
+    outlier_factor: float = Field(default=3.0, ge=1)        # below 1, every ordinary month would be an outlier
+    outlier_floor: int = Field(default=20, ge=0)
+    max_count: int = Field(default=1_000_000, ge=1)         # 0 would refuse every count as absurd
+    batch_size: int = Field(default=1000, ge=1, le=100_000)  # files per Prefect task: each starts its reading children
     fault_wait_s: float = Field(default=60.0, ge=0)  # a fault of ours (database away, disk full) waited out
     schedules: Schedules = Field(default_factory=Schedules)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)

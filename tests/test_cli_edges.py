@@ -90,6 +90,19 @@ def test_a_broken_home_is_answered_with_the_file_and_line(broken):
     assert "应为数字" in answered(["check", f"{root}/units.yaml", "--home", root])
 
 
+def test_a_negative_file_limit_stops_the_ingest_before_any_return_is_refused(broken, home):
+    """`max_file_mb = -1` made every good return 文件异常; now the ingest stops at once, naming the line."""
+    from schemas.settings import DEFAULT_SETTINGS_TOML
+
+    drop(home)
+    text = DEFAULT_SETTINGS_TOML.replace("max_file_mb = 20", "max_file_mb = -1")
+    root = broken(text)
+    line = next(n for n, raw in enumerate(text.splitlines(), start=1) if "max_file_mb = -1" in raw)
+    said = answered(["ingest", "--home", root])
+    assert f"township.toml第{line}行（limits.max_file_mb）：应大于0" in said
+    assert not list((home.root / "archive").rglob("*.xlsx")) and len(list(home.unit_inbox(VILLAGE).glob("*.xlsx"))) == 1
+
+
 def test_a_broken_registry_names_its_line(home):
     units = home.root / "units.yaml"
     units.write_text(units.read_text(encoding="utf-8").replace("kind: office", "kind: bureau"), encoding="utf-8")

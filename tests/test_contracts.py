@@ -53,6 +53,27 @@ def test_a_bad_value_says_what_is_expected_where(tmp_path, old, new, key, words)
     assert (problem.key, problem.line) == (key, line_of(text, new)) and words in problem.message
 
 
+@pytest.mark.parametrize(("old", "new", "key", "words"), [
+    ("max_file_mb = 20", "max_file_mb = -1", "limits.max_file_mb", "应大于 0"),
+    ("read_memory_mb = 300", "read_memory_mb = 0", "limits.read_memory_mb", "不能小于 64"),
+    ("read_timeout_s = 5", "read_timeout_s = 0", "limits.read_timeout_s", "不能小于 0.5"),
+    ("max_cells = 200000", "max_cells = 10", "limits.max_cells", "不能小于 1000"),
+    ("max_inflate_ratio = 200", "max_inflate_ratio = 1", "limits.max_inflate_ratio", "不能小于 10"),
+    ("max_folder_depth = 8", "max_folder_depth = 0", "limits.max_folder_depth", "不能小于 1"),
+    ("max_file_mb = 20", "max_file_mb = 100000", "limits.max_file_mb", "不能大于 1024"),
+    ("max_count = 1000000", "max_count = 0", "max_count", "不能小于 1"),
+    ("outlier_factor = 3.0", "outlier_factor = 0.5", "outlier_factor", "不能小于 1"),
+])
+def test_a_limit_out_of_range_is_the_operators_typo_named_where(tmp_path, old, new, key, words):
+    """A bound no return can meet (-1, 0) refused every good return as 文件异常: the operator's slip is
+    refused at its line instead, never blamed on the clerks."""
+    text = DEFAULT_SETTINGS_TOML.replace(old, new)
+    error = settings_error(tmp_path, text)
+    [problem] = error.problems
+    assert (problem.key, problem.line) == (key, line_of(text, new)) and words in problem.message
+    assert f"township.toml 第 {problem.line} 行（{key}）：" in str(error)
+
+
 def test_broken_toml_syntax_names_its_line(tmp_path):
     text = DEFAULT_SETTINGS_TOML.replace('inbox = "inbox"', "inbox = 收件箱")
     [problem] = settings_error(tmp_path, text).problems

@@ -23,6 +23,7 @@ from tasks.intake.receipt import ReceiptInfo
 from tasks.intake.steps import Arrived, FileOutcome, Prepared, arrive, finish, prepare, record_file, settle
 from tasks.intake.unit_folder import Folders
 from tasks.ledger.engine import KeptEngines, flush_ledger, writing
+from tasks.ledger.readback import LedgerLost, read_back
 from tasks.ledger.record import GroupWrite, mark_done
 from tasks.ledger.unit_ledger import UnitLedger
 from tasks.returns.validate import Context
@@ -47,8 +48,9 @@ class JobResult:
 def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float,
                  alarm: float | None = None) -> JobResult:
     """Units' files, in order, each through every step; runs in a limited child process. The job's
-    transactions commit without waiting for the disk; one flush makes them all durable before the
-    first receipt is written (a crash before it leaves rows that reconcile or a retry completes).
+    transactions commit without waiting for the disk; one flush makes them all durable, and one query
+    through a fresh connection finds them there, before the first receipt is written (a crash before
+    it leaves rows that reconcile or a retry completes).
     Each unit's folder is opened once; a unit whose folder fails on the way is left, its files (or
     its receipts) for a later run, and the job goes on with the other units. A MemoryError (the
     reader's cap) is the file's doing: it ends the job, and the pool tries each file alone."""
@@ -64,10 +66,15 @@ def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float
                 _record(home, folders, arrivals, (reader, writer.execution_options(write=True)), now, stored,
                         result)
             flush_ledger(engine)
+            # Through a fresh connection: a -wal deleted under this job's connections hides its rows from
+            # everyone else (one query a job; readback.py).
+            read_back(engine, {outcome.submission_id: arrived.sha256 for arrived, outcome, _ in stored})
             done = _answer(folders, stored, result)
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 — ours: every file not answered yet waits for the next try
+        if isinstance(exc, LedgerLost):
+            engines.dispose()  # the next job writes where everyone reads (closing may save these rows)
         why = describe(exc)
         log.warning("ingest job stopped: %s", why, exc_info=True)
         answered = {(o.unit, o.name) for o in result.outcomes}

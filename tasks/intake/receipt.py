@@ -50,6 +50,7 @@ class ReceiptInfo:
     late: bool = False
     due: str = ""
     path: str = ""              # where it goes: inbox/<unit>/回执/…
+    source: str = ""            # the file it answers, for reconcile (JSON: `steps.receipt_source`)
 
 
 NAME_BYTES = 150  # of the clerk's name in a receipt's name: with the rest, far below 255 bytes
@@ -91,7 +92,7 @@ def write_receipt(folder: UnitFolder, info: ReceiptInfo) -> Path:
     sheets = [_summary(info)]
     if info.grid and info.sheet:
         sheets.append(_copy_with_marks(info))
-    folder.write_receipt(PurePosixPath(info.path).name, workbook_bytes(sheets, author="乡镇报表系统"))
+    folder.write_receipt(PurePosixPath(info.path).name, workbook_bytes(sheets, "乡镇报表系统", info.source))
     return Path(info.path)
 
 

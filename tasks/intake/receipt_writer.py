@@ -54,11 +54,14 @@ ROOT_RELS = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relations
              f'<Relationship Id="rId1" Type="{NS_REL}/officeDocument" Target="xl/workbook.xml"/>'
              f'<Relationship Id="rId2" Type="{NS_REL}/custom-properties" Target="{RECEIPT_PART}"/></Relationships>')
 # The mark that makes the reader refuse a receipt dropped back as a return (a custom document property,
-# which Excel and WPS keep when the file is saved again).
+# which Excel and WPS keep when the file is saved again), and which file the receipt answers
+# (SOURCE_MARK: the archived copy and the arrival, so reconcile can store a file whose row was lost).
 CUSTOM = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.openxmlformats.'
           'org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
           '2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
-          f'name="{RECEIPT_MARK}"><vt:lpwstr>回执</vt:lpwstr></property></Properties>')
+          f'name="{RECEIPT_MARK}"><vt:lpwstr>回执</vt:lpwstr></property>')
+SOURCE_MARK = "TownshipSource"
+SOURCE = f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="3" name="{SOURCE_MARK}"><vt:lpwstr>'
 
 
 @dataclass
@@ -76,9 +79,10 @@ class Sheet:
         self.cells[(row, col)] = (value, style)
 
 
-def workbook_bytes(sheets: list[Sheet], author: str = "township") -> bytes:
+def workbook_bytes(sheets: list[Sheet], author: str = "township", source: str = "") -> bytes:
+    custom = CUSTOM + (f"{SOURCE}{text(source)}</vt:lpwstr></property>" if source else "") + "</Properties>"
     parts = [("[Content_Types].xml", _content_types(sheets), True), ("_rels/.rels", ROOT_RELS, True),
-             (RECEIPT_PART, CUSTOM, True), ("xl/workbook.xml", _workbook(sheets), False),
+             (RECEIPT_PART, custom, True), ("xl/workbook.xml", _workbook(sheets), False),
              ("xl/_rels/workbook.xml.rels", _workbook_rels(sheets), True), ("xl/styles.xml", STYLES, True)]
     comment_no = 0
     for i, sheet in enumerate(sheets, start=1):

@@ -1,6 +1,7 @@
 """Finishing what a crash interrupted: every ledger row not yet 'done' gets its receipt (rewritten from the
 archived original and the stored findings) and its inbox file removed — through the unit's folder, as
-the ingest does. A unit whose folder cannot take the receipt is that unit's problem alone: its rows wait,
+the ingest does; every receipt that no row names, its row lost with a deleted -wal, gets its row
+(`restore.py`). A unit whose folder cannot take the receipt is that unit's problem alone: its rows wait,
 reported, and every other unit's are finished (issue 16: reconcile never blocks the home)."""
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tasks.home import Home
 from tasks.intake.archive import sha256_of
 from tasks.intake.folder_problems import UnitProblem
 from tasks.intake.receipt import write_receipt
+from tasks.intake.restore import receipts_without_rows, restore_unit
 from tasks.intake.steps import oversize_key, receipt_info
 from tasks.intake.unit_folder import Folders, UnitFolder
 from tasks.ledger.engine import flush_ledger
@@ -40,9 +42,15 @@ def reconcile(home: Home, engine: Engine) -> tuple[list[int], list[UnitProblem]]
                 problems[row.unit] = folder.problem(exc)
                 continue
             finished.append(row.id)
-        for unit in home.registry.units:
-            if (folder := folders.get(unit.code)) is not None:
-                folder.sweep()
+        seen = {unit.code: folder.sweep() for unit in home.registry.units
+                if (folder := folders.get(unit.code)) is not None}
+        for unit, names in receipts_without_rows(home, engine, seen).items():
+            if unit in problems:
+                continue
+            try:  # a receipt out, its row lost (a deleted -wal): the archived copy stored under it (restore.py)
+                finished += restore_unit(home, engine, folders.get(unit), names)
+            except OSError as exc:
+                problems[unit] = folders.get(unit).problem(exc)
     _sweep_archive(home)
     return finished, list(problems.values())
 
@@ -58,7 +66,7 @@ def _finish(home: Home, engine: Engine, folder: UnitFolder, row) -> None:
                        corrected=bool(row.version and row.version > 1))
         arrival = Arrival(row.unit, row.original_name, row.sha256, row.size, row.format or "",
                           row.received_at, row.submitted_at, row.archive_path or "", row.receipt_path,
-                          period=row.period, late=row.late, due_date=row.due_date)
+                          period=row.period, late=row.late, due_date=row.due_date, arrived_at=row.arrived_at)
         write_receipt(folder, receipt_info(home, rec, arrival, ret))
     taken = folder.take(row.original_name, max_file_bytes(home.settings.limits))
     if taken is not None and taken.ident.size == row.size:

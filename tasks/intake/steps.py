@@ -28,8 +28,10 @@ from tasks.home import Home
 from tasks.intake.archive import archive_path, sha256_of, write_durably
 from tasks.intake.discover import Dropped, last_change
 from tasks.intake.receipt import ReceiptInfo, free_receipt_name, write_receipt
+from tasks.intake.receipt_source import source_text
 from tasks.intake.unit_folder import Ident, UnitFolder
 from tasks.ledger.engine import flush_ledger, writing
+from tasks.ledger.readback import read_back
 from tasks.ledger.record import Arrival, GroupWrite, Plan, Recorded, plan, refers_to_pending, write
 from tasks.ledger.timeliness import DueDate, due_date, is_late
 from tasks.ledger.unit_ledger import UnitLedger
@@ -202,7 +204,7 @@ def receipt_info(home: Home, rec: Recorded, arrival: Arrival, ret) -> ReceiptInf
         received_at=f"{received:%Y-%m-%d %H:%M:%S}", findings=rec.findings,
         sheet=ret.sheet if ret else "", grid=ret.grid if ret else (), version=rec.version,
         late=bool(arrival.late), due=f"{arrival.due_date:%Y-%m-%d}" if arrival.due_date else "",
-        path=str(home.root / rec.receipt_path))
+        path=str(home.root / rec.receipt_path), source=source_text(arrival))
 
 
 def answer(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], ledger: UnitLedger,
@@ -212,6 +214,7 @@ def answer(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], l
     bool: whether the receipt was written (only then is the row done)."""
     outcome, info = record_file(arrived, home, conns, ledger, now, folder)
     flush_ledger(conns[1].engine)
+    read_back(conns[1].engine, {outcome.submission_id: arrived.sha256})  # as a job does (readback.py)
     return outcome, settle(folder, arrived, info)
 
 

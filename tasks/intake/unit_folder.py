@@ -61,9 +61,8 @@ class UnitFolder:
         self._receipts: int | None = None
 
     def close(self) -> None:
-        for fd in (self._receipts, self.fd):
-            if fd is not None:
-                os.close(fd)
+        for fd in (fd for fd in (self._receipts, self.fd) if fd is not None):
+            os.close(fd)
         self._receipts = None
 
     def __enter__(self) -> UnitFolder:
@@ -187,17 +186,19 @@ class UnitFolder:
             return self.problem(exc)
         return None
 
-    def sweep(self) -> None:
-        """Half-written receipts a killed run left (regular files of the temporary names only)."""
+    def sweep(self) -> list[str]:
+        """Half-written receipts a killed run left (regular files of the temporary names only) removed;
+        the other names in 回执/ returned (reconcile looks for receipts no ledger row names)."""
         try:
             folder = self.receipts()
             with os.scandir(folder) as entries:
-                stale = [e.name for e in entries if e.name.startswith(".") and e.name.endswith(TEMP_SUFFIX)
-                         and e.is_file(follow_symlinks=False)]
-            for name in stale:
+                names = {e.name: e.name.startswith(".") and e.name.endswith(TEMP_SUFFIX)
+                         and e.is_file(follow_symlinks=False) for e in entries}
+            for name in (name for name, stale in names.items() if stale):
                 os.unlink(name, dir_fd=folder)
+            return [name for name, stale in names.items() if not stale]
         except OSError:
-            pass
+            return []
 
     def problem(self, exc: OSError) -> UnitProblem:
         return receipt_problem(self.unit, f"{self.place}/{RECEIPT_DIR}", exc)
@@ -224,9 +225,8 @@ class Folders:
         return open_problem(unit, f"{self.inbox.name}/{unit}", self._failed.get(unit) or OSError("?"))
 
     def close(self) -> None:
-        for folder in self._open.values():
-            if folder is not None:
-                folder.close()
+        for folder in (f for f in self._open.values() if f is not None):
+            folder.close()
         self._open = {}
 
     def __enter__(self) -> Folders:

@@ -56,6 +56,14 @@ class KeptEngines:
             old.dispose()
         return engine
 
+    def dispose(self) -> None:
+        """Every kept engine closed: after a lost -wal (`readback.py`) their connections write into the
+        unlinked file; new ones open what the paths name. Closing the last connection to the old file
+        checkpoints it into the database, which saves its rows when no other process holds it."""
+        engines, self._engines = list(self._engines.values()), OrderedDict()
+        for engine in engines:
+            engine.dispose()
+
 
 def _file_identity(url: str) -> int:
     path = sqlite_file(make_url(url))

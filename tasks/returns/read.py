@@ -6,7 +6,7 @@ the cells. Refusals come back as findings, never as exceptions.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import python_calamine as pc
 from tasks.returns.cell_refs import column_letter
@@ -14,7 +14,8 @@ from tasks.returns.cell_refs import column_letter
 from schemas.catalog import label_key
 from schemas.findings import Finding, finding
 from schemas.return_layout import ReturnLayout, return_layout
-from tasks.returns.cell_marks import NONE, CellMarks, ods_marks, xls_marks, xlsx_marks
+from tasks.returns.cell_marks import NONE, CellMarks, xlsx_marks
+from tasks.returns.other_marks import ods_marks, xls_marks
 from tasks.returns.sniff import Sniffed, sniff
 
 HEADER_SCAN_ROWS = 60  # the header block sits near the top; inserted rows and logos push it down a little
@@ -42,9 +43,13 @@ class RawReturn:
     fields: dict[str, Cell]           # unit_name, unit_code, period, … (absent when not found)
     rows: tuple[ReturnRow, ...]
     total: Cell | None = None         # the value of a trailing 合计 row, if any
-    marks: CellMarks = NONE           # error and formula cells of the sheet
+    marks: CellMarks = NONE           # error and formula cells of the sheet, hidden rows and columns
     grid: tuple[tuple[object, ...], ...] = ()  # the sheet as read, for the receipt's copy
     extra_fields: dict[str, str] = field(default_factory=dict)
+    value_column: int = -1            # 0-based, of 本期数量
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # 0-based (r1, c1, r2, c2)
+    hidden_sheet: bool = False        # read from a hidden sheet: no visible one holds a return
+    twins: tuple[str, ...] = ()       # other visible sheets of the same name that hold a return too
 
 
 @dataclass(frozen=True)
@@ -99,19 +104,34 @@ def _short(exc: BaseException) -> str:
 
 def _read_workbook(workbook: pc.CalamineWorkbook, sniffed: Sniffed, data: bytes,
                    layout: ReturnLayout, look_for_marks: bool | None) -> ReadResult:
+    """The first sheet holding a return's header: visible sheets before hidden ones (a clerk never saw a
+    hidden one: a veryHidden 报表 must not win over the visible table), 报表 before other names. By index,
+    never by name: a crafted workbook may name two sheets alike."""
     header_labels = {label_key(lbl) for role in ("code", "name") for lbl in layout.columns[role].labels}
     value_labels = {label_key(lbl) for lbl in layout.columns["value"].labels}
-    preferred = [n for n in workbook.sheet_names if label_key(n) == label_key(layout.sheet)]
-    others = [n for n in workbook.sheet_names if n not in preferred]
-    for name in preferred + others:
-        meta = workbook.get_sheet_by_name(name)
-        grid = meta.to_python(skip_empty_area=False, nrows=None)
+    metas = workbook.sheets_metadata
+    wanted = label_key(layout.sheet)
+    shown = [m.visible == pc.SheetVisibleEnum.Visible for m in metas]
+    preferred = [label_key(m.name) == wanted for m in metas]
+    for i in sorted(range(len(metas)), key=lambda i: (not shown[i], not preferred[i], i)):
+        sheet = workbook.get_sheet_by_index(i)
+        grid = sheet.to_python(skip_empty_area=False, nrows=None)
         header = _find_header(grid, header_labels, value_labels)
         if header is None:
             continue
-        marks = NONE if look_for_marks is False else _marks(sniffed.kind, data, name)
-        return ReadResult(sniffed, _parse_sheet(sniffed.kind, name, grid, header, marks, layout))
+        marks = NONE if look_for_marks is False else _marks(sniffed.kind, data, i)
+        merged = marks.merged if marks.merged is not None else tuple(
+            (r1, c1, r2, c2) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ())
+        twins = tuple(metas[j].name for j in range(len(metas)) if j != i and shown[i] and shown[j] and preferred[i]
+                      and preferred[j] and _holds_return(workbook, j, header_labels, value_labels))
+        ret = _parse_sheet(sniffed.kind, metas[i].name, grid, header, marks, layout)
+        return ReadResult(sniffed, replace(ret, merged=merged, hidden_sheet=not shown[i], twins=twins))
     return ReadResult(sniffed, None, (finding("E_NOT_A_RETURN"),))
+
+
+def _holds_return(workbook: pc.CalamineWorkbook, index: int, header_labels: set[str], value_labels: set[str]) -> bool:
+    grid = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
+    return _find_header(grid, header_labels, value_labels) is not None
 
 
 def _find_header(grid: list[list[object]], header_labels: set[str], value_labels: set[str]) -> int | None:
@@ -122,13 +142,13 @@ def _find_header(grid: list[list[object]], header_labels: set[str], value_labels
     return None
 
 
-def _marks(kind: str, data: bytes, sheet: str) -> CellMarks:
+def _marks(kind: str, data: bytes, sheet_index: int) -> CellMarks:
     if kind in ("xlsx", "xlsm"):
-        return xlsx_marks(data, sheet)
+        return xlsx_marks(data, sheet_index)
     if kind == "ods":
-        return ods_marks(data, sheet)
+        return ods_marks(data, sheet_index)
     if kind == "xls":
-        return xls_marks(data, sheet)
+        return xls_marks(data, sheet_index)
     return NONE
 
 
@@ -156,7 +176,7 @@ def _parse_sheet(kind: str, sheet: str, grid: list[list[object]], header: int, m
             continue  # blank row inside the table
         rows.append(ReturnRow(r + 1, code or Cell("", ""), name or Cell("", ""), value, cells.get("note")))
     return RawReturn(format=kind, sheet=sheet, fields=fields, rows=tuple(rows), total=total,
-                     marks=marks, grid=tuple(tuple(r) for r in grid))
+                     marks=marks, grid=tuple(tuple(r) for r in grid), value_column=columns["value"])
 
 
 def _columns(header_row: list[object], layout: ReturnLayout) -> dict[str, int]:

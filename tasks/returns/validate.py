@@ -16,6 +16,7 @@ from schemas.registry import Registry
 from tasks.returns.numbers import parse_count, suggestion
 from tasks.returns.periods import is_future, parse_period
 from tasks.returns.read import Cell, RawReturn
+from tasks.returns.unseen import unseen_findings
 
 OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt,
        "==": operator.eq, "!=": operator.ne}
@@ -54,7 +55,7 @@ class Context:
 
 
 def validate(ret: RawReturn, ctx: Context) -> Checked:
-    findings: list[Finding] = []
+    findings: list[Finding] = unseen_findings(ret)  # first: with one of these, a blank table is no W_ALL_EMPTY
     declared = _identity(ret, ctx, findings)
     period = _period(ret, ctx, findings)
     values = _rows(ret, ctx, findings)
