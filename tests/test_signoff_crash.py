@@ -121,7 +121,8 @@ def test_a_sign_off_killed_after_the_record_is_completed_by_the_next_run(tmp_pat
 
     home, _ = drafted(tmp_path / "home")
     v = ledger(home)
-    checked = signable(v, Decision(True, "李书记"), NOW.date(), "下汤镇关于2024年法治政府建设情况的报告")
+    checked = signable(v, Decision(True, "李书记"), NOW.date(), "下汤镇关于2024年法治政府建设情况的报告",
+                       home.settings.limits)
     made = write_final(home, v, checked, NOW.date(), shutil.which("soffice"))
     staged_files, final, pdf, _ = made
     with open_ledger(home.database_url) as engine:
