@@ -1,0 +1,53 @@
+"""The catalog an adopted report leaves is the township's (DESIGN §7.1): the packaged reference
+indicators (下汤镇's) that none of the home's templates states leave it when the home holds no returns
+yet; with stored returns they stay, and the review lists them, so no stored figure loses its indicator."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from schemas import default_file, load_yaml
+from schemas.catalog import Derived, Rule
+from tasks.adoption.working import Working
+
+Listed = tuple[tuple[str, str], ...]  # (code, name)
+
+
+def reference_codes() -> frozenset[str]:
+    """The codes of the packaged catalog (the reference township's indicators and derived figures)."""
+    data = load_yaml(default_file("indicators.yaml").read_text(encoding="utf-8")) or {}
+    return frozenset(e["code"] for key in ("indicators", "derived") for e in data.get(key) or ())
+
+
+def with_terms(codes: Iterable[str], derived: Iterable[Derived]) -> set[str]:
+    """The codes and the terms of every derived figure among them (sums and ratios: clerks report both)."""
+    table = {d.code: d for d in derived}
+    out, todo = set(), list(codes)
+    while todo:
+        code = todo.pop()
+        if code not in out:
+            out.add(code)
+            todo += table[code].terms() if code in table else ()
+    return out
+
+
+def township_catalog(work: Working, stated: Iterable[str], rules: Iterable[Rule],
+                     has_returns: bool) -> tuple[Listed, Listed]:
+    """(kept, dropped): indicators no template of the home states, kept for their data (or because the
+    township added them itself), and reference ones removed from `work`."""
+    reference = frozenset() if has_returns else reference_codes()
+    ruled = {t for r in rules for side in ("left", "right") for t in r.terms(side)}
+    staying = [d.code for d in work.derived if d.code not in reference]  # the township's own derived figures
+    needed = with_terms({*stated, *ruled, *staying}, work.derived)
+    idle = [e for e in (*work.indicators, *work.derived) if e.code not in needed]
+    dropped = [e for e in idle if e.code in reference]
+    for entry in dropped:
+        work.remove(entry.code)
+    kept = [e for e in idle if e.code not in reference and not isinstance(e, Derived)]
+    return tuple((e.code, e.name) for e in kept), tuple((e.code, e.name) for e in dropped)
+
+
+def other_templates(root: Path, name: str) -> list[Path]:
+    """The home's templates other than the one being made: what they state stays stated."""
+    return sorted(p for p in (root / "templates").glob("*.docx")
+                  if p.stem != name and not p.name.startswith(("~$", ".")))
