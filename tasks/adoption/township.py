@@ -9,6 +9,7 @@ from pathlib import Path
 from schemas import default_file, load_yaml
 from schemas.catalog import Derived, Rule
 from tasks.adoption.working import Working
+from tasks.drafts.stated import with_terms
 
 Listed = tuple[tuple[str, str], ...]  # (code, name)
 
@@ -17,18 +18,6 @@ def reference_codes() -> frozenset[str]:
     """The codes of the packaged catalog (the reference township's indicators and derived figures)."""
     data = load_yaml(default_file("indicators.yaml").read_text(encoding="utf-8")) or {}
     return frozenset(e["code"] for key in ("indicators", "derived") for e in data.get(key) or ())
-
-
-def with_terms(codes: Iterable[str], derived: Iterable[Derived]) -> set[str]:
-    """The codes and the terms of every derived figure among them (sums and ratios: clerks report both)."""
-    table = {d.code: d for d in derived}
-    out, todo = set(), list(codes)
-    while todo:
-        code = todo.pop()
-        if code not in out:
-            out.add(code)
-            todo += table[code].terms() if code in table else ()
-    return out
 
 
 def township_catalog(work: Working, stated: Iterable[str], rules: Iterable[Rule],
