@@ -164,3 +164,23 @@ def test_a_figure_keeps_its_own_reports_stating_and_object(tmp_path):
                                            template=name))
         texts[name] = "\n".join(p.text for p in draft.paragraphs)
     assert "发放宣传彩页3124份" in texts["法治政府建设"] and "发放反诈宣传单5123份" in texts["平安建设"]
+
+
+def test_one_activity_two_reports_state_differently_is_reported_once_and_stated_each_way(tmp_path):
+    """平安建设 says 发放宣传资料5000余份, 法治政府建设 says it exactly (5126份): clerks report it once; each
+    draft states it as its own report did."""
+    root = home_of(tmp_path)
+    pingan = adopted(tmp_path, root, PINGAN, "平安建设")
+    exact = [p.replace("发放宣传资料5000余份", "发放宣传资料5126份") for p in FAZHI]
+    fazhi = adopted(tmp_path, root, exact, "法治政府建设")
+    base = next(f["code"] for f in pingan["figures"] if f["phrase"] == "5000余份")
+    own = next(f for f in fazhi["figures"] if f["phrase"] == "5126份")
+    assert own["name"] == "发放宣传资料" and own["style"] == "exact" and own["derived"] == "sum"
+    assert next(d for d in open_home(root).catalog.derived if d.code == own["code"]).sum == (base,)
+    assert return_rows(root, tmp_path).count("发放宣传资料") == 1
+    store_year(root, {base: 5126}, 2025)
+    home = open_home(root)
+    for name, phrase in (("平安建设", "发放宣传资料5000余份"), ("法治政府建设", "发放宣传资料5126份")):
+        draft = docx.Document(annual_draft(home, 2025, tmp_path / f"{name}.docx", dt.date(2026, 1, 10),
+                                           template=name))
+        assert phrase in "\n".join(p.text for p in draft.paragraphs), name

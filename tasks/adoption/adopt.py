@@ -6,7 +6,7 @@ import io
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from schemas import default_file
@@ -21,7 +21,7 @@ from tasks.adoption.rewrite import Edit, apply, text_of
 from tasks.adoption.scan import Found, scan
 from tasks.adoption.source import ReportUnreadable, open_report
 from tasks.adoption.sums import breakdown
-from tasks.adoption.township import other_templates, township_catalog
+from tasks.adoption.township import freed_names, other_templates, township_catalog
 from tasks.adoption.words import teach
 from tasks.adoption.working import Working
 from tasks.delivery.outbox import write_atomic
@@ -97,6 +97,8 @@ def made_from(report: Path, home: Home, name: str = "annual_report", has_returns
                                f"跳过的数字 {len(skips)} 个")
     kept, dropped = township_catalog(work, {f.code for f in figures} | elsewhere, home.catalog.rules,
                                      has_returns)
+    renamed = freed_names(work, {f.code for f in figures if f.new}) if dropped else {}
+    figures = [replace(f, name=renamed.get(f.code, f.name)) for f in figures]
     catalog_path = home.root / home.settings.catalog
     original = (catalog_path if catalog_path.exists() else default_file("indicators.yaml")).read_text("utf-8")
     merged = work.catalog().model_copy(update={"rules": home.catalog.rules})

@@ -21,7 +21,6 @@ from tasks.adoption.words import (
     HOLDING,
     LIGHT,
     NEEDS_OBJECT,
-    SUBJECT,
     VERBS,
     balanced,
     is_verb,
@@ -31,9 +30,9 @@ from tasks.adoption.words import (
 
 MAX_NAME = 16
 WINDOW = 120  # characters looked at either side of a figure: a clause is shorter, a 等 list rarely longer
-BOUNDARY = "，。；：！？、,;:!?（）()[]【】 \t\n"
+BOUNDARY = "，。；：！？、,;:!?[]【】 \t\n"
 STRONG = "，。；：！？,;:!?\n"
-OPENING, CLOSING = "“《「‘", "”》」’"
+OPENING, CLOSING = "“《「‘（(", "”》」’）)"  # inside these no boundary: 村（社区）综治中心
 WHEN = re.compile(r"^(?:\d{2,4}|\d{4}年度?|年度?|今年|全年|本年度?|年内|上半年|下半年|[一二三四]季度|当年|今年以来|"
                   r"年初以来|以来|截至目前|目前|截至|期间|其中)$")
 TAILS = frozenset(("共计", "累计", "总计", "合计", "达到", "共", "达", "约", "为", "了", "计", "有", "近"))
@@ -87,9 +86,9 @@ def _trimmed(ws: list[str], own: frozenset[str]) -> list[str]:
             ws = ws[1:]
         while ws and (ws[-1] in TAILS or ws[-1] in FUNCTION or ws[-1] in "、" or ws[-1] in ADVERBS):
             ws = ws[:-1]
-        subject = [i for i in range(len(ws) - 1) if SUBJECT.search(ws[i]) and is_verb(ws[i + 1])]
-        if subject and all(not is_verb(w) for w in ws[:subject[0]]):  # 镇法律服务所提供… → 提供…
-            ws = ws[subject[0] + 1:]
+        first = next((i for i, w in enumerate(ws) if is_verb(w)), len(ws))
+        if 0 < first < len(ws) - 1:  # who did it, and when: 镇法律服务所提供…, 网格员全年走访群众 → 走访群众
+            ws = ws[first:]
         changed = ws != before
     return ws
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from schemas import default_file, load_yaml
-from schemas.catalog import Derived, Rule
+from schemas.catalog import Derived, Rule, label_key
+from tasks.adoption.same import ADDED
 from tasks.adoption.working import Working
 from tasks.drafts.stated import with_terms
 
@@ -40,3 +41,17 @@ def other_templates(root: Path, name: str) -> list[Path]:
     """The home's templates other than the one being made: what they state stays stated."""
     return sorted(p for p in (root / "templates").glob("*.docx")
                   if p.stem != name and not p.name.startswith(("~$", ".")))
+
+
+def freed_names(work: Working, made: set[str]) -> dict[str, str]:
+    """New indicators named 普法宣传活动（场次） only because a reference indicator of that name was in the
+    catalog while the report was read: once it has left, each takes its plain name. code → new name."""
+    taken = {label_key(n) for e in (*work.indicators, *work.derived) for n in (e.name, *e.aliases)}
+    renamed: dict[str, str] = {}
+    for entry in work.indicators:
+        plain = ADDED.sub("", entry.name)
+        if entry.code in made and plain != entry.name and len(plain) >= 2 and label_key(plain) not in taken:
+            work.replace(entry.model_copy(update={"name": plain}))
+            taken.add(label_key(plain))
+            renamed[entry.code] = plain
+    return renamed
