@@ -127,7 +127,8 @@ def test_new_indicators_get_names_units_codes_and_reach_the_clerks_template(tmp_
     home = township_home(tmp_path, "辛集乡")
     result = adopt(write_report(REPORTS["辛集乡"][0], tmp_path / "r.docx"), home)
     by_phrase = {f.phrase: f for f in result.figures}
-    assert by_phrase["65起"].code == "DISPUTE" and not by_phrase["65起"].new  # 矛盾纠纷: the catalog's alias
+    # 排查 (screened) is not the catalog's 调处矛盾纠纷 (mediated), though both say 矛盾纠纷 (DESIGN §7.1)
+    assert (by_phrase["65起"].name, by_phrase["65起"].new) == ("排查矛盾纠纷", True)
     assert (by_phrase["63起"].name, by_phrase["63起"].code) == ("化解矛盾纠纷", "HUAJIEMAODUNJIUFEN")
     assert (by_phrase["十余次"].name, by_phrase["十余次"].unit) == ("执法检查", "次")
     assert by_phrase["950余本"].name == "发放《民法典》读本"
@@ -151,7 +152,10 @@ def test_a_percentage_two_figures_explain_becomes_a_ratio_and_one_they_do_not_is
     catalog = open_home(home.root).catalog
     [declared] = catalog.derived
     mediated = next(f for f in result.figures if f.phrase == "342起")
-    assert (declared.ratio, declared.decimals, mediated.name) == ((mediated.code, "DISPUTE"), 1, "成功调解")
+    screened = next(f for f in result.figures if f.phrase == "356起")
+    # 成功调解 after 排查矛盾纠纷 is the catalog's 调处矛盾纠纷 (alias 调解矛盾纠纷); 排查 is not (DESIGN §7.1)
+    assert (mediated.code, screened.name, screened.new) == ("DISPUTE", "排查矛盾纠纷", True)
+    assert (declared.ratio, declared.decimals) == (("DISPUTE", screened.code), 1)
     assert ("98%", "百分比") in [(s.text, s.reason) for s in result.skipped]
     assert next(f.code for f in result.figures if f.phrase == "12089份") == "FAFANGXUANCHUANZILIAO"
 
@@ -203,9 +207,9 @@ def test_a_typo_or_a_broken_placeholder_is_named_by_its_paragraph_never_a_traceb
     assert "DISPUTES 不在指标目录中（是否应为 DISPUTE？）" in check.output
     fill_year(open_home(home.root), result.figures)
     draft = docx.Document(annual_draft(open_home(home.root), 2024, tmp_path / "d.docx", ON, template="城关"))
-    assert "排查矛盾纠纷【缺指标DISPUTES】" in draft.paragraphs[dispute.paragraph - 1].text
+    assert "成功调解【缺指标DISPUTES】" in draft.paragraphs[dispute.paragraph - 1].text
     [todo] = [t for _, t in comments(draft) if t.startswith("待完善事项")]
-    assert "DISPUTES 不在指标目录中" in todo and "指标“调处矛盾纠纷”（DISPUTE）本年合计356起" in todo
+    assert "DISPUTES 不在指标目录中" in todo and "指标“调处矛盾纠纷”（DISPUTE）本年合计342起" in todo
     for run in runs_of(doc.paragraphs[dispute.paragraph - 1]):
         run.text = run.text.replace("{{ f.DISPUTES }}", "{{ f.DISPUTE }")
     doc.save(str(result.template))

@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
-import tasks.adoption.naming as naming
+import tasks.adoption.same as naming
 from flows.bench.adopt import many_figures_report
 from tasks.adoption.adopt import read_paragraph
 from tasks.adoption.rewrite import text_of

@@ -51,9 +51,13 @@ def review(result) -> None:
         table.add_column(col, overflow="fold")
     for f in result.figures:  # a stock says so after its stating: its year is each unit's latest, summed
         way = f.way() + ("·[bold]期末数[/bold]" if f.kind == "stock" else "")
-        table.add_row(str(f.paragraph), f.phrase, f.code, f.name, f.unit, way,
-                      "[green]新增[/green]" if f.new else "已有")
+        table.add_row(str(f.paragraph), f.phrase, f.code, escape(f.name) + ("" if f.name_ok else " [red]（待定名）[/red]"),
+                      f.unit, way, "[green]新增[/green]" if f.new else "已有")
     console.print(table)
+    for f in result.figures:  # a name a clerk could not fill: said, and asked, never left silently
+        if not f.name_ok:
+            console.print(f"[red]请定名[/red]：第{f.paragraph}段“{escape(f.phrase)}”（{f.code}）——{escape(f.ask)}",
+                          soft_wrap=True, highlight=False)
     skipped = Table(title=f"跳过的数字（{len(result.skipped)} 个）")
     for col in ("段", "原文", "原因"):
         skipped.add_column(col, overflow="fold")
@@ -63,6 +67,13 @@ def review(result) -> None:
     if any(f.kind == "stock" for f in result.figures):
         console.print("期末数：月末现有的数量（网格、法律顾问、清单事项…），年度数取各单位最近一个月的数相加，不逐月相加；"
                       "判断有误的，可在指标目录中把该指标的 kind 改为 flow 或 stock。", highlight=False, markup=False)
+    if result.dropped:
+        console.print("本实例尚无月报表，指标目录中本报告和其他模板都没有写到的参考指标已删去："
+                      + "、".join(n for _, n in result.dropped), soft_wrap=True, highlight=False, markup=False)
+    if result.kept:
+        console.print("以下指标没有任何模板写到，因库中已有数据（或为本镇自设）仍保留在指标目录中（本年有数据的"
+                      "仍列入月报表），不再用的请从 indicators.yaml 删去：" + "、".join(f"{n}（{c}）" for c, n in result.kept), soft_wrap=True,
+                      highlight=False, markup=False)
     for w in result.warnings:
         console.print(f"[yellow]{escape(w)}[/yellow]")
     console.print(f"模板：{result.template}\n指标目录：{result.catalog}", soft_wrap=True, highlight=False,

@@ -40,6 +40,7 @@ def template(home: HomeOpt = None,
     示例：township template --home ./xiatang --unit 410423105201 --period 2024-03 --out 下汤村-2024-03.xlsx
     """
     from tasks.delivery.outbox import write_atomic
+    from tasks.drafts.stated import returns_catalog
     from tasks.errors import describe
     from tasks.home import TEMPLATE_DIR
     from tasks.intake.unit_folder import UnitFolder
@@ -50,11 +51,13 @@ def template(home: HomeOpt = None,
     if period and len(period) != 7:
         raise Refusal(f"模板按月填写：--period 请写一个月份，如 {period[:4]}-03")
     key = period or ""
+    # the township's indicators only: those its report templates state, and those with data this year
+    catalog = returns_catalog(h, int(key[:4]) if key else township_today(h).year)
     if all_units:
         h.inbox.mkdir(exist_ok=True)
         name, skipped = f"{key or '空白'}月报表模板.xlsx", 0
         for u in h.registry.units:  # through the unit's folder: a clerk's link in 模板/ is never followed
-            data = return_bytes(h.catalog, ReturnContent(h.registry.township.name, u, key))
+            data = return_bytes(catalog, ReturnContent(h.registry.township.name, u, key))
             try:
                 h.unit_inbox(u.code).mkdir(exist_ok=True)
                 with UnitFolder(h.inbox, u.code) as folder:
@@ -70,7 +73,7 @@ def template(home: HomeOpt = None,
         known_unit(h, unit)
     target = out or Path(f"{unit or '空白'}-{key or '月报表'}.xlsx").absolute()
     content = ReturnContent(h.registry.township.name, units.get(unit) if unit else None, key)
-    typer.echo(str(write_atomic(target, return_bytes(h.catalog, content))))
+    typer.echo(str(write_atomic(target, return_bytes(catalog, content))))
 
 
 LEVELS = {"error": "[red]错误[/red]", "warning": "[yellow]提示[/yellow]"}

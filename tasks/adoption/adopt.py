@@ -6,7 +6,7 @@ import io
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from schemas import default_file
@@ -21,10 +21,14 @@ from tasks.adoption.rewrite import Edit, apply, text_of
 from tasks.adoption.scan import Found, scan
 from tasks.adoption.source import ReportUnreadable, open_report
 from tasks.adoption.sums import breakdown
+from tasks.adoption.township import freed_names, other_templates, township_catalog
+from tasks.adoption.words import teach
 from tasks.adoption.working import Working
 from tasks.delivery.outbox import write_atomic
 from tasks.drafts.docx_safety import strip_remote
+from tasks.drafts.placeholders import check_template
 from tasks.home import Home
+from tasks.ledger.held import any_returns
 
 NAME_OK = re.compile(r"^[^\\/:*?\"<>|.\s][^\\/:*?\"<>|]{0,60}$")
 YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
@@ -42,12 +46,14 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
     with tempfile.TemporaryDirectory(prefix="township-adopt-") as folder:
         copy = Path(folder) / report.name  # open_report reads a path: it reads the very bytes checked
         copy.write_bytes(data)
-        made = in_child(made_from, (copy, home), limits, report.name)
+        made = in_child(made_from, (copy, home, name, any_returns(home.database_url, home.archive)), limits,
+                        report.name)
     catalog_path = home.root / home.settings.catalog  # first: it is checked before it is written
     write_catalog_text(catalog_path, made.catalog)
     (home.root / "templates").mkdir(exist_ok=True)
     template = write_atomic(home.root / "templates" / f"{name}.docx", made.template)
-    return Adoption(template, catalog_path, made.year, made.figures, made.skips, made.warnings)
+    return Adoption(template, catalog_path, made.year, made.figures, made.skips, made.warnings, made.kept,
+                    made.dropped)
 
 
 @dataclass(frozen=True)
@@ -59,10 +65,14 @@ class Made:
     figures: tuple[Figure, ...]
     skips: tuple[Skip, ...]
     warnings: tuple[str, ...]
+    kept: tuple[tuple[str, str], ...] = ()
+    dropped: tuple[tuple[str, str], ...] = ()
 
 
-def made_from(report: Path, home: Home) -> Made:
-    """In the child: the report's paragraphs with placeholders, its figures merged into the catalog."""
+def made_from(report: Path, home: Home, name: str = "annual_report", has_returns: bool = False) -> Made:
+    """In the child: the report's paragraphs with placeholders, its figures merged into the catalog (the
+    township's: reference indicators that no template of the home states leave it while no returns are
+    stored). `name`: the template being made; the home's others keep what they state and how."""
     with xml_errors(report, report.name):
         doc = open_report(report)
     no_dtd(doc, report.name)
@@ -71,7 +81,10 @@ def made_from(report: Path, home: Home) -> Made:
     paragraphs = doc.paragraphs
     texts = [text_of(p) for p in paragraphs]
     year = report_year(texts)
-    work = Working(home.catalog.indicators, home.catalog.derived, home.settings.wording)
+    known = {i.code for i in home.catalog.indicators} | {d.code for d in home.catalog.derived}
+    elsewhere = frozenset(c for p in other_templates(home.root, name) for c in check_template(p, known).codes)
+    work = Working(home.catalog.indicators, home.catalog.derived, home.settings.wording, own_names(home),
+                   elsewhere, name)
     figures: list[Figure] = []
     skips: list[Skip] = []
     for number, (paragraph, text) in enumerate(zip(paragraphs, texts), start=1):
@@ -82,6 +95,10 @@ def made_from(report: Path, home: Home) -> Made:
     if not figures:
         raise ReportUnreadable(f"{report.name} 中没有找到活动数字（数字加量词，如“12次”“70余起”），无法生成模板；"
                                f"跳过的数字 {len(skips)} 个")
+    kept, dropped = township_catalog(work, {f.code for f in figures} | elsewhere, home.catalog.rules,
+                                     has_returns)
+    renamed = freed_names(work, {f.code for f in figures if f.new}) if dropped else {}
+    figures = [replace(f, name=renamed.get(f.code, f.name)) for f in figures]
     catalog_path = home.root / home.settings.catalog
     original = (catalog_path if catalog_path.exists() else default_file("indicators.yaml")).read_text("utf-8")
     merged = work.catalog().model_copy(update={"rules": home.catalog.rules})
@@ -89,7 +106,7 @@ def made_from(report: Path, home: Home) -> Made:
     template = io.BytesIO()
     doc.save(template)
     return Made(template.getvalue(), catalog, year, kinded(figures, merged), tuple(skips),
-                tuple(warnings(texts, home, year) + safety))
+                tuple(warnings(texts, home, year) + safety), kept, dropped)
 
 
 def read_paragraph(text: str, number: int, year: int | None, work: Working,
@@ -99,15 +116,16 @@ def read_paragraph(text: str, number: int, year: int | None, work: Working,
     kept: list[Found] = []
     edits: list[Edit] = []
     floor, previous = 0, ""
-    for f in found:
-        chosen = choose(f, text, number, floor, previous, work)
+    for i, f in enumerate(found):
+        ceiling = found[i + 1].start if i + 1 < len(found) else len(text)
+        chosen, used = choose(f, text, number, floor, previous, work, ceiling)
         if isinstance(chosen, Skip):
             skips.append(chosen)
             continue
         figures.append(chosen)
         kept.append(f)
         edits.append(Edit(f.start, f.end, f"{{{{ f.{chosen.code} }}}}"))
-        floor, previous = f.end, chosen.name
+        floor, previous = max(f.end, used), chosen.name
     for whole, parts in breakdown(text, figures, kept, work.wording):
         figures[whole] = as_sum(figures[whole], [figures[j] for j in parts], work)
     exact = [(f.start, f.code, f.total) for f in figures if f.stating.style == "exact" and not f.derived]
@@ -125,6 +143,17 @@ def read_paragraph(text: str, number: int, year: int | None, work: Working,
         else:
             skips.append(Skip(number, s.text, s.reason))
     return figures, edits
+
+
+def own_names(home: Home) -> frozenset[str]:
+    """The township's and county's names, whole and short (下蜀镇, 下蜀; 句容市, 句容): never in a name."""
+    township = home.registry.township
+    names = {township.name, township.county}
+    names |= {n[:-len(w)] for n in tuple(names) for w in ("街道", "镇", "乡", "县", "区", "市")
+              if n and n.endswith(w) and len(n) - len(w) >= 2}
+    names.discard("")
+    teach(*names)
+    return frozenset(names)
 
 
 def _floor(figures: list[Figure], start: int) -> int:

@@ -25,37 +25,67 @@ def resolved(stating: Stating, wording: Wording) -> Stating:
                    per=way.per)  # type: ignore[arg-type]
 
 
-def choose(found: Found, text: str, paragraph: int, floor: int, previous: str, work: Working) -> Figure | Skip:
-    name = name_of(text, found.start, found.end, floor, previous)
-    if not name:
-        return Skip(paragraph, found.phrase, "前后没有事项名称，不知道它计的是什么")
+def same_way(entry: Stating, stating: Stating, wording: Wording) -> bool:
+    """Whether the entry already states as the report did: the style, and what its phrase shows of it (its
+    digits, 余/多/近, numerals; 万 only when the phrase was large enough to show it)."""
+    mine, theirs = resolved(stating, wording), resolved(entry, wording)
+    if (mine.style, mine.numerals) != (theirs.style, theirs.numerals):
+        return False
+    return mine.style != "approx" or ((mine.digits, mine.word) == (theirs.digits, theirs.word)
+                                      and (stating.wan is None or mine.wan == theirs.wan))
+
+
+def choose(found: Found, text: str, paragraph: int, floor: int, previous: str, work: Working,
+           ceiling: int | None = None) -> tuple[Figure | Skip, int]:
+    """The figure (or why it is skipped) and where the words it took end."""
+    naming = name_of(text, found.start, found.end, floor, previous, ceiling, work.own, found.unit)
+    if not naming.name:
+        return Skip(paragraph, found.phrase, "前后没有事项名称，不知道它计的是什么"), found.end
     phrasing = phrasing_of(found, work.wording)
     if phrasing is None:
-        return Skip(paragraph, found.phrase, "无法按原文的说法复述（有效数字多于三位的约数，或“余”前已是精确数）")
-    code = work.match(f"{clause_before(text, found.start, floor)}|{name}", found.unit)
-    if code and work.said.get(code, found.phrase) != found.phrase:
-        code = None  # the catalog's indicator already stands for another number of this report
-    if code:
-        entry = work.entry(code)
-        stating = phrasing.stating
-        if states_as(phrasing.total, entry, found, work.wording):
-            stating = resolved(entry, work.wording)  # the catalog's own way already says it: leave it
-        else:
-            work.replace(restated(entry, phrasing.stating))
-        work.said[code] = found.phrase
-        return Figure(paragraph, found.start, found.end, found.phrase, code, entry.name, found.unit, stating,
-                      phrasing.total, new=False, derived="sum" if isinstance(entry, Derived) else "")
-    name = work.unique_name(name, found.unit)
+        return Skip(paragraph, found.phrase, "无法按原文的说法复述（有效数字多于三位的约数，或“余”前已是精确数）"), \
+            found.end
+    codes = [c for c in work.match(naming.name, found.unit) if work.said.get(c, found.phrase) == found.phrase]
+    if codes:
+        entry = work.entry(codes[0])
+        own, made = _own_way(entry, found, phrasing.stating, work)
+        stating = phrasing.stating if own is not entry else resolved(entry, work.wording)
+        work.said[own.code] = found.phrase
+        return Figure(paragraph, found.start, found.end, found.phrase, own.code, entry.name, found.unit, stating,
+                      phrasing.total, new=made,
+                      derived="sum" if isinstance(own, Derived) else "", ask=naming.ask), naming.used
+    name = work.unique_name(naming.name, found.unit)
     code = work.new_code(name)
     work.add(Indicator(code=code, name=name, unit=found.unit, **stating_fields(phrasing.stating),
                        kind=kind_of(text[:found.start], found.unit, text[found.end:])))
     work.said[code] = found.phrase
     return Figure(paragraph, found.start, found.end, found.phrase, code, name, found.unit, phrasing.stating,
-                  phrasing.total, new=True)
+                  phrasing.total, new=True, ask=naming.ask), naming.used
+
+
+def _own_way(entry: Indicator | Derived, found: Found, stating: Stating,
+             work: Working) -> tuple[Indicator | Derived, bool]:
+    """The entry itself when it states the figure as the report did; else restated to the report's way
+    when no other template of the home states it; else (another template states it its own way, or the
+    report says 场 where the catalog says 场次) a derived figure that is this one indicator stated the
+    report's way: clerks report it once, each template prints it as its own report did."""
+    if same_way(entry, stating, work.wording) and found.unit == entry.unit:
+        return entry, False
+    if entry.code not in work.elsewhere and found.unit == entry.unit:
+        work.replace(restated(entry, stating))
+        return work.entry(entry.code), False
+    for alias in work.alias_of(entry.code):
+        if alias.unit == found.unit and same_way(alias, stating, work.wording):
+            return alias, False
+    name = work.unique_name(f"{entry.name}（{work.template or found.unit}）", found.unit)
+    alias = Derived(code=work.new_code(name), name=name, unit=found.unit, sum=(entry.code,),
+                    **stating_fields(stating))
+    work.add(alias)
+    return alias, True
 
 
 def ratio_figure(ratio: Ratio, text: str, paragraph: int, floor: int, work: Working) -> Figure:
-    name = name_of(text, ratio.start, ratio.end, floor) or "比率"
+    name = name_of(text, ratio.start, ratio.end, floor, own=work.own).name or "比率"
     existing = work.ratio_named(name)
     is_new = existing is None
     if existing is None:

@@ -22,6 +22,11 @@ class Figure:
     new: bool            # a new indicator (False: one the catalog had)
     derived: str = ""    # "ratio" / "sum" for a derived figure
     kind: Kind = "flow"  # as the catalog aggregates it: flow (the months' sum) or stock (期末数)
+    ask: str = ""        # what the operator must decide about the name ('' when a clerk can fill it)
+
+    @property
+    def name_ok(self) -> bool:
+        return not self.ask
 
     def way(self) -> str:
         """The review table's words for the stating: 约数·保留2位·万·余 …"""
@@ -49,6 +54,8 @@ class Adoption:
     figures: tuple[Figure, ...]
     skipped: tuple[Skip, ...]
     warnings: tuple[str, ...] = field(default=())
+    kept: tuple[tuple[str, str], ...] = ()     # (code, name): indicators no template states, kept for their data
+    dropped: tuple[tuple[str, str], ...] = ()  # (code, name): reference indicators no template states, removed
 
     def as_json(self) -> dict[str, object]:
         return {"template": str(self.template), "catalog": str(self.catalog), "year": self.year,
@@ -56,7 +63,9 @@ class Adoption:
                              "digits": f.stating.digits, "wan": bool(f.stating.wan), "word": f.stating.word,
                              "numerals": f.stating.numerals, "phrase": f.phrase, "paragraph": f.paragraph,
                              "new": f.new, "derived": f.derived or None, "total": f.total,
-                             "kind": f.kind}
+                             "kind": f.kind, "name_ok": f.name_ok, "ask": f.ask or None}
                             for f in self.figures],
                 "skipped": [{"text": s.text, "reason": s.reason, "paragraph": s.paragraph} for s in self.skipped],
-                "warnings": list(self.warnings)}
+                "warnings": list(self.warnings),
+                "kept": [{"code": c, "name": n} for c, n in self.kept],
+                "dropped": [{"code": c, "name": n} for c, n in self.dropped]}

@@ -11,14 +11,20 @@ from collections.abc import Iterable
 
 from schemas.catalog import Catalog, Derived, Indicator, label_key
 from schemas.settings import Wording
-from tasks.adoption.naming import NameIndex, code_base, code_for
+from tasks.adoption.naming import code_base, code_for
+from tasks.adoption.same import NameIndex
 
 Entry = Indicator | Derived
 
 
 class Working:
-    def __init__(self, indicators: Iterable[Indicator], derived: Iterable[Derived], wording: Wording) -> None:
+    def __init__(self, indicators: Iterable[Indicator], derived: Iterable[Derived], wording: Wording,
+                 own: frozenset[str] = frozenset(), elsewhere: frozenset[str] = frozenset(),
+                 template: str = "") -> None:
         self.wording = wording
+        self.own = own              # the township's and county's names: never in an indicator's name
+        self.elsewhere = elsewhere  # codes the home's other templates state: their stating is theirs
+        self.template = template    # the template being made (its name, for a figure's own stating)
         self.said: dict[str, str] = {}  # code → the phrase it stands for in this report
         self._indicators: dict[str, Indicator] = {}  # by code, in the catalog's order
         self._derived: dict[str, Derived] = {}
@@ -50,8 +56,9 @@ class Working:
         self._note(entry, 1)
 
     def remove(self, code: str) -> None:
-        """The indicator of `code` (a total the report broke down becomes a derived sum)."""
-        self._note(self._indicators.pop(code), -1)
+        """The entry of `code` (a total the report broke down becomes a derived sum; a reference indicator
+        the township's reports do not state leaves its catalog)."""
+        self._note(self._indicators.pop(code) if code in self._indicators else self._derived.pop(code), -1)
 
     def replace(self, new: Entry) -> None:
         for entries in (self._indicators, self._derived):
@@ -78,8 +85,13 @@ class Working:
     def entry(self, code: str) -> Entry:
         return self._indicators.get(code) or self._derived[code]
 
-    def match(self, words: str, unit: str) -> str | None:
-        return self._index.match(words, unit)
+    def match(self, name: str, unit: str) -> list[str]:
+        """Codes of entries counting what `name` counts (same object and measure, verb unless absent)."""
+        return self._index.match(name, unit)
+
+    def alias_of(self, code: str) -> list[Derived]:
+        """Derived figures that are one indicator stated another way (sum of that one code alone)."""
+        return [d for d in self._derived.values() if d.sum == (code,)]
 
     def ratio_named(self, name: str) -> Derived | None:
         """The first ratio of the catalog with this name."""

@@ -11,6 +11,7 @@ from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthl
 from tasks.drafts.draft_page import report_title, title_stem
 from tasks.drafts.placeholders import TemplateCheck, check_template
 from tasks.drafts.render import Extras, TemplateProblem, draft_context, render_draft, save_atomic
+from tasks.drafts.stated import narrowed, stated_by_home, with_terms
 from tasks.drafts.statements import Statement, statements
 from tasks.drafts.truth import (
     comparable,
@@ -116,6 +117,14 @@ def chart_for(figures: Figures, catalog: Catalog, year: int,
                       f"注：数据来自各单位已接收的月报表，{year_figure}。"), []
 
 
+def chart_code(figures: Figures, catalog: Catalog) -> str:
+    """The reference's 普法宣传活动 where the catalog has it, else its flow with the largest year."""
+    if CHART_INDICATOR in catalog.by_code():
+        return CHART_INDICATOR
+    flows = [i.code for i in catalog.indicators if i.kind == "flow" and figures.total(i.code)]
+    return max(flows, key=figures.total, default="")
+
+
 def checked_template(home: Home, name: str | None = None) -> tuple[Path, TemplateCheck]:
     """The template and its placeholders; a broken one stops here, each problem naming its paragraph."""
     path = template_for(home.root, name)
@@ -157,13 +166,20 @@ def render_annual(home: Home, year: int, out: Path | None, on: dt.date, template
     stated = statements(figures, catalog, wording, names, year)
     previous = statements(before, catalog, wording, names, year - 1) if comparable(before, figures) else None
     words, word_todo = place_words(registry)
-    chart, chart_todo = chart_for(figures, catalog, year)
+    # 附表 and 附图: what this template states and what has data, never the reference's idle indicators
+    shown = narrowed(catalog, with_terms(check.codes, catalog.derived) | {i.code for i in catalog.indicators
+                                                                  if figures.reported(i.code)})
+    shown = shown if shown.indicators else catalog
+    chart, chart_todo = chart_for(figures, shown, year, chart_code(figures, shown))
     with_data = [(i.code, i.name, figures.total(i.code), i.unit) for i in catalog.indicators]
+    # stated by no sentence: of any template of the home, never only this one (several reports, one set
+    # of returns: the to-do never asks to delete what another report states)
+    elsewhere = stated_by_home(home.root, catalog, ratios=False) or set()
     todo = [*missing_returns(figures, registry, year), *comparison_note(before, figures, year),
-            *unstated(with_data, stated_codes(check, catalog)), *word_todo,
+            *unstated(with_data, stated_codes(check, catalog) | elsewhere), *word_todo,
             *dated_words(list(check.texts), year, on.year), *chart_todo]
     context = draft_context(stated, catalog, registry, year, on, words, check, previous)
-    extras = Extras(figures=figures, catalog=catalog, names=names, chart=chart, todo=tuple(todo),
+    extras = Extras(figures=figures, catalog=shown, names=names, chart=chart, todo=tuple(todo),
                     review=review)
     doc = render_draft(path, context, extras)
     # An older draft is never overwritten, in outbox/ or at --out: a leader may hold it (-2, -3 beside it).
