@@ -6,15 +6,17 @@ import io
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from schemas import default_file
 from tasks.adoption.bounded import checked, in_child, no_dtd, xml_errors
+from tasks.adoption.carried import literals, sidecar
 from tasks.adoption.choose import as_sum, choose, ratio_figure
 from tasks.adoption.kinds import kinded
 from tasks.adoption.literal import keep_literal, said
 from tasks.adoption.merge import dump_catalog, header_of, write_catalog_text
+from tasks.adoption.pieces import Piece, bare_number, pieces
 from tasks.adoption.ratios import explain
 from tasks.adoption.result import Adoption, Figure, Skip
 from tasks.adoption.rewrite import Edit, apply, text_of
@@ -23,7 +25,9 @@ from tasks.adoption.source import ReportUnreadable, open_report
 from tasks.adoption.sums import breakdown
 from tasks.adoption.working import Working
 from tasks.delivery.outbox import write_atomic
+from tasks.drafts.accepted import accept_revisions
 from tasks.drafts.docx_safety import strip_remote
+from tasks.drafts.todo import literals_path
 from tasks.home import Home
 
 NAME_OK = re.compile(r"^[^\\/:*?\"<>|.\s][^\\/:*?\"<>|]{0,60}$")
@@ -47,7 +51,8 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
     write_catalog_text(catalog_path, made.catalog)
     (home.root / "templates").mkdir(exist_ok=True)
     template = write_atomic(home.root / "templates" / f"{name}.docx", made.template)
-    return Adoption(template, catalog_path, made.year, made.figures, made.skips, made.warnings)
+    write_atomic(literals_path(template), sidecar(list(made.literals)))  # read by every draft's to-do
+    return Adoption(template, catalog_path, made.year, made.figures, made.skips, made.warnings, made.literals)
 
 
 @dataclass(frozen=True)
@@ -59,26 +64,33 @@ class Made:
     figures: tuple[Figure, ...]
     skips: tuple[Skip, ...]
     warnings: tuple[str, ...]
+    literals: tuple[dict[str, str], ...] = ()  # numbers kept as printed (carried.py)
 
 
 def made_from(report: Path, home: Home) -> Made:
-    """In the child: the report's paragraphs with placeholders, its figures merged into the catalog."""
+    """In the child: the report's paragraphs and table cells with placeholders, its figures merged into
+    the catalog; read as if its tracked changes were accepted (what the template check and rendering read)."""
     with xml_errors(report, report.name):
         doc = open_report(report)
     no_dtd(doc, report.name)
+    revisions = accept_revisions(doc)
     # before any placeholder of ours is written: the report's own braces and remote content are data
     safety = [*strip_remote(doc), *said(*keep_literal(doc))]
-    paragraphs = doc.paragraphs
-    texts = [text_of(p) for p in paragraphs]
+    texts = [text_of(p) for p in doc.paragraphs]
     year = report_year(texts)
     work = Working(home.catalog.indicators, home.catalog.derived, home.settings.wording)
     figures: list[Figure] = []
     skips: list[Skip] = []
-    for number, (paragraph, text) in enumerate(zip(paragraphs, texts), start=1):
-        found, edits = read_paragraph(text, number, year, work, skips)
+    kept: list[dict[str, str]] = []
+    for piece in pieces(doc):
+        text, before = text_of(piece.paragraph), len(skips)
+        found, edits = read_piece(text, piece, year, work, skips)
         figures += found
         edits += names_in(text, home, edits)
-        apply(paragraph, edits)
+        apply(piece.paragraph, edits)
+        if piece.place:
+            skips[before:] = [replace(s, place=piece.place) for s in skips[before:]]
+        kept += literals(skips[before:], piece.where, piece.place, text_of(piece.paragraph))
     if not figures:
         raise ReportUnreadable(f"{report.name} 中没有找到活动数字（数字加量词，如“12次”“70余起”），无法生成模板；"
                                f"跳过的数字 {len(skips)} 个")
@@ -88,13 +100,36 @@ def made_from(report: Path, home: Home) -> Made:
     catalog = dump_catalog(merged, header_of(original))
     template = io.BytesIO()
     doc.save(template)
+    accepted = [f"报告中有{revisions}处修订（插入、删除、移动或格式修改），已按“接受所有修订”读取：删去的文字不进模板，"
+                "插入的文字保留，模板中没有修订标记。"] if revisions else []
     return Made(template.getvalue(), catalog, year, kinded(figures, merged), tuple(skips),
-                tuple(warnings(texts, home, year) + safety))
+                tuple(warnings(texts, home, year) + accepted + safety), tuple(kept))
+
+
+def read_piece(text: str, piece: Piece, year: int | None, work: Working,
+               skips: list[Skip]) -> tuple[list[Figure], list[Edit]]:
+    """A body paragraph as it is; a table cell's figures named from its row's label when the cell has no
+    words of its own before them (开展普法宣传活动 | 220余次), a cell of bare digits listed, not guessed."""
+    if not piece.place:
+        return read_paragraph(text, piece.number, year, work, skips)
+    if bare_number(text):
+        reason = "序号" if piece.column == 1 else "表格中没有量词的数字（单位写在表头或另一列），未能生成占位符"
+        skips.append(Skip(piece.number, text.strip(), reason))
+        return [], []
+    first = scan(text)[0]
+    label = piece.label if piece.label and (not first or len(text[:first[0].start].strip()) < 2) else ""
+    figures, edits = read_paragraph(label + text, piece.number, year, work, skips, head=len(label))
+    return [replace(f, place=piece.place) for f in figures], edits
 
 
 def read_paragraph(text: str, number: int, year: int | None, work: Working,
-                   skips: list[Skip]) -> tuple[list[Figure], list[Edit]]:
-    found, skipped = scan(text)
+                   skips: list[Skip], head: int = 0) -> tuple[list[Figure], list[Edit]]:
+    """`head`: characters before the paragraph's own text that only name its figures (a cell's label):
+    not scanned, and never edited."""
+    found, skipped = scan(text[head:])
+    if head:
+        found = [replace(f, start=f.start + head, end=f.end + head) for f in found]
+        skipped = [replace(s, start=s.start + head, end=s.end + head) for s in skipped]
     figures: list[Figure] = []
     kept: list[Found] = []
     edits: list[Edit] = []
@@ -124,7 +159,7 @@ def read_paragraph(text: str, number: int, year: int | None, work: Working,
             skips.append(Skip(number, s.text, f"年份（模板中写作 {word}）"))
         else:
             skips.append(Skip(number, s.text, s.reason))
-    return figures, edits
+    return figures, [replace(e, start=e.start - head, end=e.end - head) for e in edits]
 
 
 def _floor(figures: list[Figure], start: int) -> int:
