@@ -74,3 +74,14 @@ def reformatted(paragraph) -> None:
     old = OxmlElement("w:rPr")
     rpr.append(OxmlElement("w:b"))
     rpr.append(_mark("w:rPrChange", [old]))
+
+
+def mark_deleted(paragraph) -> None:
+    """The paragraph mark deleted with 修订 on (w:pPr/w:rPr/w:del): with its text deleted too, the whole
+    paragraph goes when accepted."""
+    ppr = paragraph._p.get_or_add_pPr()
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        ppr.append(rpr)
+    rpr.append(_mark("w:del", []))

@@ -11,7 +11,7 @@ import pytest
 
 from tasks.adoption.adopt import adopt
 from tasks.drafts.annual import annual_draft
-from tasks.drafts.todo import CARRIED, highlighted
+from tasks.drafts.todo import highlighted
 from tasks.drafts.wording import state_number
 from tasks.home import init_home, open_home
 from tests.docx_helpers import comments
@@ -23,6 +23,7 @@ ON = dt.date(2025, 1, 10)
 NEXT = dt.date(2025, 12, 20)
 FIXED = "固定提法（如“六个方面”“两个维护”），不是活动数字"
 EVERY = "频次（如每月一次），不是全年合计"
+CARRIED = "上年报告中的数字（未由本年数据生成，请核实或改写）"
 
 
 def anliang_home(tmp_path):
@@ -58,6 +59,7 @@ def test_every_figure_is_found_once_and_no_other_number_is_one(adopted):
 
 def test_a_table_of_figures_is_found_named_by_its_rows_and_placeholdered(adopted):
     home, result = adopted
+    assert {"220余次", "7件", "98件", "35人次"} <= {f.phrase for f in result.figures}
     cells = {f.phrase: f for f in result.figures if f.place}
     assert set(cells) == {"220余次", "7件", "98件", "35人次"}
     assert cells["7件"].place == "第9段后的表格第3行第3列" and cells["7件"].paragraph == 9
@@ -83,6 +85,7 @@ def test_a_table_of_figures_is_found_named_by_its_rows_and_placeholdered(adopted
 
 def test_figures_come_back_in_their_cells_and_paragraphs_round_trip(adopted, tmp_path):
     home, result = adopted
+    assert sorted(f.phrase for f in result.figures) == sorted(FIGURES)
     fill_year(home, result.figures)
     draft = docx.Document(annual_draft(home, 2024, tmp_path / "d.docx", ON, template="平安建设"))
     lines = [p.text for p in draft.paragraphs]
