@@ -172,3 +172,35 @@ def test_signoff_reads_the_edited_copy_as_accepted(tmp_path, pieces, signed):
         footnotes = z.read("word/footnotes.xml").decode("utf-8")
     assert "司法所台账" in footnotes and "××" not in footnotes
     assert not [m for m in MARKS if m in footnotes]  # the final copy carries no revision mark, footnotes too
+
+
+def test_a_row_and_a_paragraph_deleted_with_tracked_changes_are_gone_from_the_final_copy(tmp_path):
+    """Word's 接受所有修订 removes a deleted table row and a paragraph deleted whole (mark included);
+    the final copy did not: an empty row and an empty paragraph were left in the signed text."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    from tasks.signoff.final_copy import make_final
+    from tests.revisions import _mark
+
+    doc = docx.Document()
+    doc.add_paragraph("一、主要工作")
+    gone = doc.add_paragraph("本年度新增调解室1处。")
+    doc.add_paragraph("二、存在问题")
+    table = doc.add_table(rows=3, cols=2)
+    for r, (label, figure) in enumerate([("项目", "数量"), ("调处矛盾纠纷", "70余起"), ("夜间巡逻", "××次")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = label, figure
+    row = table.rows[2]._tr
+    tr_pr = row.get_or_add_trPr()
+    tr_pr.append(_mark("w:del", []))                       # the row deleted with 修订 on …
+    for cell in row.iter(qn("w:tc")):
+        for p in cell.iter(qn("w:p")):
+            revise(Paragraph(p, None), [("del", "".join(t.text for t in p.iter(qn("w:t"))))])
+    revise(gone, [("del", gone.text)])
+    mark_deleted(gone)                                      # … and a paragraph deleted whole
+    path = tmp_path / "修改稿.docx"
+    doc.save(str(path))
+    final = docx.Document(str(path))
+    make_final(final, ON, "城关镇2024年法治建设工作情况的报告")
+    assert [p.text for p in final.paragraphs] == ["一、主要工作", "二、存在问题"]
+    assert [[c.text for c in r.cells] for r in final.tables[0].rows] == [["项目", "数量"], ["调处矛盾纠纷", "70余起"]]
