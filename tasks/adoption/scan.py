@@ -34,6 +34,7 @@ EVERY = re.compile(r"每(?:月|周|年|季度|天|日|半年)?$|每个?(?:月|�
 FIXED = re.compile(r"(?:方面|意识|自信|确立|维护|全面|代表|必须|务必|到位|优先|坚持|至上)|(?:制度|规定|机制|体系|原则|"
                    r"要求|重点|环节|责任|融合|联动|转变|清单|服务|统筹|结合|不)(?=$|[，。；、：！？”\"）)\s的和与及])")
 FIXED_REASON = "固定提法（如“六个方面”“两个维护”），不是活动数字"
+FORMULATION = ("个", "项", "条", "张", "类")  # the measures of a formulation
 # A quotation with a sentence in it (a passage quoted from a speech or a work plan) is read as text; a
 # short one (“八五”, “1361”工作法, “两个维护”) is a name or a slogan
 PASSAGE = re.compile(r"[，。；！？,;!?]")
@@ -150,8 +151,8 @@ def _not_a_figure(text: str, m: re.Match) -> str:
     if EVERY.search(before):
         return "频次（如每月一次），不是全年合计"
     if ARABIC.fullmatch(m.group("num")) is None and not m.group("near") and not m.group("word") \
-            and FIXED.match(text, m.end()):
-        return FIXED_REASON
+            and m.group("unit") in FORMULATION and FIXED.match(text, m.end()):
+        return FIXED_REASON  # 六个方面, 三项制度; never 三次服务 (a count of services held)
     if m.group("num").startswith("0") and len(m.group("num")) > 1:
         return "编号"
     return ""
