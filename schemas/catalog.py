@@ -15,8 +15,12 @@ from schemas.problems import ContractError, Problem, model_fields, validation_pr
 from schemas.snapshots import snapshotted
 
 Style = Literal["exact", "approx"]
-Word = Literal["余", "多", "近"]          # 70余起, 70多起 (something dropped); 近3000人次 (a little short of it)
-Numerals = Literal["arabic", "hanzi"]   # 12次 or 十余次 / 两万余人次
+# 70余起, 70多起 (something dropped); 近3000人次 (a little short of it); 数十次 (20–99: several tens);
+# 上百人 (100–199: reaching a hundred); outside its range 数 and 上 state as 余 does
+Word = Literal["余", "多", "近", "数", "上"]
+# 12次, 十余次 / 两万余人次 / 一千余份, or bare: Chinese numerals without the 一 before 百/千/万 where the figure
+# is approximate (千余份, 近千人, 百余人次, 万余人; exactly 1000 is still 一千份)
+Numerals = Literal["arabic", "hanzi", "bare"]
 Operator = Literal["<=", "<", ">=", ">", "==", "!="]
 # flow: what happened in the month, a period's figure the sum of its months (DHIS2's SUM); stock: a count
 # held at a time (网格, 法律顾问, 清单N项), a period's figure each unit's latest value in it, summed over

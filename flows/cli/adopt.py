@@ -46,13 +46,16 @@ def adopt(report: Annotated[Path, typer.Argument(metavar="报告", help="去年�
 
 def review(result) -> None:
     """The operator's check: each figure and the indicator it became, then what was skipped and why."""
+    from tasks.adoption.carried import said as carried_said
+
     table = Table(title=f"报告中的数字（{len(result.figures)} 个）→ 指标")
     for col in ("段", "原文", "指标代码", "指标名称", "单位", "说法", ""):
         table.add_column(col, overflow="fold")
     for f in result.figures:  # a stock says so after its stating: its year is each unit's latest, summed
         way = f.way() + ("·[bold]期末数[/bold]" if f.kind == "stock" else "")
-        table.add_row(str(f.paragraph), f.phrase, f.code, escape(f.name) + ("" if f.name_ok else " [red]（待定名）[/red]"),
-                      f.unit, way, "[green]新增[/green]" if f.new else "已有")
+        table.add_row(f.place or str(f.paragraph), f.phrase, f.code,
+                      escape(f.name) + ("" if f.name_ok else " [red]（待定名）[/red]"), f.unit, way,
+                      "[green]新增[/green]" if f.new else "已有")
     console.print(table)
     for f in result.figures:  # a name a clerk could not fill: said, and asked, never left silently
         if not f.name_ok:
@@ -62,7 +65,7 @@ def review(result) -> None:
     for col in ("段", "原文", "原因"):
         skipped.add_column(col, overflow="fold")
     for s in result.skipped:
-        skipped.add_row(str(s.paragraph), escape(s.text), s.reason)
+        skipped.add_row(s.place or str(s.paragraph), escape(s.text), s.reason)
     console.print(skipped)
     if any(f.kind == "stock" for f in result.figures):
         console.print("期末数：月末现有的数量（网格、法律顾问、清单事项…），年度数取各单位最近一个月的数相加，不逐月相加；"
@@ -76,6 +79,8 @@ def review(result) -> None:
                       highlight=False, markup=False)
     for w in result.warnings:
         console.print(f"[yellow]{escape(w)}[/yellow]")
+    for line in carried_said(list(result.literals)):
+        console.print(line, highlight=False, markup=False)
     console.print(f"模板：{result.template}\n指标目录：{result.catalog}", soft_wrap=True, highlight=False,
                   markup=False)
     console.print("下一步：township template --all 给各单位新的月报表模板；township report 按此模板生成草稿。",

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from schemas import default_file
 from tasks.adoption.bounded import checked, in_child, no_dtd, xml_errors
+from tasks.adoption.carried import literals, sidecar
 from tasks.adoption.choose import as_sum, choose, ratio_figure
 from tasks.adoption.kinds import kinded
 from tasks.adoption.literal import keep_literal, said
 from tasks.adoption.merge import dump_catalog, header_of, write_catalog_text
+from tasks.adoption.pieces import Piece, bare_number, pieces
 from tasks.adoption.ratios import explain
 from tasks.adoption.result import Adoption, Figure, Skip
 from tasks.adoption.rewrite import Edit, apply, text_of
@@ -25,8 +27,10 @@ from tasks.adoption.township import freed_names, other_templates, township_catal
 from tasks.adoption.words import teach
 from tasks.adoption.working import Working
 from tasks.delivery.outbox import write_atomic
+from tasks.drafts.accepted import accept_revisions
 from tasks.drafts.docx_safety import strip_remote
 from tasks.drafts.placeholders import check_template
+from tasks.drafts.todo import literals_path
 from tasks.home import Home
 from tasks.ledger.held import any_returns
 
@@ -52,8 +56,9 @@ def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
     write_catalog_text(catalog_path, made.catalog)
     (home.root / "templates").mkdir(exist_ok=True)
     template = write_atomic(home.root / "templates" / f"{name}.docx", made.template)
+    write_atomic(literals_path(template), sidecar(list(made.literals)))  # read by every draft's to-do
     return Adoption(template, catalog_path, made.year, made.figures, made.skips, made.warnings, made.kept,
-                    made.dropped)
+                    made.dropped, made.literals)
 
 
 @dataclass(frozen=True)
@@ -67,19 +72,21 @@ class Made:
     warnings: tuple[str, ...]
     kept: tuple[tuple[str, str], ...] = ()
     dropped: tuple[tuple[str, str], ...] = ()
+    literals: tuple[dict[str, str], ...] = ()  # numbers kept as printed (carried.py)
 
 
 def made_from(report: Path, home: Home, name: str = "annual_report", has_returns: bool = False) -> Made:
-    """In the child: the report's paragraphs with placeholders, its figures merged into the catalog (the
-    township's: reference indicators that no template of the home states leave it while no returns are
-    stored). `name`: the template being made; the home's others keep what they state and how."""
+    """In the child: the report's paragraphs and table cells with placeholders, its figures merged into
+    the catalog (the township's: reference indicators that no template of the home states leave it while
+    no returns are stored), read as if its tracked changes were accepted (what the template check and
+    rendering read). `name`: the template being made; the home's others keep what they state and how."""
     with xml_errors(report, report.name):
         doc = open_report(report)
     no_dtd(doc, report.name)
+    revisions = accept_revisions(doc)
     # before any placeholder of ours is written: the report's own braces and remote content are data
     safety = [*strip_remote(doc), *said(*keep_literal(doc))]
-    paragraphs = doc.paragraphs
-    texts = [text_of(p) for p in paragraphs]
+    texts = [text_of(p) for p in doc.paragraphs]
     year = report_year(texts)
     known = {i.code for i in home.catalog.indicators} | {d.code for d in home.catalog.derived}
     elsewhere = frozenset(c for p in other_templates(home.root, name) for c in check_template(p, known).codes)
@@ -87,11 +94,16 @@ def made_from(report: Path, home: Home, name: str = "annual_report", has_returns
                    elsewhere, name)
     figures: list[Figure] = []
     skips: list[Skip] = []
-    for number, (paragraph, text) in enumerate(zip(paragraphs, texts), start=1):
-        found, edits = read_paragraph(text, number, year, work, skips)
+    carried: list[dict[str, str]] = []
+    for piece in pieces(doc):
+        text, before = text_of(piece.paragraph), len(skips)
+        found, edits = read_piece(text, piece, year, work, skips)
         figures += found
         edits += names_in(text, home, edits)
-        apply(paragraph, edits)
+        apply(piece.paragraph, edits)
+        if piece.place:
+            skips[before:] = [replace(s, place=piece.place) for s in skips[before:]]
+        carried += literals(skips[before:], piece.where, piece.place, text_of(piece.paragraph))
     if not figures:
         raise ReportUnreadable(f"{report.name} 中没有找到活动数字（数字加量词，如“12次”“70余起”），无法生成模板；"
                                f"跳过的数字 {len(skips)} 个")
@@ -105,13 +117,36 @@ def made_from(report: Path, home: Home, name: str = "annual_report", has_returns
     catalog = dump_catalog(merged, header_of(original))
     template = io.BytesIO()
     doc.save(template)
+    accepted = [f"报告中有{revisions}处修订（插入、删除、移动或格式修改），已按“接受所有修订”读取：删去的文字不进模板，"
+                "插入的文字保留，模板中没有修订标记。"] if revisions else []
     return Made(template.getvalue(), catalog, year, kinded(figures, merged), tuple(skips),
-                tuple(warnings(texts, home, year) + safety), kept, dropped)
+                tuple(warnings(texts, home, year) + accepted + safety), kept, dropped, tuple(carried))
+
+
+def read_piece(text: str, piece: Piece, year: int | None, work: Working,
+               skips: list[Skip]) -> tuple[list[Figure], list[Edit]]:
+    """A body paragraph as it is; a table cell's figures named from its row's label when the cell has no
+    words of its own before them (开展普法宣传活动 | 220余次), a cell of bare digits listed, not guessed."""
+    if not piece.place:
+        return read_paragraph(text, piece.number, year, work, skips)
+    if bare_number(text):
+        reason = "序号" if piece.column == 1 else "表格中没有量词的数字（单位写在表头或另一列），未能生成占位符"
+        skips.append(Skip(piece.number, text.strip(), reason))
+        return [], []
+    first = scan(text)[0]
+    label = piece.label if piece.label and (not first or len(text[:first[0].start].strip()) < 2) else ""
+    figures, edits = read_paragraph(label + text, piece.number, year, work, skips, head=len(label))
+    return [replace(f, place=piece.place) for f in figures], edits
 
 
 def read_paragraph(text: str, number: int, year: int | None, work: Working,
-                   skips: list[Skip]) -> tuple[list[Figure], list[Edit]]:
-    found, skipped = scan(text)
+                   skips: list[Skip], head: int = 0) -> tuple[list[Figure], list[Edit]]:
+    """`head`: characters before the paragraph's own text that only name its figures (a cell's label):
+    not scanned, and never edited."""
+    found, skipped = scan(text[head:])
+    if head:
+        found = [replace(f, start=f.start + head, end=f.end + head) for f in found]
+        skipped = [replace(s, start=s.start + head, end=s.end + head) for s in skipped]
     figures: list[Figure] = []
     kept: list[Found] = []
     edits: list[Edit] = []
@@ -142,7 +177,7 @@ def read_paragraph(text: str, number: int, year: int | None, work: Working,
             skips.append(Skip(number, s.text, f"年份（模板中写作 {word}）"))
         else:
             skips.append(Skip(number, s.text, s.reason))
-    return figures, edits
+    return figures, [replace(e, start=e.start - head, end=e.end - head) for e in edits]
 
 
 def own_names(home: Home) -> frozenset[str]:

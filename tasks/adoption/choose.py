@@ -8,8 +8,8 @@ from schemas.catalog import Derived, Indicator, Stating
 from schemas.settings import Wording
 from tasks.adoption.kinds import kind_of
 from tasks.adoption.merge import restated, stating_fields
-from tasks.adoption.naming import clause_before, name_of
-from tasks.adoption.phrasing import phrasing_of, states_as
+from tasks.adoption.naming import name_of
+from tasks.adoption.phrasing import phrasing_of
 from tasks.adoption.ratios import Ratio
 from tasks.adoption.result import Figure, Skip
 from tasks.adoption.scan import Found

@@ -23,7 +23,7 @@ def significant(n: int) -> int:
 
 def phrasing_of(found: Found, wording: Wording = Wording()) -> Phrasing | None:
     """The stating a catalog entry needs to print this phrase again; None when no stating can."""
-    numerals = "hanzi" if found.numerals == "hanzi" else "arabic"
+    numerals = found.numerals if found.numerals in ("hanzi", "bare") else "arabic"
     wan = found.wan if found.value >= 10_000 else None  # below 万 the township default decides
     if not found.word and not found.wan:
         stating, total = Stating(style="exact", numerals=numerals), found.value
@@ -33,7 +33,8 @@ def phrasing_of(found: Found, wording: Wording = Wording()) -> Phrasing | None:
             return None
         word = found.word or "余"
         stating = Stating(style="approx", digits=digits, wan=wan, word=word, numerals=numerals)
-        total = found.value - 1 if found.word == "近" else found.value + (1 if found.word else 0)
+        total = {"近": found.value - 1, "数": 2 * found.value, "上": found.value}.get(
+            found.word, found.value + (1 if found.word else 0))  # 数十次 ← 20, 上百人 ← 100, 千余份 ← 1001
     return Phrasing(stating, total) if states_as(total, stating, found, wording) else None
 
 

@@ -13,6 +13,7 @@ from tasks.drafts.placeholders import TemplateCheck, check_template
 from tasks.drafts.render import Extras, TemplateProblem, draft_context, render_draft, save_atomic
 from tasks.drafts.stated import narrowed, stated_by_home, with_terms
 from tasks.drafts.statements import Statement, statements
+from tasks.drafts.todo import carried_over
 from tasks.drafts.truth import (
     comparable,
     comparison_note,
@@ -177,7 +178,8 @@ def render_annual(home: Home, year: int, out: Path | None, on: dt.date, template
     elsewhere = stated_by_home(home.root, catalog, ratios=False) or set()
     todo = [*missing_returns(figures, registry, year), *comparison_note(before, figures, year),
             *unstated(with_data, stated_codes(check, catalog) | elsewhere), *word_todo,
-            *dated_words(list(check.texts), year, on.year), *chart_todo]
+            *dated_words(list(check.texts), year, on.year), *carried_over(path, list(check.texts)),
+            *chart_todo]
     context = draft_context(stated, catalog, registry, year, on, words, check, previous)
     extras = Extras(figures=figures, catalog=shown, names=names, chart=chart, todo=tuple(todo),
                     review=review)

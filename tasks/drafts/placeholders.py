@@ -17,6 +17,7 @@ import docx
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from tasks.drafts.accepted import accept_revisions
 from tasks.drafts.jinja_guard import foreign
 
 WORDS = ("township", "county", "year", "next_year", "last_year", "date", "this_year", "town_word", "county_word")
@@ -73,8 +74,10 @@ def opening(text: str, n: int = 16) -> str:
 
 def check_template(path: Path, codes: set[str]) -> TemplateCheck:
     """Read the .docx and check each placeholder of the body against the known words and the catalog's
-    codes; then every part for Jinja that is not ours (one problem a paragraph with a broken placeholder)."""
+    codes; then every part for Jinja that is not ours (one problem a paragraph with a broken placeholder).
+    Read as rendering reads it: its tracked changes accepted first (accepted.py), as render_draft does."""
     doc = docx.Document(str(path))
+    accept_revisions(doc)
     places = labelled(doc)
     check = check_texts([(where, p.text) for where, p in places], codes)
     broken = {p.where for p in check.broken}

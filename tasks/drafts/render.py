@@ -15,6 +15,7 @@ from jinja2.sandbox import SecurityError
 from schemas.catalog import Catalog
 from schemas.registry import Registry
 from tasks.delivery.outbox import write_atomic
+from tasks.drafts.accepted import accept_revisions
 from tasks.drafts.appendix import add_chart, add_notes, add_unit_table
 from tasks.drafts.chart import ChartImage
 from tasks.drafts.docx_safety import strip_remote
@@ -100,8 +101,12 @@ class Extras:
 
 def render_draft(template: Path, context: DraftContext, extras: Extras):
     """docxtpl renders the wording (in the sandbox: the template was checked, and still nothing in it can
-    reach Python); python-docx then removes remote content, adds comments, appendices and the to-do list."""
+    reach Python); python-docx then removes remote content, adds comments, appendices and the to-do list.
+    The template's tracked changes are accepted before Jinja reads it, as the check read it: a placeholder
+    retyped with 修订 on renders once, and the draft carries no revision mark."""
     tpl = DocxTemplate(str(template))
+    tpl.init_docx()
+    accept_revisions(tpl.docx)
     try:
         tpl.render(context.as_dict(), jinja_env=sandboxed(), autoescape=True)
     except SecurityError as exc:

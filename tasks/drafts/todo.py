@@ -6,12 +6,18 @@ draft's own text stays exactly the reference's wording.
 """
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 from docx.enum.text import WD_COLOR_INDEX
 from docx.text.paragraph import Paragraph
 
 from tasks.drafts.provenance import add_note
 
 HEADING_STYLES = {"Heading 1": 1, "Heading 2": 2}
+CARRIED = "上年报告中的数字（未由本年数据生成，请核实或改写）"
+PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 
 
 def highlighted(paragraph: Paragraph) -> bool:
@@ -57,3 +63,36 @@ def add_todo(doc, extra: list[str], places: list[tuple[str, str]] | None = None,
         return 0
     add_note(doc, title, todo_text(places, extra, lead))
     return len(lead) + len(places) + len(extra)
+
+
+def literals_path(template: Path) -> Path:
+    """Beside an adopted template: the numbers adopt kept as printed (tasks/adoption/carried.py)."""
+    return template.with_name(f"{template.stem}.literals.json")
+
+
+def carried_over(template: Path, texts: list[tuple[str, str]]) -> list[str]:
+    """A to-do item for each number the template still holds as last year's report printed it, named by
+    its paragraph in the template as it is now (`texts`: the check's (where, text)); one staff removed
+    or rewrote is not listed. The sidecar is data: read as JSON, never run."""
+    path = literals_path(template)
+    if not path.is_file():
+        return []
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))["literals"]
+        records = [(str(r["where"]), str(r.get("place") or r["where"]), str(r["text"]), str(r["paragraph"]))
+                   for r in records]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [f"{path.name} 无法读取（{type(exc).__name__}），上年报告中保留原文的数字未能列出：请重新运行 township adopt。"]
+    items: list[str] = []
+    for where, place, number, paragraph in records:
+        hits = [(w, t) for w, t in texts if number and number in t]
+        if not hits:
+            continue  # no longer in the template: staff removed or rewrote it
+        hit = next((h for h in hits if h == (where, paragraph)), None) or next(
+            (h for h in hits if h[0] == where), None) or next((h for h in hits if h[1] == paragraph), hits[0])
+        shown = place if hit[0] == where else hit[0]
+        words = PLACEHOLDER.sub("…", hit[1]).strip()
+        item = f"{shown}“{words[:16]}{'…' if len(words) > 16 else ''}”中的“{number}”：{CARRIED}"
+        if item not in items:
+            items.append(item)
+    return items

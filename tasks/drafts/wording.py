@@ -40,7 +40,25 @@ def hanzi(n: int) -> str:
 
 
 def numeral(n: int, numerals: Numerals) -> str:
-    return hanzi(n) if numerals == "hanzi" else str(n)
+    return str(n) if numerals == "arabic" else hanzi(n)
+
+
+def short(text: str, numerals: Numerals) -> str:
+    """一千 → 千, 一百 → 百, 一万 → 万 when the township's report says 千余份 / 近千人 (numerals: bare); a
+    number of two digits keeps its 一 (一千五百余份)."""
+    return text[1:] if numerals == "bare" and text in ("一百", "一千", "一万") else text
+
+
+MAGNITUDES = {10: "十", 100: "百", 1000: "千", 10_000: "万"}
+
+
+def vague(n: int, word: Word) -> str:
+    """数十 (20–99), 数百, 数千, 数万; 上百 (100–199), 上千, 上万 — '' when `n` is outside the word's range."""
+    scale = 10 ** (len(str(n)) - 1)
+    lead = n // scale
+    if scale not in MAGNITUDES or (word == "数" and lead < 2) or (word == "上" and (lead != 1 or scale < 100)):
+        return ""
+    return word + MAGNITUDES[scale]
 
 
 def kept(n: int, digits: int) -> int:
@@ -56,7 +74,7 @@ def nearest(n: int, digits: int) -> int:
 
 def amount(n: int, wan: bool, numerals: Numerals) -> str:
     """A rounded amount as printed: 20000 → 2万 (wan) / 两万, 15000 → 1.5万 / 一万五千."""
-    if numerals == "hanzi":
+    if numerals != "arabic":
         return hanzi(n)  # cn2an says 两万, 十二万, 一万五千 itself
     if not wan or n < WAN:
         return str(n)
@@ -69,13 +87,18 @@ def state_number(n: int, style: Style, digits: int = 1, wan: bool = False, word:
     little short of the rounded number; below 10 always exact."""
     if style == "exact" or n < 10:
         return numeral(n, numerals)
+    if word in ("数", "上"):
+        said = vague(n, word)
+        if said:
+            return said
+        word = "余"  # outside its range: 两百余人, not 上百人 for 250
     if word == "近":
         up = nearest(n, digits)
         if up > n:
-            return f"近{amount(up, wan, numerals)}"
+            return f"近{short(amount(up, wan, numerals), numerals)}"
         word = "余"
     down = kept(n, digits)
-    return amount(down, wan, numerals) + (word if down != n else "")
+    return short(amount(down, wan, numerals), numerals) + word if down != n else amount(down, wan, numerals)
 
 
 def state_with(n: int, way: Way, unit: str) -> str:
@@ -91,7 +114,7 @@ def per_month(counts: list[int], total: int, way: Way, unit: str) -> str:
     """每月一次 when every month had the same count; else the year's total (全年共24次): a lecture held
     twice in March and never in May is not 每月一次."""
     if counts and counts[0] >= 1 and len(set(counts)) == 1:
-        return f"每月{hanzi(counts[0]) if way.numerals == 'hanzi' or counts[0] < 10 else counts[0]}{unit}"
+        return f"每月{hanzi(counts[0]) if way.numerals != 'arabic' or counts[0] < 10 else counts[0]}{unit}"
     return f"全年共{state_with(total, way, unit)}"
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from tasks.drafts.accepted import accept_revisions
 from tasks.drafts.docx_safety import strip_remote
 from tasks.drafts.page_layout import signature_indents
 
@@ -22,10 +23,6 @@ COMMENT_PARTS = (RT.COMMENTS, "http://schemas.microsoft.com/office/2011/relation
                  "http://schemas.microsoft.com/office/2016/09/relationships/commentsIds",
                  "http://schemas.microsoft.com/office/2018/08/relationships/commentsExtensible",
                  "http://schemas.microsoft.com/office/2011/relationships/people")
-REMOVED = ("w:del", "w:moveFrom", "w:moveFromRangeStart", "w:moveFromRangeEnd", "w:moveToRangeStart",
-           "w:moveToRangeEnd", "w:rPrChange", "w:pPrChange", "w:sectPrChange", "w:tblPrChange",
-           "w:trPrChange", "w:tcPrChange", "w:tblGridChange", "w:numberingChange")
-UNWRAPPED = ("w:ins", "w:moveTo")
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,7 @@ def make_final(doc, signed_on: dt.date, title: str) -> Cleaned:
     """Turn `doc` (a python-docx Document of the signed text) into the final copy, in place."""
     remote = tuple(strip_remote(doc))  # a staff member's file may link an image or a template: never fetched
     parts = _story_parts(doc)
-    revisions = sum(_accept_revisions(el) for el in parts)
+    revisions = accept_revisions(doc)  # every part, footnotes too: what the template check and rendering read
     comments = sum(_strip_comment_anchors(el) for el in parts)
     _drop_comment_parts(doc)
     highlights = sum(_strip(el, "w:highlight") for el in parts)
@@ -80,20 +77,6 @@ def _story_parts(doc) -> list:
                 seen.add(id(el))
                 found.append(el)
     return found
-
-
-def _accept_revisions(root) -> int:
-    count = 0
-    for tag in UNWRAPPED:
-        for node in list(root.iter(qn(tag))):
-            parent = node.getparent()
-            for child in list(node):
-                node.addprevious(child)
-            parent.remove(node)
-            count += 1
-    for tag in REMOVED:
-        count += _strip(root, tag)
-    return count
 
 
 def _strip_comment_anchors(root) -> int:
