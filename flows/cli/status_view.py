@@ -76,3 +76,14 @@ def _submissions(title: str, rows: list[dict]) -> Table:
         table.add_row(shown(s["unit_name"] or s["unit"]), shown(s["period"] or "—"), shown(s["file"]),
                       LABELS.get(s["status"], shown(s["status"])), shown(issues + more, lines=True))
     return table
+
+
+def print_last_run(last) -> None:
+    """The newest plain run's report (tasks/summaries/run_record.py), so what it refused is not lost."""
+    if last is None:
+        return
+    from tasks.summaries.run_record import KIND_NAMES
+
+    when = last.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    console.print(f"上次{KIND_NAMES.get(last.kind, '运行')}（{when}）的报告：", markup=False, end="")
+    console.print(shown(str(last.path)), soft_wrap=True, highlight=False)
