@@ -13,6 +13,7 @@ from prefect.states import Completed, State
 from flows.mailing import wants_delivery
 from flows.prefect_steps import PrefectSteps
 from flows.sequences.annual import Signed, draft_sequence
+from flows.sequences.steps import retry_delays
 from flows.signoff import await_decision, waits_for_review
 from schemas.labels import REPORT_STATES
 from tasks.home import open_home, township_today
@@ -39,7 +40,9 @@ async def annual_report(home: str, year: int | None = None, out: str | None = No
     today = on or township_today(h)
     year = year or today.year
     waits = waits_for_review(review)
-    version, report = before_render(h, year, steps.run_id)  # version: what it rendered before suspending
+    # version: what it rendered before suspending (a resumed run). A step: the ledger is read where the run shows it.
+    version, report = steps.call("read-year", before_render, h, year, steps.run_id,
+                                 delays=retry_delays(h.settings.fault_wait_s))
     if version is None:
         version = await draft_sequence(steps, h, year, report, out, today, template, reopen,
                                        wants_delivery(h, deliver), reviewers=waits)

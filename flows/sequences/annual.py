@@ -72,7 +72,7 @@ async def may_draft(steps: Steps, home: Home, year: int, report: YearReport | No
             steps.tell(f"{year}年度报告尚未定稿，无需重新打开。")
         return review_notes(known, tz)
     if reason:
-        reopened = reopen_year(home, year, reason, dt.datetime.now(dt.UTC)) or signed
+        reopened = steps.call("reopen-year", reopen_year, home, year, reason, dt.datetime.now(dt.UTC)) or signed
         steps.tell(f"已重新打开{year}年度报告（第{signed.version}稿定稿保留：{signed.final_path}），原因：{reason}")
         return review_notes([reopened if v.id == reopened.id else v for v in known], tz)
     message = signed_message(signed, tz)
