@@ -89,6 +89,8 @@ def test_the_preview_opens_with_the_todo_page(tmp_path):
     copy = with_todo_page(draft, tmp_path / draft.name)
     lines = [p.text for p in docx.Document(str(copy)).paragraphs]
     assert lines[0] == PAGE_TITLE and lines[1].startswith("待完善事项（共")
-    assert any("全年没有收到这些单位的月报表" in line for line in lines[2:12])
+    todo = lines[1:lines.index("")]                    # the page ends with its break
+    assert int(todo[0][len("待完善事项（共"):].split("项")[0]) == len(todo) - 1
+    assert any("全年没有收到这些单位的月报表" in line for line in todo)
     original = [p.text for p in docx.Document(str(draft)).paragraphs]
     assert original[0] != PAGE_TITLE and Path(draft).exists()
