@@ -116,9 +116,9 @@ def report(home: HomeOpt = None,
     path = Path(drafted)
     typer.echo(str(path))
     codes = [completeness(h, year)] + ([pdf_preview(path, console, err)] if pdf else [])
-    if deliver:
-        from tasks.drafts.annual import draft_subject
-        codes.append(deliver_now(h, draft_subject(path), [path], err))
+    if deliver:  # a draft: to its reviewers, saying so (the signed copy reaches the leaders: signoff)
+        from flows.mailing import deliver_draft
+        codes.append(deliver_now(h, "", [], err, send=lambda: deliver_draft(h, str(path))))
     raise typer.Exit(max(codes, default=0))
 
 
