@@ -103,6 +103,9 @@ LEVEL_STYLES = {"error": ERROR, "warning": WARNING, "info": OK}
 def next_step(info: ReceiptInfo) -> str:
     """The one line a clerk acts on, right under the status."""
     if info.status == "rejected":
+        elsewhere = next((f for f in info.findings if f.code == "E_UNIT_MISMATCH"), None)
+        if elsewhere is not None:  # never "correct the code": that would file another unit's figures as ours
+            return elsewhere.hint
         cells = sum(f.level == "error" and f.place.startswith(f"{info.sheet}!") for f in info.findings)
         if cells and info.grid:
             return f"修改“{info.sheet}”表中标红的 {cells} 个单元格（见下表和单元格批注）后重新报送"
@@ -143,7 +146,7 @@ def _summary(info: ReceiptInfo) -> Sheet:
     ws.title_rows = (head, head)
     for c, title in enumerate(("位置", "级别", "问题", "怎么办")):
         ws.put(head, c, title, BOLD)
-    for r, f in enumerate(info.findings, start=head + 1):
+    for r, f in enumerate(in_order(info.findings), start=head + 1):
         ws.put(r, 0, f.place, WRAP)
         ws.put(r, 1, LEVEL_LABELS[f.level], LEVEL_STYLES[f.level])
         ws.put(r, 2, f.message, WRAP)
@@ -154,6 +157,14 @@ def _summary(info: ReceiptInfo) -> Sheet:
     return ws
 
 
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def in_order(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then notes; in cell order within each (a clerk reads the top)."""
+    return sorted(findings, key=lambda f: LEVEL_ORDER.get(f.level, 3))
+
+
 def fit_height(ws: Sheet, row: int, texts: list[tuple[str, float]]) -> None:
     """A wrapped row tall enough for its longest text (Excel and LibreOffice do not size it on opening)."""
     lines = max(-(-display_width(text) // int(width - 1)) for text, width in texts)
@@ -161,6 +172,8 @@ def fit_height(ws: Sheet, row: int, texts: list[tuple[str, float]]) -> None:
         ws.heights[row] = 15.0 * lines
 
 
+# The code cell of another unit's return is right for that unit: marking it red would invite changing it.
+UNMARKED = frozenset(("E_UNIT_MISMATCH",))
 HEADER_WORDS = frozenset(("指标代码", "指标名称", "本期数量"))
 
 
@@ -196,7 +209,7 @@ def _copy_with_marks(info: ReceiptInfo) -> Sheet:
     prefix = f"{info.sheet}!"
     marked: dict[tuple[int, int], list[Finding]] = {}
     for f in info.findings:
-        if f.place.startswith(prefix) and f.level != "info":
+        if f.place.startswith(prefix) and f.level != "info" and f.code not in UNMARKED:
             try:
                 marked.setdefault(xl_cell_to_rowcol(f.place[len(prefix):]), []).append(f)
             except (ValueError, AttributeError, TypeError):
