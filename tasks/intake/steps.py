@@ -102,6 +102,8 @@ def keep_original(archive: Path, data: bytes, sha: str, verdict: Verdict, unit: 
                   durable: bool = True) -> Path:
     """The archive copy: archive/<year of the period>/<unit>/<sha256>.<format>, never overwritten."""
     period = verdict.checked.period if verdict.checked else None
+    if any(f.code == "E_PERIOD_FUTURE" for f in verdict.findings):
+        period = None  # refused for a month not yet come: kept under this year, no year folder made for it
     dest = archive_path(archive, period_year(period) if period else this_year, unit, sha, verdict.read.sniffed.kind)
     if not (dest.exists() and dest.stat().st_size == len(data)):  # never overwritten: same name, same bytes
         write_durably(dest, data, sync=durable)
