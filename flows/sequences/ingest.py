@@ -38,6 +38,22 @@ def files_left(result) -> str:
     return f"{len(result.left)} 个文件暂未处理（{unit}/{name}：{why}），稍后重试"
 
 
+def registry_checked(h, say) -> None:
+    """units.yaml against the home: a deleted unit with stored returns stops the run (ContractError);
+    a new unit's folder is made and said (issue 28, tasks/registry_sync.py)."""
+    from tasks.ledger.engine import make_engine
+    from tasks.registry_sync import check_removed, folders_message, new_unit_folders
+
+    engine = make_engine(h.database_url)
+    try:
+        check_removed(engine, h)
+    finally:
+        engine.dispose()
+    made = folders_message(h, new_unit_folders(h))
+    if made:
+        say(made)
+
+
 def chunks(items: tuple[Dropped, ...], size: int) -> list[list[Dropped]]:
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
@@ -58,6 +74,7 @@ async def ingest_sequence(steps: Steps, home: str, units: list[str] | None = Non
     delays = retry_delays(h.settings.fault_wait_s)
     try:
         ensure_present(h.database_url, h.archive)  # a lost ledger is said here, before any step
+        registry_checked(h, steps.tell)
         with unit_locks(root, h.database_url, codes, lock_wait_seconds, h.settings.fault_wait_s) as locks:
             discovery: Discovery = steps.call("reconcile-and-discover", take_stock, h, now, units is None, closed,
                                               delays=delays)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.catalog import Catalog
+from schemas.registry_time import year_names
 from tasks.delivery.outbox import dated_path, free_path
 from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthly_chart
 from tasks.drafts.draft_page import report_title, title_stem
@@ -181,7 +182,8 @@ def render_annual(home: Home, year: int, out: Path | None, on: dt.date, template
             *dated_words(list(check.texts), year, on.year), *carried_over(path, list(check.texts)),
             *chart_todo]
     context = draft_context(stated, catalog, registry, year, on, words, check, previous)
-    extras = Extras(figures=figures, catalog=shown, names=names, chart=chart, todo=tuple(todo),
+    # the 附表: the units that existed in the year, a merged one marked (并入××村); the totals are the ledger's
+    extras = Extras(figures=figures, catalog=shown, names=year_names(registry, year), chart=chart, todo=tuple(todo),
                     review=review)
     doc = render_draft(path, context, extras)
     # An older draft is never overwritten, in outbox/ or at --out: a leader may hold it (-2, -3 beside it).

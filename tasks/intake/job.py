@@ -190,7 +190,7 @@ def _record_one(home: Home, folders: Folders, arrived: Arrived, conns, now: dt.d
     try:
         if unit not in ledgers:
             with reader.begin():
-                ledgers[unit] = UnitLedger.load(reader, unit)
+                ledgers[unit] = UnitLedger.load(reader, unit, home.registry.history_of(unit))
             # receipts a killed job promised but never wrote: not free for this job's files either
             promised.update((unit, PurePosixPath(held.receipt_path).name)
                             for held in ledgers[unit].by_sha.values()

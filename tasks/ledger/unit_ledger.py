@@ -52,10 +52,17 @@ class UnitLedger:
     current: dict[str, Held] = field(default_factory=dict)          # period → its stored row
     values: dict[str, dict[str, int]] = field(default_factory=dict)  # period → indicator → stored value
     seen: dict[str, dt.datetime] = field(default_factory=dict)       # name → first seen settling (UTC)
+    # the months of the units merged into this one (schemas/registry_time.py): its history, summed per month
+    inherited: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, conn: Connection, unit: str) -> UnitLedger:
+    def load(cls, conn: Connection, unit: str, predecessors: tuple[str, ...] = ()) -> UnitLedger:
+        """predecessors: the units whose months are this one's history (merged into it, renamed to it)."""
         ledger = cls(unit)
+        for code in predecessors:
+            for period, indicator, value in conn.execute(UNIT_VALUES, {"unit": code}):
+                per = ledger.inherited.setdefault(period, {})
+                per[indicator] = per.get(indicator, 0) + value
         for r in conn.execute(UNIT_ROWS, {"unit": unit}):
             held = Held(r.id, r.status, r.version, r.period, r.original_name, r.stage, r.submitted_at,
                         r.received_at, r.receipt_path, bool(r.unreadable))
@@ -71,8 +78,12 @@ class UnitLedger:
     def history(self, before_period: str) -> dict[str, list[int]]:
         """Stored values of earlier periods, per indicator."""
         out: dict[str, list[int]] = {}
-        for period, per in self.values.items():
+        for period in sorted(set(self.values) | set(self.inherited)):
             if period < before_period:
+                # a merged unit's month and the successor's own (if it reported then) are one village's now
+                per = dict(self.inherited.get(period, {}))
+                for indicator, value in self.values.get(period, {}).items():
+                    per[indicator] = per.get(indicator, 0) + value
                 for indicator, value in per.items():
                     out.setdefault(indicator, []).append(value)
         return out

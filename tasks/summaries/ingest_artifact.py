@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from schemas.labels import RUN_STATUSES, STATUS_LABELS
 from schemas.registry import Unit
+from schemas.registry_time import active_in
 from tasks.home import Home
 from tasks.intake.tally import REFUSED_SHOWN, IngestSummary
 from tasks.ledger.engine import make_engine
@@ -46,13 +47,13 @@ def ingest_report(summary: IngestSummary, units: list[Unit], stored: set[tuple[s
     rows: list[dict[str, object]] = []
     for u in units:
         counts = summary.by_unit.get(u.code, {})
-        missing = [m for m in months if (u.code, m) not in stored]
+        missing = [m for m in months if active_in(u, m) and (u.code, m) not in stored]
         rows.append(dict(zip(COLUMNS, (
             u.code, u.name, sum(v for k, v in counts.items() if k != "late"),
             counts.get("accepted", 0) + counts.get("accepted_with_warnings", 0), counts.get("rejected", 0),
             counts.get("duplicate", 0), counts.get("late", 0), "、".join(missing) or "—"))))
     collecting = months[-1] if months else ""
-    absent = [u.name for u in units if collecting and (u.code, collecting) not in stored]
+    absent = [u.name for u in units if collecting and active_in(u, collecting) and (u.code, collecting) not in stored]
     return IngestReport(rows, _markdown(summary, rows, absent, collecting, title), collecting)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from schemas.registry_time import active_in, changes_in
 from tasks.home import Home
 from tasks.intake.discover import discover
 from tasks.ledger.tables import STORED, submissions
@@ -21,10 +22,14 @@ class StatusReport:
     unregistered: list[str]
     blocked: list[dict]        # unit folders that cannot be served now: {unit, place, message}
     reports: list[dict] = field(default_factory=list)   # one per year with a rendered draft
+    changes: dict[int, list[str]] = field(default_factory=dict)  # year → the registry's changes (units.yaml)
+    new_folders: str = ""      # 已为新增单位建立报送文件夹：… (said once: the folders exist afterwards)
 
     def as_json(self) -> dict:
         return {"submissions": self.submissions, "missing": self.missing, "unregistered": self.unregistered,
-                "blocked": self.blocked, "reports": self.reports}
+                "blocked": self.blocked, "reports": self.reports,
+                "registry_changes": {str(y): lines for y, lines in self.changes.items()},
+                "new_folders": self.new_folders}
 
 
 def status_report(home: Home, engine: Engine, periods: list[str] | None = None) -> StatusReport:
@@ -54,7 +59,7 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
     missing = []
     for period in seen_periods:
         absent = [{"code": u.code, "name": u.name, "contact": u.contact, "phone": u.phone}
-                  for u in home.registry.units if (u.code, period) not in stored]
+                  for u in home.registry.units if active_in(u, period) and (u.code, period) not in stored]
         missing.append({"period": period, "units": absent})
     limits = home.settings.limits
     found = discover(home.inbox, {u.code for u in home.registry.units}, 0.0, 0.0, limits.max_folder_files,
@@ -63,4 +68,11 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
     years = {int(p[:4]) for p in periods} if periods else None
     reports = [r.as_json(home.settings.schedules.timezone) for r in year_reports(engine, home)
                if years is None or r.year in years]
-    return StatusReport(subs, missing, list(found.strays), blocked, reports)
+    shown_years = years or {int(p[:4]) for p in seen_periods} or registry_years(home)
+    changes = {y: lines for y in sorted(shown_years) if (lines := changes_in(home.registry, y))}
+    return StatusReport(subs, missing, list(found.strays), blocked, reports, changes)
+
+
+def registry_years(home: Home) -> set[int]:
+    """The years units.yaml names (from/until): where a home without returns has changes to show."""
+    return {int(m[:4]) for u in home.registry.units for m in (u.from_, u.until) if m}
