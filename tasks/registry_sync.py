@@ -4,7 +4,7 @@ folder then exists; a unit removed from units.yaml while the ledger holds its re
 return ever loses its unit (close it with `until` instead)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
 
 from schemas.problems import ContractError, Problem
@@ -54,6 +54,8 @@ def removed_units(engine: Engine, home: Home) -> list[tuple[str, int]]:
     """(code, stored returns) of the units the ledger holds returns of and units.yaml no longer lists."""
     known = set(home.registry.by_code())
     with engine.connect() as conn:
+        if not inspect(conn).has_table(submissions.name):
+            return []  # a ledger not made yet holds no returns
         rows = conn.execute(select(submissions.c.unit, func.count()).where(submissions.c.status.in_(STORED))
                             .group_by(submissions.c.unit)).all()
     return sorted((unit, count) for unit, count in rows if unit not in known)
