@@ -121,3 +121,17 @@ def test_a_merge_cycle_and_a_bad_month_are_refused_with_their_lines(tmp_path):
         load_registry(path)
     cycles = [p.line for p in caught.value.problems if "形成循环" in p.message]
     assert cycles == [line_of(text, "甲村"), line_of(text, "乙村")]
+
+
+def test_the_documented_example_is_a_valid_registry(tmp_path):
+    """docs/office/units.md's units.yaml loads, and says what the page says it says."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "office" / "units.md").read_text(encoding="utf-8")
+    path = tmp_path / "units.yaml"
+    path.write_text(re.search(r"```yaml\n(.*?)```", page, re.S)[1], encoding="utf-8")
+    registry = load_registry(path)
+    assert "2025年7月起东村、西村、南村并入新下汤村" in changes_in(registry, 2025)
+    assert year_names(registry, 2025)["410423105401"] == "岳庄村（2025年10月起更名为岳庄社区）"
+    assert "2025年7月起东村、西村、南村并入新下汤村" in page
