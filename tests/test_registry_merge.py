@@ -17,7 +17,9 @@ from tasks.ledger.aggregate import figures_for
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.tables import STORED, submissions
 from tasks.summaries.chase_notice import notice_text
-from tasks.summaries.period import collect
+from tasks.intake.tally import IngestSummary
+from tasks.summaries.ingest_artifact import ingest_report, months_due, stored_pairs
+from tasks.summaries.period import collect, summary_files
 from tasks.summaries.status import status_report
 from tests.helpers import drop, make_home
 
@@ -112,6 +114,33 @@ def test_nobody_is_chased_for_a_closed_unit_and_the_successor_only_from_july(yea
     assert missing["2025-07"] == {OFFICE} and missing["2025-09"] == {OFFICE, NEW}
     assert missing["2025-03"] == {OFFICE} and missing["2025-05"] == {OFFICE, WEST}
     assert report.changes == {2025: ["2025年7月起新设新下汤村（410423105299）", "2025年7月起东村、西村、南村并入新下汤村"]}
+
+
+def test_the_period_workbook_and_the_ingest_report_count_a_unit_only_while_it_exists(year):
+    home, _, _ = year
+    files = summary_files(home, "2025", ON)
+    sheet = load_workbook(files.workbook)["报送情况"]
+    rows = {r[0]: r[4:16] for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] in (EAST, NEW)}
+    assert rows[EAST] == ("按时",) * 6 + ("—",) * 6
+    assert rows[NEW] == ("—",) * 6 + ("按时", "按时", "未报", "按时", "按时", "按时")
+    assert "东村" not in files.text and "新下汤村" in files.text   # the 催报 notice: September only
+    months = months_due(ON)
+    with open_ledger(home.database_url, home.archive) as engine:
+        stored = stored_pairs(engine, months)
+    empty = IngestSummary(0, {}, {}, 0, ())
+    report = ingest_report(empty, list(home.registry.units), stored, months, "入库结果")
+    gaps = {r["单位代码"]: r["缺报月份"] for r in report.rows}
+    assert (gaps[EAST], gaps[WEST], gaps[NEW]) == ("—", "2025-05", "2025-09")
+    assert "**2025-12 未报送（1 个单位）**：下汤镇司法所" in report.markdown
+
+
+def test_the_drafts_count_of_expected_returns_follows_the_registry(year, capsys):
+    from flows.cli.draft_checks import completeness
+
+    home, dropped, _ = year
+    assert completeness(home, 2025) == 0
+    said = capsys.readouterr().err.replace("\n", "")
+    assert f"2025年应有 36 份月报表，库中只有 {len(dropped)} 份" in said   # 12 office + 3 × 6 + 6, not 5 × 12
 
 
 def test_the_years_totals_are_the_sum_of_all_returns_and_the_draft_names_the_gaps(year):
