@@ -58,3 +58,24 @@ def test_a_unit_deleted_with_stored_returns_is_refused(home):
         assert result.exit_code == 2, result.output
         assert f"单位 {VILLAGE} 已从名录删除，但库中存有它的 1 份月报表" in result.output
         assert "并用 until 关闭" in result.output and "Traceback" not in result.output
+
+
+def test_a_former_name_is_no_warning_in_the_months_it_was_the_name(tmp_path):
+    """松垛堡村 until April, 松垛村 since: the clerk's April return with the old name draws no name warning;
+    the old name in May still does."""
+    from schemas.registry import FormerName, Registry
+    from tasks.intake.pool import ingest_batch
+    from tasks.intake.take_stock import find_new, prepare
+    from tests.helpers import NOW, OTHER, REGISTRY, make_home
+
+    renamed = Registry(township=REGISTRY.township, units=tuple(
+        u.model_copy(update={"names": (FormerName(name="松垛堡村", until="2024-04"),)}) if u.code == OTHER else u
+        for u in REGISTRY.units))
+    home = make_home(tmp_path / "home", registry=renamed)
+    for period in ("2024-04", "2024-05"):
+        drop(home, name=f"{period}.xlsx", unit=OTHER, period=period, edits={"B2": "松垛堡村"})
+    prepare(home)
+    outcomes = {o.period: o for o in ingest_batch(home, list(find_new(home, NOW).ready), NOW)}
+    names = {p: [f.code for f in o.findings if f.code.startswith("W_UNIT")] for p, o in outcomes.items()}
+    assert names == {"2024-04": [], "2024-05": ["W_UNIT_NAME_DIFFERS"]}
+    assert {o.status for o in outcomes.values()} <= {"accepted", "accepted_with_warnings"}
