@@ -79,3 +79,18 @@ def test_a_former_name_is_no_warning_in_the_months_it_was_the_name(tmp_path):
     names = {p: [f.code for f in o.findings if f.code.startswith("W_UNIT")] for p, o in outcomes.items()}
     assert names == {"2024-04": [], "2024-05": ["W_UNIT_NAME_DIFFERS"]}
     assert {o.status for o in outcomes.values()} <= {"accepted", "accepted_with_warnings"}
+
+
+def test_a_real_flow_run_makes_the_new_units_folder_and_answers_its_first_return(home, prefect_server):
+    """What serve's watcher starts: the `ingest-returns` flow, on a real Prefect server. The unit added
+    since the last run gets its folder (the run's log says so) and its first return is taken."""
+    from flows.ingest_returns import run_ingest
+
+    registry = home.root / "units.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    summary = run_ingest(home=str(home.root))
+    assert summary.received == 0 and (home.unit_inbox("410423105301") / "回执").is_dir()
+    drop(open_home(home.root), name="2024-03.xlsx", unit="410423105301", period="2024-03")
+    summary = run_ingest(home=str(home.root))
+    assert summary.by_unit["410423105301"].get("accepted", 0) + summary.by_unit["410423105301"].get(
+        "accepted_with_warnings", 0) == 1
