@@ -25,6 +25,7 @@ def test_a_unit_added_gets_its_folder_once_and_is_expected_from_its_from(home):
     first = run("status", "--home", str(home.root))
     assert first.exit_code == 0, first.output
     assert "已为新增单位建立报送文件夹：新华社区（inbox/410423105301/）" in first.output
+    assert "2024年单位名录变化（units.yaml）：\n  2024年3月起新设新华社区（410423105301）" in first.output
     assert (folder / "回执").is_dir() and (folder / "模板" / "空白月报表模板.xlsx").is_file()
     again = run("status", "--home", str(home.root))
     assert again.exit_code == 0 and "已为新增单位建立报送文件夹" not in again.output
