@@ -135,3 +135,16 @@ def test_the_documented_example_is_a_valid_registry(tmp_path):
     assert "2025年7月起东村、西村、南村并入新下汤村" in changes_in(registry, 2025)
     assert year_names(registry, 2025)["410423105401"] == "岳庄村（2025年10月起更名为岳庄社区）"
     assert "2025年7月起东村、西村、南村并入新下汤村" in page
+
+
+def test_the_drafts_missing_units_name_the_months_each_owed(merged):
+    from tasks.drafts.truth import missing_returns
+    from tasks.ledger.aggregate import Figures
+
+    months = tuple(f"2025-{m:02d}" for m in range(1, 13))
+    only = frozenset({("410423105001", m) for m in months} | {("410423105202", m) for m in months[:11]}
+                     | {("410423105211", m) for m in months[:6]})
+    [silent, gaps] = missing_returns(Figures(periods=months, unit_months=only), merged, 2025)
+    assert silent.startswith("2025年全年没有收到这些单位的月报表：西村（应报1—6月）、南村（应报1—6月）、"
+                             "新下汤村（应报7—12月）、新华社区（应报3—12月）。")
+    assert "松垛村缺12月" in gaps and "东村" not in silent + gaps

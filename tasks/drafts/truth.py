@@ -21,7 +21,8 @@ def missing_returns(figures: Figures, registry: Registry, year: int) -> list[str
         owed = [m for m in months if active_in(unit, m)]  # a merged or new unit owes its own months only
         lacking = [m for m in owed if (unit.code, m) not in figures.unit_months]
         if owed and len(lacking) == len(owed):
-            silent.append(unit.name)
+            span = "" if owed == months else f"（应报{int(owed[0][5:])}—{int(owed[-1][5:])}月）"
+            silent.append(unit.name + span)
         elif lacking:
             shown = "、".join(f"{int(m[5:])}月" for m in lacking[:MONTHS_SHOWN])
             more = f"等{len(lacking)}个月" if len(lacking) > MONTHS_SHOWN else ""
