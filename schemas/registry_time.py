@@ -184,3 +184,9 @@ def year_names(registry: Registry, year: int) -> dict[str, str]:
             label += f"（{month_words(u.until)}后撤销）"
         out[u.code] = label
     return out
+
+
+def owner_of(registry: Registry, unit: str, declared: str | None) -> str:
+    """Whose month a stored return is: the folder's unit's, or — sent by a successor for a unit merged
+    into it (its code in 单位代码) — that unit's."""
+    return declared if declared and declared != unit and declared in registry.history_of(unit) else unit

@@ -65,24 +65,29 @@ def year(tmp_path_factory):
         if m == 7:  # arrives on 3 August: 东村 closed at the end of July
             drop(home, name="6月更正.xlsx", unit=EAST, period="2025-06", values={"DISPUTE": 9},
                  filed=arrival(m) - dt.timedelta(days=1))
+            # … and as the receipt says: through 新下汤村's folder, with 东村's code in 单位代码
+            drop(home, name="东村6月更正.xlsx", unit=EAST, folder=NEW, period="2025-06", values={"DISPUTE": 9},
+                 filed=arrival(m) - dt.timedelta(days=1))
+            dropped[(EAST, "2025-06")] = 9
         prepare(home)
         outcomes = ingest_batch(home, list(find_new(home, arrival(m)).ready), arrival(m))
-        late_ones += [o for o in outcomes if o.name == "6月更正.xlsx"]
+        late_ones += sorted((o for o in outcomes if "6月更正" in o.name), key=lambda o: o.name != "6月更正.xlsx")
     return home, dropped, late_ones
 
 
 def test_each_return_keeps_its_unit_and_the_successor_reports_from_july(year):
     home, dropped, _ = year
     with open_ledger(home.database_url, home.archive) as engine, engine.connect() as conn:
-        stored = {(r.unit, r.period) for r in conn.execute(
-            select(submissions.c.unit, submissions.c.period).where(submissions.c.status.in_(STORED)))}
+        stored = {(r.declared_unit if r.unit == NEW and r.declared_unit in OLD else r.unit, r.period)
+                  for r in conn.execute(select(submissions.c.unit, submissions.c.declared_unit, submissions.c.period)
+                                        .where(submissions.c.status.in_(STORED)))}
     assert stored == set(dropped)
     assert {p for u, p in stored if u == EAST} == {month(m) for m in range(1, 7)}
     assert {p for u, p in stored if u == NEW} == {month(m) for m in range(7, 13)} - {"2025-09"}
 
 
 def test_a_june_correction_in_august_is_answered_with_where_to_report(year):
-    home, _, [late] = year
+    home, _, [late, _through] = year
     assert late.status == "rejected" and late.unit == EAST
     [found] = [f for f in late.findings if f.code == "E_UNIT_CLOSED"]
     assert found.message.startswith("本单位自2025年7月起并入新下汤村，请由新下汤村报送")
@@ -95,6 +100,24 @@ def test_a_june_correction_in_august_is_answered_with_where_to_report(year):
         kept = conn.execute(select(submissions.c.archive_path).where(submissions.c.id == late.submission_id)).scalar()
     assert kept.startswith(f"archive/2025/{EAST}/") and (home.root / kept).exists()
     assert not list(home.unit_inbox(EAST).glob("*.xlsx"))
+
+
+def test_the_successor_sends_the_correction_of_a_merged_villages_month(year):
+    """The June correction through 新下汤村's folder: 东村's June, version 2, 东村's figures; 西村's and
+    南村's Junes untouched; the successor's own months start in July."""
+    home, dropped, [_, through] = year
+    assert through.status in ("accepted", "accepted_with_warnings") and through.corrected
+    assert [f.code for f in through.findings if f.code.startswith("I_")] == ["I_FOR_PREDECESSOR", "I_CORRECTION"]
+    assert through.receipt.startswith(f"inbox/{NEW}/回执/")
+    with open_ledger(home.database_url, home.archive) as engine:
+        june = figures_for(engine, ["2025-06"], home.catalog.stocks)
+        with engine.connect() as conn:
+            rows = conn.execute(select(submissions.c.unit, submissions.c.declared_unit, submissions.c.status,
+                                       submissions.c.version).where(submissions.c.period == "2025-06")
+                                .order_by(submissions.c.id)).all()
+    assert june.by_unit["DISPUTE"] == {EAST: 9, WEST: 6, SOUTH: 7}
+    assert {(r.unit, r.status, r.version) for r in rows if EAST in (r.unit, r.declared_unit)} == {
+        (EAST, "superseded", 1), (EAST, "rejected", None), (NEW, through.status, 2)}
 
 
 def test_nobody_is_chased_for_a_closed_unit_and_the_successor_only_from_july(year):
@@ -126,7 +149,7 @@ def test_the_period_workbook_and_the_ingest_report_count_a_unit_only_while_it_ex
     assert "东村" not in files.text and "新下汤村" in files.text   # the 催报 notice: September only
     months = months_due(ON)
     with open_ledger(home.database_url, home.archive) as engine:
-        stored = stored_pairs(engine, months)
+        stored = stored_pairs(engine, months, home.registry)
     empty = IngestSummary(0, {}, {}, 0, ())
     report = ingest_report(empty, list(home.registry.units), stored, months, "入库结果")
     gaps = {r["单位代码"]: r["缺报月份"] for r in report.rows}

@@ -59,7 +59,7 @@ def validate(ret: RawReturn, ctx: Context) -> Checked:
     findings: list[Finding] = unseen_findings(ret)  # first: with one of these, a blank table is no W_ALL_EMPTY
     declared = _identity(ret, ctx, findings)
     period = _period(ret, ctx, findings)
-    findings = unit_time_findings(ctx.registry, ctx.folder, period, ret, ctx.today, findings)
+    findings = unit_time_findings(ctx.registry, ctx.folder, period, ret, ctx.today, findings, declared)
     values = _rows(ret, ctx, findings)
     _total(ret, values, ctx, findings)
     findings.extend(rule_findings(ctx.catalog.rules, values, ret.sheet))

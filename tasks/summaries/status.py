@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from schemas.registry_time import active_in, changes_in
+from schemas.registry_time import active_in, changes_in, owner_of
 from tasks.home import Home
 from tasks.intake.discover import discover
 from tasks.ledger.tables import STORED, submissions
@@ -35,7 +35,7 @@ class StatusReport:
 def status_report(home: Home, engine: Engine, periods: list[str] | None = None) -> StatusReport:
     c = submissions.c  # only the columns shown: a county's year is thousands of rows
     query = select(c.id, c.unit, c.period, c.original_name, c.status, c.version, c.late, c.received_at,
-                   c.arrived_at, c.receipt_path).order_by(c.id)
+                   c.arrived_at, c.receipt_path, c.declared_unit).order_by(c.id)
     if periods:
         query = query.where(submissions.c.period.in_(periods))
     with engine.connect() as conn:
@@ -53,9 +53,10 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
         "received_at": received.isoformat(timespec="seconds") + "Z",
         "arrived_at": arrived.isoformat(timespec="seconds") + "Z" if arrived else None,
         "receipt": receipt, "issues": issues.get(id_, []),
-    } for id_, unit, period, name, status, version, late, received, arrived, receipt in rows]
+        "for_unit": owner_of(home.registry, unit, declared),  # a merged unit's month sent by its successor
+    } for id_, unit, period, name, status, version, late, received, arrived, receipt, declared in rows]
     seen_periods = periods or sorted({sub["period"] for sub in subs if sub["period"]})
-    stored = {(sub["unit"], sub["period"]) for sub in subs if sub["status"] in STORED}
+    stored = {(sub["for_unit"], sub["period"]) for sub in subs if sub["status"] in STORED}
     missing = []
     for period in seen_periods:
         absent = [{"code": u.code, "name": u.name, "contact": u.contact, "phone": u.phone}
