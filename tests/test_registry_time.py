@@ -148,3 +148,17 @@ def test_the_drafts_missing_units_name_the_months_each_owed(merged):
     assert silent.startswith("2025年全年没有收到这些单位的月报表：西村（应报1—6月）、南村（应报1—6月）、"
                              "新下汤村（应报7—12月）、新华社区（应报3—12月）。")
     assert "松垛村缺12月" in gaps and "东村" not in silent + gaps
+
+
+def test_a_merged_units_month_goes_in_one_way_at_a_time(merged):
+    """Through 东村's own folder while it is open (July), through 新下汤村's once it is closed (August on);
+    never a month 新下汤村 itself reports, nor a unit that was not merged into it."""
+    from tasks.returns.unit_time import for_predecessor
+
+    east, heir = "410423105211", "410423105299"
+    assert not for_predecessor(merged, heir, east, "2025-06", "2025-07")
+    assert absent_notice(merged, east, "2025-06", "2025-07") == ""
+    assert for_predecessor(merged, heir, east, "2025-06", "2025-08")
+    assert absent_notice(merged, east, "2025-06", "2025-08").endswith("请由新下汤村报送")
+    assert not for_predecessor(merged, heir, east, "2025-07", "2025-08")         # not 东村's month
+    assert not for_predecessor(merged, heir, "410423105202", "2025-03", "2025-08")  # 松垛村 was never merged
