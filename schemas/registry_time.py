@@ -137,6 +137,7 @@ def timeline_problems(registry: Registry) -> list[tuple[tuple[Any, ...], str]]:
                                               "每个单位的代码必须不同（一个单位并入或更名后，原代码也不能再给别的单位）"))
         first.setdefault(u.code, i)
     units = registry.by_code()
+    heirs = _heirs(registry)
     for i, u in enumerate(registry.units):
         if u.from_ and u.until and u.until < u.from_:
             out.append((("units", i, "until"), f"until（{u.until}）早于 from（{u.from_}）：最后报送的月份不能早于开始报送的月份"))
@@ -149,18 +150,25 @@ def timeline_problems(registry: Registry) -> list[tuple[tuple[Any, ...], str]]:
         if heir is not None and u.until and heir.code != u.code and not active_in(heir, next_month(u.until)):
             out.append((("units", i, "merged_into"), f"并入的单位 {heir.name}（{heir.code}）在 "
                         f"{next_month(u.until)} 不存在（已关闭或尚未设立）：请改为接续报送的单位"))
-        if _cycles(registry, u.code):
+        if _cycles(heirs, u.code):
             out.append((("units", i, "merged_into" if u.merged_into else "renamed_from"),
                         f"单位 {u.code} 的并入/更名关系形成循环：最终又回到本单位，请改正"))
     return out
 
 
-def _cycles(registry: Registry, code: str) -> bool:
+def _heirs(registry: Registry) -> dict[str, str]:
+    """code → who reports after it (merged_into, or the unit renamed from it), built once: a county's
+    400 units checked one successor scan each took ~70 ms."""
+    heirs = {u.renamed_from: u.code for u in registry.units if u.renamed_from}
+    heirs.update({u.code: u.merged_into for u in registry.units if u.merged_into})
+    return heirs
+
+
+def _cycles(heirs: dict[str, str], code: str) -> bool:
     seen, current = set(), code
     while current is not None and current not in seen:
         seen.add(current)
-        heir = successor(registry, current)
-        current = heir.code if heir is not None else None
+        current = heirs.get(current)
         if current == code:
             return True
     return False
