@@ -1,0 +1,154 @@
+"""The ledger as pandas DataFrames, for a notebook or the county's analysts (issue 29):
+
+    from tasks.ledger.frames import returns_frame, unit_pivot, month_pivot
+    df = returns_frame("./xiatang", year=2024)        # one row per stored value, current versions
+    month_pivot(df)                                   # indicator × month, with the year's figure
+
+The tidy frame (one row per unit, month and indicator, as DHIS2's analytics tables and a Frictionless
+data package hold data) is built from one query. Its pivots make their figures with the draft's own
+aggregation (`tasks/ledger/aggregate.py` `tally`): flows summed, stocks each unit's latest value in the
+period — a pivot's total is the draft's figure, never a second reckoning of it.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from schemas import default_file
+from schemas.catalog import Catalog, load_catalog
+from schemas.registry import Registry
+from tasks.home import Home, open_home
+from tasks.ledger.aggregate import Figures, tally
+from tasks.ledger.migrate import read_ledger
+from tasks.ledger.tables import STORED, return_values, submissions
+from tasks.returns.periods import canonical_period, months_of
+
+# The tidy frame's columns, in order (the 说明 of an export says each one's meaning in Chinese).
+COLUMNS = ("unit", "unit_name", "period", "indicator", "indicator_name", "measure", "kind", "value",
+           "status", "version", "late", "arrived_at", "file", "note")
+HISTORY = (*STORED, "superseded")  # every version that was once accepted: the history of a value
+
+Source = Home | Engine | str | os.PathLike
+
+
+def returns_frame(home_or_engine: Source, year: int | None = None, period: str | None = None,
+                  all_versions: bool = False, *, catalog: Catalog | None = None,
+                  registry: Registry | None = None) -> pd.DataFrame:
+    """The stored values of `year` or `period` (2024-03, 2024-Q1, 2024; neither: every month stored).
+
+    By default the current version of each accepted return (what the draft counts); `all_versions=True`
+    adds the versions corrections superseded (status `superseded`). `value` is <NA> for a cell the clerk
+    left blank (stored as 0, but no value: a stock's latest month is the latest one filled in).
+    Given an engine rather than a home, names and kinds come from `catalog` (default: the project's
+    catalog) and `registry` (default: none, names left empty)."""
+    months = _months(year, period)
+    with _engine_of(home_or_engine) as (engine, home):
+        catalog = catalog or (home.catalog if home else load_catalog(default_file("indicators.yaml")))
+        registry = registry or (home.registry if home else None)
+        rows = _query(engine, months, HISTORY if all_versions else STORED)
+    frame = pd.DataFrame.from_records(rows, columns=["unit", "period", "indicator", "value", "raw", "status",
+                                                     "version", "late", "arrived_at", "file", "note"])
+    return _dressed(frame, catalog, registry, months, all_versions)
+
+
+def _months(year: int | None, period: str | None) -> list[str] | None:
+    if year is not None and period is not None:
+        raise ValueError("give year or period, not both")
+    if year is not None:
+        return months_of(str(int(year)))
+    return months_of(canonical_period(period)) if period is not None else None
+
+
+@contextmanager
+def _engine_of(source: Source) -> Iterator[tuple[Engine, Home | None]]:
+    if isinstance(source, Engine):
+        yield source, None
+        return
+    home = source if isinstance(source, Home) else open_home(Path(source).expanduser().resolve())
+    with read_ledger(home.database_url, home.archive) as engine:  # looks only: never takes the write lock
+        yield engine, home
+
+
+def _query(engine: Engine, months: list[str] | None, statuses: tuple[str, ...]) -> list[tuple]:
+    """One query: every value of the months asked with its submission's status, version and arrival,
+    ordered by unit then month (the order `tally` reads a stock's latest value in)."""
+    rv, s = return_values.c, submissions.c
+    query = (select(rv.unit, rv.period, rv.indicator, rv.value, rv.raw, s.status, s.version, s.late,
+                    func.coalesce(s.arrived_at, s.received_at), s.original_name, rv.note)
+             .join(submissions, submissions.c.id == rv.submission_id)
+             .where(s.status.in_(statuses))
+             .order_by(rv.unit, rv.period, rv.indicator, s.version))
+    if months is not None:
+        query = query.where(rv.period.in_(months))
+    with engine.connect() as conn:
+        return conn.execute(query).all()
+
+
+def _dressed(frame: pd.DataFrame, catalog: Catalog, registry: Registry | None, months: list[str] | None,
+             all_versions: bool) -> pd.DataFrame:
+    indicators = catalog.by_code()
+    given = (frame["raw"] != "") | (frame["value"] != 0)
+    frame["value"] = frame["value"].astype("Int64").where(given, pd.NA)
+    names = {u.code: u.name for u in registry.units} if registry else {}
+    frame["unit_name"] = frame["unit"].map(names).astype("string")
+    frame["indicator_name"] = frame["indicator"].map({c: i.name for c, i in indicators.items()}).astype("string")
+    frame["measure"] = frame["indicator"].map({c: i.unit for c, i in indicators.items()}).astype("string")
+    frame["kind"] = frame["indicator"].map(catalog.kind_of).astype("string")
+    frame["version"] = frame["version"].astype("Int64")
+    frame["late"] = frame["late"].astype("boolean")
+    frame["arrived_at"] = pd.to_datetime(frame["arrived_at"]).dt.tz_localize("UTC")  # the ledger keeps UTC
+    for column in ("unit", "period", "indicator", "status", "file", "note"):
+        frame[column] = frame[column].astype("string")
+    frame = frame.loc[:, list(COLUMNS)]
+    order = [i.code for i in catalog.indicators]
+    frame.attrs.update(periods=months or sorted(frame["period"].unique()), all_versions=all_versions,
+                       indicators=order + sorted(set(frame["indicator"]) - set(order)))
+    return frame
+
+
+def figures_of(frame: pd.DataFrame) -> Figures:
+    """The draft's figures of a current-values frame, by the draft's own aggregation (`tally`)."""
+    if frame.attrs.get("all_versions") or (frame["status"] == "superseded").any():
+        raise ValueError("a frame with superseded versions would count a corrected value twice: "
+                         "aggregate returns_frame(..., all_versions=False)")
+    ordered = frame.sort_values(["unit", "period"], kind="stable")
+    given = ordered["value"].notna()
+    rows = zip(ordered["unit"], ordered["period"], ordered["indicator"], ordered["value"].fillna(0).astype(int),
+               given, ordered["note"].fillna(""), ordered["file"], strict=True)
+    stocks = set(frame.loc[frame["kind"] == "stock", "indicator"])
+    unit_months = set(zip(frame["unit"], frame["period"], strict=True))
+    return tally(list(frame.attrs.get("periods") or sorted(frame["period"].unique())), stocks, rows, unit_months)
+
+
+def unit_pivot(frame: pd.DataFrame) -> pd.DataFrame:
+    """Unit × indicator over the frame's period: each unit's share of the draft's figure (a flow's sum
+    over the months, a stock's latest value); <NA> where the unit gave no value."""
+    figures = figures_of(frame)
+    columns = [c for c in _indicator_order(frame) if c in figures.by_unit]
+    units = sorted(figures.reporting_units)
+    table = pd.DataFrame({c: [figures.by_unit[c].get(u) for u in units] for c in columns}, index=units,
+                         dtype="Int64")
+    table.index.name, table.columns.name = "unit", "indicator"
+    return table
+
+
+def month_pivot(frame: pd.DataFrame) -> pd.DataFrame:
+    """Indicator × month (the sum over units of each month), and `total`: the period's figure as the
+    draft states it (a flow's months added, a stock's latest value per unit added)."""
+    figures = figures_of(frame)
+    months = list(figures.periods)
+    rows = [c for c in _indicator_order(frame) if c in figures.by_month]
+    table = pd.DataFrame([[figures.by_month[c].get(m, 0) for m in months] + [figures.total(c)] for c in rows],
+                         index=rows, columns=[*months, "total"], dtype="Int64")
+    table.index.name, table.columns.name = "indicator", "period"
+    return table
+
+
+def _indicator_order(frame: pd.DataFrame) -> list[str]:
+    return list(frame.attrs.get("indicators") or sorted(frame["indicator"].unique()))
