@@ -1,0 +1,131 @@
+"""The tidy frame (`tasks/ledger/frames.py`) as files the county's analysts open: an .xlsx with its 说明
+sheet, a .csv in UTF-8 with BOM (Excel on Windows reads its Chinese), or a .parquet for programs.
+
+Each writer takes the frame and the 说明's lines and writes one path; choosing a path that exists
+nowhere (`--out` never overwrites) is `tasks/delivery/new_files.py`'s, at the edge.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from schemas.catalog import KIND_WORDS
+from schemas.labels import STATUS_LABELS
+
+# Column → (its header in a file people open, what it means). Order: the tidy frame's.
+HEADERS = {
+    "unit": ("单位代码", "报送单位的代码（units.yaml 中登记的代码，即收件箱中该单位文件夹的名字）"),
+    "unit_name": ("单位名称", "报送单位的名称（units.yaml）；未登记的单位为空"),
+    "period": ("报告期", "月报表所属的月份，如 2024-03"),
+    "indicator": ("指标代码", "指标目录（indicators.yaml）中的代码，跨年份、跨乡镇不变"),
+    "indicator_name": ("指标名称", "指标目录中的名称，即报表上的指标名称"),
+    "measure": ("计量单位", "数值的单位：次、起、人次、份……"),
+    "kind": ("汇总方式", "按月相加：每月发生的数，一段时间的合计为各月相加；期末数：月末现有的数量，"
+                     "一段时间的数为各单位最近一个月填报的数再相加，不逐月相加"),
+    "value": ("数值", "单位填报的本期数量；空白表示单位没有填这一格（不是 0）"),
+    "status": ("状态", "已接收 / 已接收（有提示）：当前有效的版本；已被更正：被后来的更正版本取代的旧版本"),
+    "version": ("版本", "同一单位同一月份第几次被接收的报表：1 为首次报送，2、3……为更正"),
+    "late": ("是否逾期", "是：该版本在截止日（月末后第 N 个工作日）之后才报送"),
+    "arrived_at": ("报送时间", "文件到达收件箱的时间（本镇时区），逾期与否按此判断"),
+    "file": ("原文件名", "单位报送时的文件名：每个数值都可追溯到原始报表"),
+    "note": ("备注", "单位在报表“备注”栏写的说明"),
+}
+PARQUET_EXTRA = "pyarrow"
+NO_PARQUET = ("导出 parquet 格式需要先安装可选组件 pyarrow：在 township 的环境中运行 "
+              "pip install 'township[parquet]'（在源码目录中：pip install -e '.[parquet]'）；"
+              "或改用 --format xlsx / --format csv")
+
+
+def explanation(title: str, frame: pd.DataFrame, scope: str, timezone: str) -> list[str]:
+    """The 说明: what the table holds, then what each column means (Chinese, for the analyst)."""
+    history = "含被更正取代的旧版本（状态“已被更正”），合计时请只取当前有效版本" if frame.attrs.get("all_versions") \
+        else "只含当前有效的版本（单位更正后以最新版本为准），与年度报告草稿的数据一致"
+    lines = [title, f"范围：{scope}；{len(frame)} 行，每行是一个单位一个月份一项指标的数值。", f"版本：{history}。",
+             "合计：按月相加的指标各行直接相加即为草稿的数；期末数指标取各单位最近一个月的数再相加。",
+             f"时间：报送时间为 {timezone} 时区。", "", "列名\t字段名（Python：returns_frame）\t含义"]
+    lines += [f"{header}\t{column}\t{meaning}" for column, (header, meaning) in HEADERS.items()]
+    return lines
+
+
+def for_people(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """The frame as a person reads it: Chinese headers and words, times in the township's zone."""
+    out = frame.copy()
+    out["kind"] = out["kind"].map(KIND_WORDS).fillna(out["kind"])
+    out["status"] = out["status"].map(STATUS_LABELS).fillna(out["status"])
+    out["late"] = out["late"].map({True: "是", False: "否"})
+    out["arrived_at"] = out["arrived_at"].dt.tz_convert(timezone).dt.tz_localize(None)
+    return out.rename(columns={c: h for c, (h, _m) in HEADERS.items()})
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """UTF-8 with a BOM: Excel on Windows opens it with its Chinese intact (without, it guesses GBK)."""
+    frame.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d %H:%M:%S")
+
+
+def write_text(lines: list[str], path: Path) -> None:
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")  # Notepad on Windows reads it too
+
+
+def write_parquet(frame: pd.DataFrame, lines: list[str], path: Path) -> None:
+    """The tidy frame as returns_frame gives it (typed, UTC times; a program's file), the 说明 kept in the
+    file's own metadata too. Only with the optional extra installed: `parquet_ready()` first."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    fields = [table.schema.field(c).with_metadata({"description": HEADERS[c][1], "header": HEADERS[c][0]})
+              if c in HEADERS else table.schema.field(c) for c in table.column_names]
+    meta = {**(table.schema.metadata or {}), b"township.explanation": "\n".join(lines).encode("utf-8")}
+    pq.write_table(table.cast(pa.schema(fields, metadata=meta)), path)
+
+
+def parquet_ready() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(PARQUET_EXTRA) is not None
+
+
+def write_xlsx(frame: pd.DataFrame, lines: list[str], path: Path) -> None:
+    """The table on sheet 数据 (header frozen, filter on, columns sized to their text), the 说明 beside it.
+    xlsxwriter row by row in constant memory: a county's year (~60,000 rows) in about a second."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_date_format": "yyyy-mm-dd hh:mm",
+                                           "strings_to_numbers": False, "strings_to_formulas": False,
+                                           "strings_to_urls": False})  # a clerk's note is text, never a formula
+    try:
+        bold = book.add_format({"bold": True})
+        data = book.add_worksheet("数据")
+        data.freeze_panes(1, 0)
+        for col, width in enumerate(_widths(frame)):
+            data.set_column(col, col, width)
+        data.write_row(0, 0, list(frame.columns), bold)
+        cells = frame.astype(object).where(frame.notna(), None)
+        for row, values in enumerate(cells.itertuples(index=False, name=None), start=1):
+            data.write_row(row, 0, values)
+        data.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+        notes = book.add_worksheet("说明")
+        notes.set_column(0, 0, 14)
+        notes.set_column(1, 1, 34)
+        notes.set_column(2, 2, 100)
+        for row, line in enumerate(lines):
+            notes.write_row(row, 0, line.split("\t"), bold if row == 0 or line.startswith("列名") else None)
+    finally:
+        book.close()
+
+
+def _widths(frame: pd.DataFrame) -> list[float]:
+    """Each column's width in Excel's characters: its longest text, a Chinese character counting two."""
+    widths = []
+    for column in frame.columns:
+        text = frame[column].astype("string").fillna("")
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            text = pd.Series(["2024-03-05 08:30"])
+        longest = max(_shown(str(column)), int(text.str.len().add(text.str.count(r"[^\x00-\x7f]")).max() or 0))
+        widths.append(min(max(longest + 2, 6), 60))
+    return widths
+
+
+def _shown(text: str) -> int:
+    return sum(2 if ord(ch) > 0x7F else 1 for ch in text)
