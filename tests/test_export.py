@@ -52,7 +52,7 @@ def test_csv_opens_with_its_chinese_intact_in_pandas_and_the_csv_module(demo, tm
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(frame) and {"下汤村", "下汤镇司法所"} <= {r["单位名称"] for r in rows}
     assert sum(int(r["数值"]) for r in rows if r["指标代码"] == "LEAFLET" and r["数值"]) == 7260
-    explanation = (tmp_path / "下汤镇.说明.txt").read_text(encoding="utf-8-sig")
+    explanation = (tmp_path / "下汤镇.csv.说明.txt").read_text(encoding="utf-8-sig")
     assert "下汤镇2024年月报表数据" in explanation and "期末数" in explanation
     assert all(header in explanation for header, _m in HEADERS.values())
 
@@ -67,6 +67,9 @@ def test_xlsx_reads_back_in_openpyxl_with_its_header_frozen_and_its_explanation(
     assert header == [h for h, _m in HEADERS.values()]
     rows = [dict(zip(header, r, strict=True)) for r in data.iter_rows(min_row=2, values_only=True)]
     assert {r["报告期"] for r in rows} == {"2024-03"}
+    blank = [r for r in rows if r["数值"] is None]  # a cell the clerk left blank: empty, the rest in place
+    assert blank and all(r["状态"].startswith("已接收") and isinstance(r["版本"], int) for r in blank)
+    assert all(r["报送时间"].year in (2024, 2025) for r in rows)  # a real date cell, not text
     march = pd.read_csv(exported(["--home", str(demo), "--period", "2024-03", "--format", "csv",
                                   "--out", str(tmp_path / "三月.csv")]), encoding="utf-8-sig")
     assert sum(r["数值"] or 0 for r in rows) == int(march["数值"].sum())  # the same values either way
@@ -104,3 +107,36 @@ def test_a_bad_argument_is_a_chinese_message_and_exit_2(demo, args, words):
     assert result.exit_code == 2, result.output
     assert CJK.search(result.output) and not ENGLISH.search(result.output), result.output
     assert re.sub(r"[\s│╭╮╰╯─]+", "", words) in re.sub(r"[\s│╭╮╰╯─]+", "", result.output)
+
+
+def test_parquet_keeps_the_typed_frame_and_its_explanation(demo, tmp_path):
+    import pyarrow.parquet as pq
+
+    path = exported(["--home", str(demo), "--year", "2024", "--format", "parquet", "--out", str(tmp_path / "y.parquet")])
+    frame = pd.read_parquet(path)
+    assert frame.groupby("indicator")["value"].sum().to_dict() == REFERENCE_TOTALS
+    assert str(frame["arrived_at"].dt.tz) == "UTC" and frame["value"].dtype == "Int64"
+    schema = pq.read_schema(path)
+    assert "下汤镇2024年" in schema.metadata[b"township.explanation"].decode("utf-8")
+    assert schema.field("value").metadata[b"header"].decode("utf-8") == "数值"
+    assert (tmp_path / "y.parquet.说明.txt").exists()
+
+
+def test_parquet_without_its_extra_says_how_to_install_it(demo, tmp_path):
+    """A child process in which pyarrow cannot be found, as on an install without the extra."""
+    import subprocess
+    import sys
+
+    hide = ("import sys, importlib.abc\n"
+            "class Hide(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] == 'pyarrow': raise ModuleNotFoundError(name)\n"
+            "sys.meta_path.insert(0, Hide())\n"
+            "sys.argv = ['township'] + sys.argv[1:]\n"
+            "from flows.cli import app; app()\n")
+    done = subprocess.run([sys.executable, "-c", hide, "export", "--home", str(demo), "--year", "2024",
+                           "--format", "parquet", "--out", str(tmp_path / "y.parquet")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'township[parquet]'" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "y.parquet").exists()

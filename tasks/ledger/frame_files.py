@@ -31,7 +31,6 @@ HEADERS = {
     "file": ("原文件名", "单位报送时的文件名：每个数值都可追溯到原始报表"),
     "note": ("备注", "单位在报表“备注”栏写的说明"),
 }
-PARQUET_EXTRA = "pyarrow"
 NO_PARQUET = ("导出 parquet 格式需要先安装可选组件 pyarrow：在 township 的环境中运行 "
               "pip install 'township[parquet]'（在源码目录中：pip install -e '.[parquet]'）；"
               "或改用 --format xlsx / --format csv")
@@ -81,9 +80,12 @@ def write_parquet(frame: pd.DataFrame, lines: list[str], path: Path) -> None:
 
 
 def parquet_ready() -> bool:
-    from importlib.util import find_spec
-
-    return find_spec(PARQUET_EXTRA) is not None
+    """Whether pyarrow imports (a missing one and a broken one alike say how to install it)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def write_xlsx(frame: pd.DataFrame, lines: list[str], path: Path) -> None:
