@@ -37,7 +37,8 @@ def exported(args: list[str]) -> str:
 
 
 def test_csv_opens_with_its_chinese_intact_in_pandas_and_the_csv_module(demo, tmp_path):
-    path = exported(["--home", str(demo), "--year", "2024", "--format", "csv", "--out", str(tmp_path / "下汤镇.csv")])
+    path = exported(["--home", str(demo), "--year", "2024", "--format", "csv",
+                     "--out", str(tmp_path / "下汤镇.csv")])
     assert path == str(tmp_path / "下汤镇.csv")
     raw = (tmp_path / "下汤镇.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel on Windows needs to read UTF-8
@@ -112,7 +113,8 @@ def test_a_bad_argument_is_a_chinese_message_and_exit_2(demo, args, words):
 def test_parquet_keeps_the_typed_frame_and_its_explanation(demo, tmp_path):
     import pyarrow.parquet as pq
 
-    path = exported(["--home", str(demo), "--year", "2024", "--format", "parquet", "--out", str(tmp_path / "y.parquet")])
+    path = exported(["--home", str(demo), "--year", "2024", "--format", "parquet",
+                     "--out", str(tmp_path / "y.parquet")])
     frame = pd.read_parquet(path)
     assert frame.groupby("indicator")["value"].sum().to_dict() == REFERENCE_TOTALS
     assert str(frame["arrived_at"].dt.tz) == "UTC" and frame["value"].dtype == "Int64"

@@ -39,7 +39,8 @@ def test_the_demo_years_frame_sums_to_the_reference_reports_totals(demo_frame):
     assert demo_frame["period"].str.startswith("2024-").all() and demo_frame["period"].nunique() == 12
     dispute = demo_frame[demo_frame["indicator"] == "DISPUTE"].iloc[0]
     assert (dispute["indicator_name"], dispute["measure"], dispute["kind"]) == ("调处矛盾纠纷", "起", "flow")
-    assert demo_frame["unit_name"].notna().all() and demo_frame["file"].str.endswith((".xlsx", ".xls", ".ods")).all()
+    assert demo_frame["unit_name"].notna().all()
+    assert demo_frame["file"].str.endswith((".xlsx", ".xls", ".ods")).all()
 
 
 def test_the_frames_pivots_are_the_drafts_figures_with_their_provenance(demo_ledger, demo_frame):
@@ -55,7 +56,8 @@ def test_the_frames_pivots_are_the_drafts_figures_with_their_provenance(demo_led
     # every contributing file of the draft's comment is a row of the frame, with its value
     rows = set(zip(demo_frame["unit"], demo_frame["period"], demo_frame["indicator"], demo_frame["file"],
                    demo_frame["value"], strict=True))
-    assert all((s.unit, s.period, code, s.file, s.value) in rows for code, ss in draft.sources.items() for s in ss)
+    assert all((s.unit, s.period, code, s.file, s.value) in rows
+               for code, contributing in draft.sources.items() for s in contributing)
 
 
 def test_a_correction_replaces_its_version_and_all_versions_keeps_both(home):
@@ -116,4 +118,5 @@ def test_an_engine_alone_gives_the_frame_with_the_catalogs_names(stock_home):
         engine.dispose()
     assert len(frame) == 3 * len(stock_home.catalog.indicators)
     assert frame["unit_name"].isna().all()  # no registry given: names unknown, never guessed
-    assert pd.api.types.is_datetime64_any_dtype(frame["arrived_at"]) and str(frame["arrived_at"].dt.tz) == "UTC"
+    assert pd.api.types.is_datetime64_any_dtype(frame["arrived_at"])
+    assert str(frame["arrived_at"].dt.tz) == "UTC"

@@ -27,7 +27,8 @@ class Exported:
     rows: int
 
 
-def export(home: Home, spec: str, fmt: str, out: Path | None, on: dt.date, all_versions: bool = False) -> Exported:
+def export(home: Home, spec: str, fmt: str, out: Path | None, on: dt.date,
+           all_versions: bool = False) -> Exported:
     """Write the values of `spec` (2024, 2024-Q1, 2024-03) in `fmt` to `out` (or outbox/, dated `on`);
     a name that exists is kept and the file saved as name-2, name-3 … beside it."""
     frame = returns_frame(home, period=spec, all_versions=all_versions)

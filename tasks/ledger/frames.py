@@ -115,7 +115,8 @@ def _framed(columns: list[tuple], catalog: Catalog, registry: Registry | None, m
     frame["status"] = pd.array(status, dtype="string")
     frame["version"] = pd.array(version, dtype="Int64")
     frame["late"] = pd.array([None if x is None else bool(x) for x in late], dtype="boolean")
-    frame["arrived_at"] = pd.to_datetime(pd.Series(arrived, dtype=object), format="ISO8601").dt.tz_localize("UTC")
+    arrivals = pd.to_datetime(pd.Series(arrived, dtype=object), format="ISO8601")
+    frame["arrived_at"] = arrivals.dt.tz_localize("UTC")
     frame["file"] = pd.array(file, dtype="string")
     frame["note"] = pd.array(note, dtype="string")
     order = [i.code for i in catalog.indicators]
@@ -131,11 +132,13 @@ def figures_of(frame: pd.DataFrame) -> Figures:
                          "aggregate returns_frame(..., all_versions=False)")
     ordered = frame.sort_values(["unit", "period"], kind="stable")
     given = ordered["value"].notna()
-    rows = zip(ordered["unit"], ordered["period"], ordered["indicator"], ordered["value"].fillna(0).astype(int),
+    counts = ordered["value"].fillna(0).astype(int)
+    rows = zip(ordered["unit"], ordered["period"], ordered["indicator"], counts,
                given, ordered["note"].fillna(""), ordered["file"], strict=True)
     stocks = set(frame.loc[frame["kind"] == "stock", "indicator"])
     unit_months = set(zip(frame["unit"], frame["period"], strict=True))
-    return tally(list(frame.attrs.get("periods") or sorted(frame["period"].unique())), stocks, rows, unit_months)
+    periods = list(frame.attrs.get("periods") or sorted(frame["period"].unique()))
+    return tally(periods, stocks, rows, unit_months)
 
 
 def unit_pivot(frame: pd.DataFrame) -> pd.DataFrame:

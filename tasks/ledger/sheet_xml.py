@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-ILLEGAL_XML = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"  # not allowed in XML 1.0: dropped, as xlsxwriter would
+ILLEGAL_XML = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"  # not allowed in XML 1.0: dropped
 EXCEL_TEXT_LIMIT = 32767  # a cell holds at most this many characters
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # serial day 0 of the 1900 date system (for dates after 1900-03-01)
 
