@@ -38,7 +38,7 @@ def export(home: HomeOpt = None,
     （每一列的含义）。数据与年度报告草稿一致（只取当前有效版本）。输出所写文件的路径。
 
     xlsx 的“说明”是一个工作表；csv 和 parquet 的“说明”另存在旁边（文件名加 .说明.txt）。
-    parquet 需要可选组件：pip install 'township[parquet]'。
+    parquet 需要可选组件 parquet：pip install 'township\\[parquet]'。
 
     示例：township export --home ./xiatang --year 2024 --format csv --out 下汤镇-2024.csv
     """
