@@ -4,8 +4,8 @@ then spliced into a workbook xlsxwriter wrote (styles, frozen header, widths, fi
 Why not xlsxwriter's own `write_row`: it costs some 5–10 µs a cell in Python, and a county's year is
 ~60,000 rows × 14 columns — 5–8 s where an analyst's export should take under two (issue 29). Here a
 cell's XML is one string concatenation per column, the same markup xlsxwriter writes (inline strings,
-numbers, dates as serial numbers in a date style), and the sheet's declared dimension is set to the
-rows written (readers such as openpyxl's read-only mode trust it).
+numbers, dates as serial numbers in a date style) less the cell references, and the sheet's declared
+dimension is set to the rows written (readers such as openpyxl's read-only mode trust it).
 """
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def rows_xml(frame: pd.DataFrame, date_style: int, first_row: int = 2) -> str:
     Each column's distinct values are turned into cell markup once (a county's year has a few thousand
     of them in ~60,000 rows); a row is then one join of its cells. Cells carry no reference (`r`, which
     the format makes optional): each is in the column after the one before, an empty one included
-    (`<c/>`), as Excel, LibreOffice, openpyxl and calamine read them — and formatting a reference into
-    each of ~900,000 cells was most of the time."""
+    (`<c/>`), as LibreOffice, openpyxl and calamine read them (checked; Excel and WPS not at hand) —
+    formatting a reference into each of ~900,000 cells was most of the time."""
     if frame.empty:
         return ""
     columns = [_bodies(frame[name], date_style) for name in frame.columns]
