@@ -2,7 +2,7 @@
 widths, filter, 说明 sheet).
 
 Why not xlsxwriter's own `write_row`: a county's year is ~60,000 rows × 14 columns, and writing them
-cell by cell took 66 s (wall, on the shared 2-core machine under load; ~1 s CPU of 5,000 rows profiled)
+cell by cell took 66 s (wall, on the shared 2-core machine at a load average of ~10)
 where an analyst's export should take under two (issue 29). Here each column's distinct values become
 cell markup once and each row is one join: the markup xlsxwriter writes (inline strings, numbers, dates
 as serial numbers in a date style) less the cell references, with the sheet's declared dimension set to
