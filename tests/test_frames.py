@@ -16,6 +16,7 @@ from tasks.ledger.frames import COLUMNS, month_pivot, returns_frame, unit_pivot
 from tasks.returns.periods import months_of
 from tasks.samples.demo import REFERENCE_TOTALS
 from tests.helpers import OTHER, VILLAGE, drop
+from tests.pg import use_database
 
 OFFICE = "410423105001"
 STOCK_LINE = "  - {code: GRID, name: 基础网格, unit: 个, kind: stock}\n"
@@ -60,7 +61,10 @@ def test_the_frames_pivots_are_the_drafts_figures_with_their_provenance(demo_led
                for code, contributing in draft.sources.items() for s in contributing)
 
 
-def test_a_correction_replaces_its_version_and_all_versions_keeps_both(home):
+def test_a_correction_replaces_its_version_and_all_versions_keeps_both(home, database_url):
+    """On each ledger the project supports (SQLite, PostgreSQL): the one query reads both alike."""
+    use_database(home.root, database_url)
+    home = open_home(home.root)
     drop(home, values={"DISPUTE": 7, "TRAINING": 1})
     ingest(home)
     drop(home, name="更正.xlsx", values={"DISPUTE": 9, "TRAINING": 1})
@@ -72,6 +76,9 @@ def test_a_correction_replaces_its_version_and_all_versions_keeps_both(home):
     both = history[history["indicator"] == "DISPUTE"].sort_values("version")
     assert both[["value", "version", "status"]].values.tolist() == [[7, 1, "superseded"], [9, 2, "accepted"]]
     assert month_pivot(current).loc["DISPUTE", "total"] == 9
+    # taken long after March's due date (lateness is judged by arrival, not the file's own time)
+    assert history["late"].dtype == "boolean" and history["late"].all()
+    assert history["arrived_at"].notna().all() and str(history["arrived_at"].dt.tz) == "UTC"
     with pytest.raises(ValueError, match="twice"):
         month_pivot(history)  # a history is for reading: summed, a corrected value would count twice
 
