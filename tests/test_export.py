@@ -61,7 +61,7 @@ def test_csv_opens_with_its_chinese_intact_in_pandas_and_the_csv_module(demo, tm
 def test_xlsx_reads_back_in_openpyxl_with_its_header_frozen_and_its_explanation(demo, tmp_path):
     path = exported(["--home", str(demo), "--period", "2024-03", "--out", str(tmp_path / "三月.xlsx")])
     book = load_workbook(path)
-    assert book.sheetnames == ["数据", "说明"]
+    assert book.sheetnames == ["数据", "汇总", "说明"]
     data = book["数据"]
     assert data.freeze_panes == "A2"
     header = [c.value for c in data[1]]
@@ -80,6 +80,16 @@ def test_xlsx_reads_back_in_openpyxl_with_its_header_frozen_and_its_explanation(
     assert notes[0][0].startswith("下汤镇2024年3月月报表数据")
     meanings = {r[0]: r[2] for r in notes if len(r) == 3}
     assert "按月相加" in meanings["汇总方式"] and "不是 0" in meanings["数值"]
+
+
+def test_the_xlsx_summary_sheet_holds_the_drafts_figures(demo, tmp_path):
+    book = load_workbook(exported(["--home", str(demo), "--year", "2024", "--out", str(tmp_path / "y.xlsx")]))
+    rows = list(book["汇总"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ("指标代码", "指标名称", "计量单位", "汇总方式") and header[-1] == "合计（即草稿的数）"
+    assert header[4:-1] == tuple(f"2024-{m:02d}" for m in range(1, 13))
+    assert {r[0]: r[-1] for r in body} == REFERENCE_TOTALS
+    assert all(sum(v or 0 for v in r[4:-1]) == r[-1] for r in body)  # flows: the months add up to it
 
 
 def test_out_never_overwrites_and_never_makes_folders(demo, tmp_path):

@@ -38,7 +38,7 @@ def export(home: Home, spec: str, fmt: str, out: Path | None, on: dt.date,
     lines = ff.explanation(f"{township}{scope}月报表数据（township export 导出，{on:%Y年%m月%d日}）", frame, scope, tz)
     people = ff.for_people(frame, tz)
     writers: dict[str, Callable[[Path], None]] = {
-        "xlsx": lambda p: ff.write_xlsx(people, lines, p),
+        "xlsx": lambda p: ff.write_xlsx(people, lines, p, None if all_versions else ff.summary_table(frame)),
         "csv": lambda p: ff.write_csv(people, p),
         "parquet": lambda p: ff.write_parquet(frame, lines, p),
     }

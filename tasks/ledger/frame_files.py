@@ -88,8 +88,24 @@ def parquet_ready() -> bool:
     return True
 
 
-def write_xlsx(frame: pd.DataFrame, lines: list[str], path: Path) -> None:
-    """The table on sheet 数据 (header frozen, filter on, columns sized to their text), the 说明 beside it.
+def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Indicator × month and the period's figure, as the draft makes it (`frames.month_pivot`), with the
+    indicator's name, unit and way of adding up: the sheet 汇总 an analyst checks the draft against."""
+    from tasks.ledger.frames import month_pivot
+
+    pivot = month_pivot(frame)
+    first = frame.drop_duplicates("indicator").set_index("indicator")
+    about = pd.DataFrame({"指标代码": pivot.index, "指标名称": first.loc[pivot.index, "indicator_name"].to_numpy(),
+                          "计量单位": first.loc[pivot.index, "measure"].to_numpy(),
+                          "汇总方式": first.loc[pivot.index, "kind"].map(KIND_WORDS).to_numpy()})
+    months = pivot.drop(columns="total").reset_index(drop=True)
+    return pd.concat([about, months, pd.DataFrame({"合计（即草稿的数）": pivot["total"].to_numpy()})], axis=1)
+
+
+def write_xlsx(frame: pd.DataFrame, lines: list[str], path: Path,
+               summary: pd.DataFrame | None = None) -> None:
+    """The table on sheet 数据 (header frozen, filter on, columns sized to their text); the draft's figures
+    by month on 汇总 (when given); the 说明.
     xlsxwriter makes the workbook with the header; the rows are spliced in as XML built by column
     (`sheet_xml.py`): a county's year (~60,000 rows) in well under the seconds write_row takes."""
     import io
@@ -110,6 +126,15 @@ def write_xlsx(frame: pd.DataFrame, lines: list[str], path: Path) -> None:
         data.set_column(col, col, width, when if dates[col] else None)
     data.write_row(0, 0, list(frame.columns), bold)
     data.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+    if summary is not None:
+        sums = book.add_worksheet("汇总")
+        sums.freeze_panes(1, 4)
+        for col, width in enumerate(_widths(summary)):
+            sums.set_column(col, col, width)
+        sums.write_row(0, 0, list(summary.columns), bold)
+        cells = summary.astype(object).where(summary.notna(), None)
+        for row, values in enumerate(cells.itertuples(index=False), start=1):
+            sums.write_row(row, 0, values)
     notes = book.add_worksheet("说明")
     for col, width in enumerate((14, 34, 100)):
         notes.set_column(col, col, width)
