@@ -9,6 +9,7 @@ from schemas.catalog import Catalog
 from tasks.delivery.outbox import dated_path, free_path
 from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthly_chart
 from tasks.drafts.draft_page import report_title, title_stem
+from tasks.drafts.open_items import due_by
 from tasks.drafts.placeholders import TemplateCheck, check_template
 from tasks.drafts.render import Extras, TemplateProblem, draft_context, render_draft, save_atomic
 from tasks.drafts.stated import narrowed, stated_by_home, with_terms
@@ -176,7 +177,8 @@ def render_annual(home: Home, year: int, out: Path | None, on: dt.date, template
     # stated by no sentence: of any template of the home, never only this one (several reports, one set
     # of returns: the to-do never asks to delete what another report states)
     elsewhere = stated_by_home(home.root, catalog, ratios=False) or set()
-    todo = [*missing_returns(figures, registry, year), *comparison_note(before, figures, year),
+    due = due_by(year, on, home.settings)  # a month not yet due is not missing (issue 24)
+    todo = [*missing_returns(figures, registry, year, due), *comparison_note(before, figures, year),
             *unstated(with_data, stated_codes(check, catalog) | elsewhere), *word_todo,
             *dated_words(list(check.texts), year, on.year), *carried_over(path, list(check.texts)),
             *chart_todo]

@@ -12,13 +12,15 @@ MONTHS_SHOWN = 6  # a unit missing more months than this is summed up, not liste
 RELATIVE_YEAR = re.compile("今年|去年|明年|本年度|上年度")
 
 
-def missing_returns(figures: Figures, registry: Registry, year: int) -> list[str]:
-    """'本年尚无月报表：林楼村、岳庄村', '下汤村缺3月、4月的月报表' …; nothing when the year is complete."""
-    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+def missing_returns(figures: Figures, registry: Registry, year: int, due: list[str] | None = None) -> list[str]:
+    """'本年尚无月报表：林楼村、岳庄村', '下汤村缺3月、4月的月报表' …; nothing when the year is complete.
+    `due`: the months whose return is due by now (a December not yet due is not missing); all twelve
+    when not given."""
+    months = [f"{year}-{m:02d}" for m in range(1, 13)] if due is None else due
     silent, gaps = [], []
     for unit in registry.units:
         lacking = [m for m in months if (unit.code, m) not in figures.unit_months]
-        if len(lacking) == 12:
+        if lacking and len(lacking) == len(months):
             silent.append(unit.name)
         elif lacking:
             shown = "、".join(f"{int(m[5:])}月" for m in lacking[:MONTHS_SHOWN])

@@ -9,13 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from tasks.drafts.open_items import OpenItems, months_due, open_items
+from tasks.drafts.open_items import OpenItems, due_by, open_items
 from tasks.drafts.todo import CARRIED, boilerplate
 from tasks.home import Home
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import ReportVersion, versions
 from tasks.ledger.tables import STORED, submissions
-from tasks.ledger.timeliness import due_date
 from tasks.signoff.blanks import UNFILLED, unfilled
 
 CARRIED_NUMBER = re.compile(r"中的“([^”]+)”：" + re.escape(CARRIED))
@@ -64,9 +63,7 @@ def open_for(home: Home, version: ReportVersion, as_of: dt.date, plates: list[st
              carried: list[str] = (), blanks: list[str] = ()) -> OpenItems:
     """Missing returns (units registered, months due by `as_of`) and the previous opinion, from the
     ledger; the rest as found in the text by the caller."""
-    settings = home.settings
-    due = months_due(version.year, as_of,
-                     lambda m: due_date(m, settings.due_working_days, settings.calendar).due)
+    due = due_by(version.year, as_of, home.settings)
     units = [(u.code, u.name) for u in home.registry.units]
     with open_ledger(home.database_url) as engine:
         all_versions = versions(engine, version.year)
