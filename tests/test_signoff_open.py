@@ -164,3 +164,13 @@ def test_the_ingest_artifact_names_a_year_signed_with_gaps_accepted(tmp_path, pr
         [latest] = client.read_artifacts(artifact_filter=by_key, sort="CREATED_DESC", limit=1)
     assert "2024年度报告（第1稿）签发时确认了未了结的事项" in latest.data
     assert "应报36份，已收2份" in latest.data and "李书记" in latest.data
+
+
+def test_the_prefect_forms_description_lists_what_is_open(tmp_path):
+    from flows.signoff import how_to_decide
+
+    home, _ = drafted(tmp_path / "home")
+    said = how_to_decide(home, ledger(home))
+    assert "**待完善事项共" in said and "缺报的月报表（3项）" in said and "下汤镇司法所（应报12个月，均未报）" in said
+    assert f"township signoff --home {home.root} --year 2024 --by 姓名 --accept-open`" in said
+    assert "--keep-appendix" in said and "在此点 Resume 不会作出任何决定" in said
