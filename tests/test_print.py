@@ -1,13 +1,16 @@
 """What an operator prints reads right on paper (issue 25): the period workbook's chart whole on a page of
-its own with its value axis from 0, the 汇总 one page wide; checked in the workbook's XML and on the
-PDF LibreOffice prints."""
+its own with its value axis from 0, the 汇总 one page wide; the blank return one page wide, its title
+whole and its 单位代码 as text; checked in the workbook's XML and on the PDF LibreOffice prints."""
 from __future__ import annotations
 
 import re
 import zipfile
 
+from openpyxl import load_workbook
+
 from tasks.summaries.period import summary_files
-from tests.paper import ink, needs_print, printed, words
+from tests.helpers import VILLAGE, return_file
+from tests.paper import first, ink, needs_print, printed, words
 from tests.test_summary import ON, quarter  # noqa: F401 — the fixture: a quarter of real returns
 
 
@@ -39,3 +42,21 @@ def test_the_chart_prints_whole_on_one_page(quarter, tmp_path):  # noqa: F811
     assert [w.page for w in seen] == [table.page + 1]  # whole, on its own page right after the table
     on_page = {w.text for w in found if w.page == seen[0].page and w.y0 > seen[0].y1}
     assert {"0", "1", "7"} <= on_page  # the value axis from 0 up to March's 7, printed under the title
+
+
+def test_the_blank_return_prints_one_page_wide_with_its_code_as_text(home, tmp_path):
+    ws = load_workbook(return_file(tmp_path / "blank.xlsx", home, values={}))["报表"]
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws["D2"].number_format == "@" and ws["D2"].data_type == "s"
+    assert ws.column_dimensions["D"].width >= len(VILLAGE) + 2
+
+
+@needs_print
+def test_the_blank_return_on_paper_title_whole_code_whole_one_page(home, tmp_path):
+    found = words(printed(return_file(tmp_path / "blank.xlsx", home, values={}), tmp_path / "blank.pdf"))
+    title = first(found, "下汤镇法治建设")
+    assert title.text == "下汤镇法治建设工作月报表" and title.page == 1
+    assert any(w.text == VILLAGE for w in found if w.page == 1)  # 410423105201, never 41042310
+    last_row = first(found, home.catalog.indicators[-1].code)
+    assert {last_row.page, first(found, "备注").page} == {1}  # every row and column on the first page
+    assert first(found, "填报说明").page == 2  # the 说明 sheet follows on a page of its own
