@@ -45,14 +45,19 @@ def template(home: HomeOpt = None,
     from tasks.home import TEMPLATE_DIR
     from tasks.intake.unit_folder import UnitFolder
     from tasks.returns.blank import ReturnContent, return_bytes
+    from tasks.returns.periods import in_words, month_of, months_ahead
 
     h = home_or_exit(home)
     units = h.registry.by_code()
+    today = township_today(h)
     if period and len(period) != 7:
-        raise Refusal(f"模板按月填写：--period 请写一个月份，如 {period[:4]}-03")
+        raise Refusal(f"模板按月填写：--period 请写一个月份，如 {month_of(today, -1)}")
+    if period and months_ahead(period, today) > 1:  # 2099-01: a typo, not a plan
+        raise Refusal(f"报告期 {period} 太远：现在是 {in_words(month_of(today))}，模板最多提前一个月生成"
+                      f"（到 {month_of(today, 1)}）；本月应报的是 {month_of(today, -1)}")
     key = period or ""
     # the township's indicators only: those its report templates state, and those with data this year
-    catalog = returns_catalog(h, int(key[:4]) if key else township_today(h).year)
+    catalog = returns_catalog(h, int(key[:4]) if key else today.year)
     if all_units:
         h.inbox.mkdir(exist_ok=True)
         name, skipped = f"{key or '空白'}月报表模板.xlsx", 0

@@ -83,7 +83,7 @@ def build_return(catalog: Catalog, content: ReturnContent, layout: ReturnLayout 
             ws[f"{col}{r}"].border = BOX
     last = first + len(catalog.indicators) - 1
     _validations(wb, ws, catalog, cols, first, last)
-    _instructions(wb, layout, catalog)
+    _instructions(wb, layout, catalog, content.period)
     # D holds 单位 and the 12-digit 单位代码: wide enough for the code, never shown cut as 41042310
     for col, width in zip("ABCDEF", (6, 22, 26, 15, 12, 30)):
         ws.column_dimensions[col].width = width
@@ -163,7 +163,7 @@ def _validations(wb: Workbook, ws, catalog: Catalog, cols: dict[str, str], first
 INSTRUCTIONS = (
     "填报说明",
     "1. 每月一表，每个报送单位一份，填好后放入本单位的报送文件夹（以单位代码命名）。",
-    "2. 只填写黄色单元格：报告期（如 2024-03）、填报人、联系电话、报送日期、本期数量和备注。",
+    "2. 只填写黄色单元格：报告期（{example}）、填报人、联系电话、报送日期、本期数量和备注。",
     "3. 本期数量填写本月实际完成的准确数字（整数，不要填“约70”“70余”），没有工作量的填 0；整栏空白的报表会被退回。",
     "4. 不要增删指标行、不要修改指标代码和名称；有需要说明的情况写在备注栏。",
     "5. 处理结果（回执）会放回本单位文件夹的“回执”子文件夹，请查看；被退回的请按回执修改后重新报送。",
@@ -171,9 +171,11 @@ INSTRUCTIONS = (
 )
 
 
-def _instructions(wb: Workbook, layout: ReturnLayout, catalog: Catalog) -> None:
+def _instructions(wb: Workbook, layout: ReturnLayout, catalog: Catalog, period: str) -> None:
     ws = wb.create_sheet(layout.instructions_sheet, 1)
-    lines = (*INSTRUCTIONS, STOCK_NOTE) if catalog.stocks else INSTRUCTIONS
+    example = f"本表为 {period}" if period else "写所报告的月份，格式为“年-月”"
+    lines = tuple(line.replace("{example}", example) for line in INSTRUCTIONS)
+    lines = (*lines, STOCK_NOTE) if catalog.stocks else lines
     for i, line in enumerate(lines, start=1):
         ws.cell(row=i, column=1, value=line)
     ws["A1"].font = Font(bold=True, size=14)
