@@ -41,10 +41,22 @@ def completeness(home: Home, year: int) -> int:
     from tasks.ledger.migrate import read_ledger
     from tasks.returns.periods import months_of
 
+    from tasks.home import township_today
+    from tasks.ledger.timeliness import due_date
+
     with read_ledger(home.database_url, home.archive) as engine:
-        stored = len(figures_for(engine, months_of(str(year)), home.catalog.stocks).unit_months)
-    expected = len(home.registry.units) * 12
-    if stored < expected:
-        err.print(f"[yellow]注意：{year}年应有 {expected} 份月报表，库中只有 {stored} 份；缺报的单位和月份已列入"
-                  "草稿的“待完善事项”，定稿前请催报后重新生成。[/yellow]", soft_wrap=True)
-    return 0 if stored else 1
+        held = figures_for(engine, months_of(str(year)), home.catalog.stocks).unit_months
+    today = township_today(home)
+    # Only months whose due date (含) has passed are owed: December's return is not missing on 12月20日.
+    due = [m for m in months_of(str(year))
+           if due_date(m, home.settings.due_working_days, home.settings.calendar).due < today]
+    expected = len(home.registry.units) * len(due)
+    stored = sum(1 for _, month in held if month in due)
+    if not held:
+        err.print(f"[yellow]注意：{year}年库中还没有月报表（已过报送截止日的 {len(due)} 个月应有 {expected} 份），"
+                  "草稿中的数字都是 ××，请在收到月报表后重新生成。[/yellow]", soft_wrap=True)
+    elif stored < expected:
+        part = f"（只计已过报送截止日的 {len(due)} 个月）" if len(due) < 12 else ""
+        err.print(f"[yellow]注意：{year}年应有 {expected} 份月报表{part}，库中只有 {stored} 份；"
+                  "缺报的单位和月份已列入草稿的“待完善事项”，定稿前请催报后重新生成。[/yellow]", soft_wrap=True)
+    return 0 if held else 1
