@@ -96,6 +96,7 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
     示例：township check 2024-03月报表.xlsx --unit 410423105201 --home ./xiatang
     """
     from tasks.intake.forked import judge_forked
+    from tasks.intake.receipt import in_order
     from tasks.returns.guard import max_file_bytes, too_large
     from tasks.returns.validate import Context
     from tasks.returns.verdict import OVERSIZE, refused
@@ -122,7 +123,7 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
     table = Table(title=shown(f"{file.name}：" + ("可以接收" if verdict.ok else "将被退回")))
     for col in ("位置", "级别", "问题", "怎么办"):
         table.add_column(col, overflow="fold")  # wrapped, never cut with "…"
-    for f in found:  # the clerk's values quoted in messages: plain text, never markup or escapes
+    for f in in_order(found):  # errors first; clerks' values quoted in messages: plain text, never markup
         table.add_row(shown(f.place), LEVELS.get(f.level, "说明"), shown(f.message), shown(f.hint))
     console.print(table if found else shown(f"{file.name}：未发现问题"))
     raise typer.Exit(0 if verdict.ok else 1)
