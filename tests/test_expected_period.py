@@ -1,19 +1,23 @@
 """Periods as the township sees them now (issue 25): `template` refuses a month more than one ahead (a
 typo like 2099-01, a Chinese message and exit 2), and the hints about 报告期 give the month units report now
-as their example, not a fixed 2024-03."""
+as their example, not a fixed 2024-03; a year owes returns only for months past their due date."""
 from __future__ import annotations
 
 import datetime as dt
 
+import time_machine
 from typer.testing import CliRunner
 
 from flows.cli import app
+from flows.cli.draft_checks import completeness
+from tasks.intake.pool import ingest_batch
+from tasks.intake.take_stock import find_new, prepare
 from tasks.home import township_today
 from tasks.returns.judge import judge
 from tasks.returns.periods import month_of, months_ahead
 from tasks.returns.validate import Context
 from tests import files as f
-from tests.helpers import VILLAGE
+from tests.helpers import NOW, VILLAGE, drop
 
 runner = CliRunner()
 
@@ -47,3 +51,13 @@ def test_period_hints_show_the_month_due_now(home):
     assert gap.hint == "请在“报告期”右侧填写，如 2026-11 或 2026年11月"
     assert ahead.hint == "请核对报告期：现在应报送的是 2026-11（2026年11月）"
     assert "2024-03" not in gap.hint + ahead.hint
+
+
+def test_the_year_owes_only_months_past_their_due_date(home, capsys):
+    drop(home, name="march.xlsx", values={"DISPUTE": 3})
+    prepare(home)
+    ingest_batch(home, list(find_new(home, NOW).ready), NOW)
+    with time_machine.travel(NOW):  # 2024-12-20 in Shanghai: November is due (early December), December not
+        assert completeness(home, 2024) == 0
+    said = capsys.readouterr().err.replace("\n", "")
+    assert "2024年应有 33 份月报表（只计已过报送截止日的 11 个月），库中只有 1 份" in said, said
