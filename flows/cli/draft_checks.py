@@ -44,7 +44,6 @@ def completeness(home: Home, year: int) -> int:
     from tasks.ledger.migrate import read_ledger
     from tasks.returns.periods import months_of
 
-
     with read_ledger(home.database_url, home.archive) as engine:
         held = figures_for(engine, months_of(str(year)), home.catalog.stocks).unit_months
     from schemas.registry_time import expected_pairs
