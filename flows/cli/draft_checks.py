@@ -55,7 +55,11 @@ def completeness(home: Home, year: int) -> int:
     if not due:
         err.print(f"[yellow]注意：{year}年截至今天还没有到期的月报表（库中 {len(held)} 份）；"
                   "草稿数字只含已接收的报表。[/yellow]", soft_wrap=True)
+    elif not held:
+        err.print(f"[yellow]注意：{year}年库中还没有月报表（已过报送截止日的 {len(due)} 个月应有 {expected} 份），"
+                  "草稿中的数字都是 ××，请在收到月报表后重新生成。[/yellow]", soft_wrap=True)
     elif stored < expected:
-        err.print(f"[yellow]注意：{year}年截至今天应有 {expected} 份月报表，库中只有 {stored} 份；缺报的单位和月份已列入"
+        part = f"（只计已过报送截止日的 {len(due)} 个月）" if len(due) < 12 else ""
+        err.print(f"[yellow]注意：{year}年应有 {expected} 份月报表{part}，库中只有 {stored} 份；缺报的单位和月份已列入"
                   "草稿的“待完善事项”，定稿前请催报后重新生成。[/yellow]", soft_wrap=True)
     return 0 if held else 1
