@@ -35,6 +35,8 @@ def named(text: str, phrase: str, **kwargs) -> str:
     # noun first after 设 (held): what is held names it, as the next figures of the list are named
     ("设镇级总网格长1名、镇级副网格长2名、村级网格长14名。", "1名", "镇级总网格长"),
     ("设镇级总网格长1名、镇级副网格长2名、村级网格长14名。", "2名", "镇级副网格长"),
+    # people a training reached: 覆盖 stays in the name (it is no holding here)
+    ("结合党纪学习教育，开展法治培训，覆盖镇村干部200余人，组织考试1次。", "200余人", "覆盖镇村干部"),
     # the count inside a noun phrase: 机关60余名干部 counts 机关干部, never 机关
     ("将机关60余名干部进行分组，每天由科级干部带队。", "60余名", "机关干部"),
     # count first, two figures of one clause, each its own object (unchanged)
