@@ -93,8 +93,8 @@ def made_from(report: Path, home: Home, name: str = "annual_report", has_returns
     year = report_year(texts)
     known = {i.code for i in home.catalog.indicators} | {d.code for d in home.catalog.derived}
     elsewhere = frozenset(c for p in other_templates(home.root, name) for c in check_template(p, known).codes)
-    work = Working(home.catalog.indicators, home.catalog.derived, home.settings.wording, own_names(home, texts),
-                   elsewhere, name)
+    work = Working(home.catalog.indicators, home.catalog.derived, home.settings.wording,
+                   own_names(home, texts), elsewhere, name)
     figures: list[Figure] = []
     skips: list[Skip] = []
     carried: list[dict[str, str]] = []

@@ -45,8 +45,8 @@ def choose(found: Found, text: str, paragraph: int, floor: int, previous: str, w
     if phrasing is None:
         return Skip(paragraph, found.phrase, "无法按原文的说法复述（有效数字多于三位的约数，或“余”前已是精确数）"), \
             found.end
-    codes = [c for c in work.match(naming.name, found.unit) if work.said.get(c, found.phrase) == found.phrase] \
-        or restated_here(naming.name, found, work)
+    codes = [c for c in work.match(naming.name, found.unit)
+             if work.said.get(c, found.phrase) == found.phrase] or restated_here(naming.name, found, work)
     if codes:
         entry = work.entry(codes[0])
         own, made = _own_way(entry, found, phrasing.stating, work)

@@ -105,8 +105,8 @@ def _arrivals(home: Home, folders: Folders, files: list[Dropped], now: dt.dateti
             result.left.append(Left(d, stopped[d.unit]))
             continue
         try:
-            arrived = arrive(d, folder, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count,
-                                                asked),
+            ctx = Context(d.unit, home.registry, home.catalog, today, home.settings.max_count, asked)
+            arrived = arrive(d, folder, ctx,
                              home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
                              durable=False)
         except MemoryError:
