@@ -35,6 +35,8 @@ def named(text: str, phrase: str, **kwargs) -> str:
     # noun first after 设 (held): what is held names it, as the next figures of the list are named
     ("设镇级总网格长1名、镇级副网格长2名、村级网格长14名。", "1名", "镇级总网格长"),
     ("设镇级总网格长1名、镇级副网格长2名、村级网格长14名。", "2名", "镇级副网格长"),
+    # a holding verb of two characters stays in a noun-first name, as before
+    ("组建平安志愿者队伍36支，开展巡逻2万余人次。", "36支", "组建平安志愿者队伍"),
     # people a training reached: 覆盖 stays in the name (it is no holding here)
     ("结合党纪学习教育，开展法治培训，覆盖镇村干部200余人，组织考试1次。", "200余人", "覆盖镇村干部"),
     # the count inside a noun phrase: 机关60余名干部 counts 机关干部, never 机关

@@ -176,8 +176,8 @@ def name_of(text: str, start: int, end: int, floor: int = 0, previous: str = "",
         keep = verb and not ((verb in LIGHT or verb in HOLDING) and len("".join(after)) >= 3)
         return _judged(_fit(([verb] if keep else []) + after), used)
     ws = _light_cut(before)
-    if ws and ws[0] in HOLDING and ws[0] != "覆盖" and len("".join(ws[1:])) >= 3:  # 设镇级总网格长1名: what is
-        # held names it (覆盖镇村干部200余人 says whom a training reached: 覆盖 stays)
+    if ws and len(ws[0]) == 1 and ws[0] in HOLDING and len("".join(ws[1:])) >= 3:  # 设镇级总网格长1名、镇级副
+        # 网格长2名: what is held names it, as the list's next items are named (组建平安志愿者队伍 keeps 组建)
         ws = ws[1:]
     if ws and after and not any(is_verb(w) for w in ws):  # 机关60余名干部: the count sits inside the noun
         return _judged(_fit(ws + after), used)
