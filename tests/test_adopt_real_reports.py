@@ -88,3 +88,16 @@ def test_a_per_village_norm_stays_the_reports_words_and_is_listed_as_carried_ove
     assert skipped["15人"] == NORM_REASON and skipped["每天由2名"].startswith("频次")
     assert {"15人", "每天由2名"} <= {c["text"] for c in data["carried_over"]}
     assert not {"15人", "七项"} & {f["phrase"] for f in data["figures"]}
+
+
+def test_a_total_broken_down_in_the_next_sentence_is_their_sum_and_no_row_of_its_own(tmp_path):
+    """塘栖镇: 审查1090件，覆盖率达100%。其中，…2件，…10件，…1件，…1077件 — and the same four in a Word table."""
+    root = tmp_path / "home"
+    assert runner.invoke(app, ["init", str(root)]).exit_code == 0
+    data = adopt(REPORTS / "塘栖镇法治政府建设年度报告（2024年度）.docx", root)
+    whole = next(f for f in data["figures"] if f["phrase"] == "1090件")
+    parts = {f["code"] for f in data["figures"] if f["phrase"] in ("2件", "10件", "1件", "1077件")}
+    assert whole["derived"] == "sum" and len(parts) == 4
+    catalog = open_home(root).catalog
+    assert whole["code"] not in {i.code for i in catalog.indicators}
+    assert set(next(d for d in catalog.derived if d.code == whole["code"]).sum) == parts
