@@ -110,7 +110,9 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
     # file must not kill this command either (its size is judged before a byte of it is read).
     data, size = _regular_file_bytes(file, max_file_bytes(limits))
     big = too_large(max(size, len(data)), limits)
-    ctx = Context(folder, h.registry, h.catalog, township_today(h), h.settings.max_count)
+    from tasks.drafts.stated import asked_codes
+
+    ctx = Context(folder, h.registry, h.catalog, township_today(h), h.settings.max_count, asked_codes(h))
     verdict = refused(OVERSIZE, big) if big else judge_forked(data, ctx, limits)
     found = verdict.findings
     if as_json:

@@ -38,6 +38,9 @@ NAME_OK = re.compile(r"^[^\\/:*?\"<>|.\s][^\\/:*?\"<>|]{0,60}$")
 YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
 DATE_LINE = re.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
 SIGNED = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?[县区市旗])?([\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))(?:人民政府|办事处|党委)")
+# The township a title names (句容市下蜀镇2025年…, 塘栖镇法治政府建设…): county and township, each 2–4 characters.
+TITLED = re.compile(r"^(?:([\u4e00-\u9fff]{1,4}?[县区市旗]))?((?![全本各我该])[\u4e00-\u9fff]{1,3}(?:镇|乡|街道))"
+                    r"(?=\d|关于|人民政府|办事处|党委|[法平安综应]|年度|工作)")
 
 
 def adopt(report: Path, home: Home, name: str = "annual_report") -> Adoption:
@@ -90,8 +93,8 @@ def made_from(report: Path, home: Home, name: str = "annual_report", has_returns
     year = report_year(texts)
     known = {i.code for i in home.catalog.indicators} | {d.code for d in home.catalog.derived}
     elsewhere = frozenset(c for p in other_templates(home.root, name) for c in check_template(p, known).codes)
-    work = Working(home.catalog.indicators, home.catalog.derived, home.settings.wording, own_names(home),
-                   elsewhere, name)
+    work = Working(home.catalog.indicators, home.catalog.derived, home.settings.wording,
+                   own_names(home, texts), elsewhere, name)
     figures: list[Figure] = []
     skips: list[Skip] = []
     carried: list[dict[str, str]] = []
@@ -180,10 +183,17 @@ def read_paragraph(text: str, number: int, year: int | None, work: Working,
     return figures, [replace(e, start=e.start - head, end=e.end - head) for e in edits]
 
 
-def own_names(home: Home) -> frozenset[str]:
-    """The township's and county's names, whole and short (下蜀镇, 下蜀; 句容市, 句容): never in a name."""
+def own_names(home: Home, texts: list[str] = ()) -> frozenset[str]:  # type: ignore[assignment]
+    """The township's and county's names, whole and short (下蜀镇, 下蜀; 句容市, 句容): never in a name. Those
+    units.yaml holds, and those the report names itself by (its title, its signature): a new home still
+    holds the reference township's names until the operator corrects units.yaml."""
     township = home.registry.township
     names = {township.name, township.county}
+    heading = [t.strip() for t in texts if t.strip()][:3]
+    for t in heading:
+        if m := TITLED.match(t):
+            names |= {g for g in m.groups() if g}
+    names |= {m.group(1) for m in SIGNED.finditer("\n".join(heading))}
     names |= {n[:-len(w)] for n in tuple(names) for w in ("街道", "镇", "乡", "县", "区", "市")
               if n and n.endswith(w) and len(n) - len(w) >= 2}
     names.discard("")

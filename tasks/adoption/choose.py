@@ -45,7 +45,8 @@ def choose(found: Found, text: str, paragraph: int, floor: int, previous: str, w
     if phrasing is None:
         return Skip(paragraph, found.phrase, "无法按原文的说法复述（有效数字多于三位的约数，或“余”前已是精确数）"), \
             found.end
-    codes = [c for c in work.match(naming.name, found.unit) if work.said.get(c, found.phrase) == found.phrase]
+    codes = [c for c in work.match(naming.name, found.unit)
+             if work.said.get(c, found.phrase) == found.phrase] or restated_here(naming.name, found, work)
     if codes:
         entry = work.entry(codes[0])
         own, made = _own_way(entry, found, phrasing.stating, work)
@@ -61,6 +62,14 @@ def choose(found: Found, text: str, paragraph: int, floor: int, previous: str, w
     work.said[code] = found.phrase
     return Figure(paragraph, found.start, found.end, found.phrase, code, name, found.unit, phrasing.stating,
                   phrasing.total, new=True, ask=naming.ask), naming.used
+
+
+def restated_here(name: str, found: Found, work: Working) -> list[str]:
+    """The indicator of this report that printed the same phrase under a name holding this one, or held
+    by it: a table restating a paragraph (梳理编制基本履职事项清单117项 · the table's 基本履职事项清单 117项)
+    is one figure, never two rows a clerk fills twice."""
+    return [c for c, phrase in work.said.items() if phrase == found.phrase and len(name) >= 4
+            and (e := work.entry(c)).unit == found.unit and (name in e.name or e.name in name)][:1]
 
 
 def _own_way(entry: Indicator | Derived, found: Found, stating: Stating,

@@ -29,6 +29,11 @@ STOCK_NOUNS = re.compile(r"网格员?|法律顾问|巡逻队|工作小组|工作
                          r"工作站|服务站|联络站|微信群|清单")
 
 
+# 覆盖镇村干部200余人, 覆盖群众3000户: people reached by what was done, a flow (网格覆盖 is said per grid)
+REACHED = re.compile(r"覆盖[^，。；、]{0,8}$")
+REACH_MEASURES = frozenset(("人", "户", "名", "家"))
+
+
 def kind_of(words_before: str, measure: str, words_after: str) -> Kind:
     """`words_before`/`words_after`: the paragraph's text before and after the figure (any length; only
     its own clause counts); `measure`: its measure word (个, 名, 支, 项 …)."""
@@ -39,6 +44,8 @@ def kind_of(words_before: str, measure: str, words_after: str) -> Kind:
     if not TALLY.sub("", near) and len(clauses) > 1:  # 梳理履职事项清单，共计117项: the clause before says what
         near = FIGURE.split(clauses[-2])[-1]
     after = CLAUSE_END.split(words_after)[0]
+    if measure in REACH_MEASURES and REACHED.search(near):
+        return "flow"
     holds = [m.end() for m in STOCK_VERBS.finditer(near)]
     does = [m.end() for m in FLOW_VERBS.finditer(near)]
     if holds and max(holds) > max(does, default=-1):

@@ -20,6 +20,7 @@ from tasks.adoption.words import (
     FUNCTION,
     HOLDING,
     LIGHT,
+    MODIFIERS,
     NEEDS_OBJECT,
     VERBS,
     balanced,
@@ -35,7 +36,8 @@ STRONG = "，。；：！？,;:!?\n"
 OPENING, CLOSING = "“《「‘（(", "”》」’）)"  # inside these no boundary: 村（社区）综治中心
 WHEN = re.compile(r"^(?:\d{2,4}|\d{4}年度?|年度?|今年|全年|本年度?|年内|上半年|下半年|[一二三四]季度|当年|今年以来|"
                   r"年初以来|以来|截至目前|目前|截至|期间|其中)$")
-TAILS = frozenset(("共计", "累计", "总计", "合计", "达到", "共", "达", "约", "为", "了", "计", "有", "近"))
+TAILS = frozenset(("共计", "累计", "总计", "合计", "达到", "共", "达", "约", "为", "了", "计", "有", "近",
+                   "成"))  # 划分成34个网格: the verb's complement
 SETTINGS = frozenset(("在", "对", "向", "为", "给", "面向", "针对", "围绕", "通过"))
 KEEP_LIGHT = frozenset(("提供",))  # 提供法律咨询 reads as the activity; 开展 never does
 PEOPLE = frozenset(("人", "人次", "名", "户", "户次", "家"))  # N人参加…: the people who did what follows
@@ -75,7 +77,7 @@ def clause_before(text: str, start: int, floor: int = 0) -> str:
 
 def _trimmed(ws: list[str], own: frozenset[str]) -> list[str]:
     """Words of a name less what no name begins or ends with: time, links, manner, subjects, settings."""
-    ws = [w for w in ws if w.strip() and w not in own]
+    ws = [w for w in ws if w.strip() and w not in own and not MODIFIERS.fullmatch(w)]  # 各类: counts the same
     changed = True
     while changed and ws:
         before = list(ws)
@@ -91,6 +93,13 @@ def _trimmed(ws: list[str], own: frozenset[str]) -> list[str]:
             ws = ws[first:]
         changed = ws != before
     return ws
+
+
+def _setting_only(ws: list[str]) -> bool:
+    """Whether the words end in a setting with no verb after it (…对辖区内, 在全镇范围内): they say where,
+    not what; the figure's own words follow it."""
+    at = max((i for i, w in enumerate(ws) if w in SETTINGS), default=-1)
+    return at >= 0 and not any(is_verb(w) for w in ws[at + 1:])
 
 
 def _light_cut(ws: list[str]) -> list[str]:
@@ -119,13 +128,15 @@ def _object_after(text: str, end: int, stop: int) -> tuple[list[str], list[str],
     return ws[:n], ws[n:v], at + len("".join(ws[:n]))
 
 
-def _listed(text: str, lo: int, cut: int, start: int, own: frozenset[str]) -> list[str] | None:
-    """A 等 list before the figure: its one example and the noun after 等, or the verb and that noun."""
+def _listed(text: str, lo: int, cut: int, start: int, own: frozenset[str],
+            after: list[str] = ()) -> list[str] | None:  # type: ignore[assignment]
+    """A 等 list before the figure: its one example and the noun after 等, or the verb and that noun; the
+    noun after the figure when the count comes right after 等 (模拟火灾扑救、防汛救灾等10个场景 → 模拟场景)."""
     ws = words(text[cut:start])
     if "等" not in ws:
         return None
     at = len(ws) - 1 - ws[::-1].index("等")
-    tail = _trimmed(ws[at + 1:], own)
+    tail = _trimmed(ws[at + 1:], own) or (list(after) if at == len(ws) - 1 else [])
     if not tail or any(is_verb(w) for w in tail):  # 等重点内容组织开展培训: not a list of what is counted
         return None
     head_from = _before_start(text, lo, start, STRONG)
@@ -152,7 +163,9 @@ def name_of(text: str, start: int, end: int, floor: int = 0, previous: str = "",
     before = _trimmed(words(text[cut:start]), own)
     after, doing, used = _object_after(text, end, stop)
     after = _trimmed(after, own)
-    listed = _listed(text, lo, cut, start, own)
+    if _setting_only(before):  # 组织力量对辖区内4个产业园: where it was done, the count comes first
+        before = []
+    listed = _listed(text, lo, cut, start, own, after)
     if listed:
         return _judged(_fit(listed), end)
     doing = _light_cut(_trimmed(doing, own))
@@ -163,6 +176,11 @@ def name_of(text: str, start: int, end: int, floor: int = 0, previous: str = "",
         keep = verb and not ((verb in LIGHT or verb in HOLDING) and len("".join(after)) >= 3)
         return _judged(_fit(([verb] if keep else []) + after), used)
     ws = _light_cut(before)
+    if ws and len(ws[0]) == 1 and ws[0] in HOLDING and len("".join(ws[1:])) >= 3:  # 设镇级总网格长1名、镇级副
+        # 网格长2名: what is held names it, as the list's next items are named (组建平安志愿者队伍 keeps 组建)
+        ws = ws[1:]
+    if ws and after and not any(is_verb(w) for w in ws):  # 机关60余名干部: the count sits inside the noun
+        return _judged(_fit(ws + after), used)
     name = _fit(ws)
     if name in VERBS and previous:  # 排查矛盾纠纷35起，化解33起 → 化解矛盾纠纷
         return _judged(_fit([name, split_verb(previous)[1] or previous]), end)

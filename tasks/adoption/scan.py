@@ -29,10 +29,15 @@ MONEY = re.compile(r"^万?(?:余|多)?(?:万元|亿元|元)")
 # 每月一次, 每月开展1次, 每季度召开2次, 每周组织1次巡查: a frequency, not a total (每年 only right before it)
 EVERY = re.compile(r"每(?:月|周|年|季度|天|日|半年)?$|每个?(?:月|周|星期|季度|季|天|日|半年|旬)"
                    r"[^\s，。；、,;：:！？!?0-9０-９“”\"]{0,6}$")
+# 每个村配备2名, 每个网格覆盖18户, 各行政村均成立不少于15人的…: a norm each village or grid meets, not a
+# figure of the township (各村共排查… is one: 各 only with 均)
+NORM = re.compile(r"每个?(?:行政村|村|社区|网格|村民小组|小组|单位|企业|学校|户)[^，。；,;！？!?]{0,10}$|"
+                  r"各[^，。；,;]{0,6}均[^，。；,;]{0,8}$|(?:不少于|不低于|至少|不超过|不多于)$")
+NORM_REASON = "每村、每个网格的标准（如每个村配备2名），不是全镇合计"
 # 六个方面, 四个意识, 两个确立, 三项制度, 两个维护: a fixed formulation counts no activity (after a number in
 # Chinese numerals only; 三项制度 at a clause's end, not 三项制度汇编 or 三个服务站)
 FIXED = re.compile(r"(?:方面|意识|自信|确立|维护|全面|代表|必须|务必|到位|优先|坚持|至上)|(?:制度|规定|机制|体系|原则|"
-                   r"要求|重点|环节|责任|融合|联动|转变|清单|服务|统筹|结合|不)(?=$|[，。；、：！？”\"）)\s的和与及])")
+                   r"要求|重点|环节|责任|职责|措施|举措|任务|融合|联动|转变|清单|服务|统筹|结合|不)(?=$|[，。；、：！？”\"）)\s的和与及])")
 FIXED_REASON = "固定提法（如“六个方面”“两个维护”），不是活动数字"
 FORMULATION = ("个", "项", "条", "张", "类")  # the measures of a formulation
 # A quotation with a sentence in it (a passage quoted from a speech or a work plan) is read as text; a
@@ -150,6 +155,8 @@ def _not_a_figure(text: str, m: re.Match) -> str:
         return "序数（第N）"
     if EVERY.search(before):
         return "频次（如每月一次），不是全年合计"
+    if NORM.search(before):
+        return NORM_REASON
     if ARABIC.fullmatch(m.group("num")) is None and not m.group("near") and not m.group("word") \
             and m.group("unit") in FORMULATION and FIXED.match(text, m.end()):
         return FIXED_REASON  # 六个方面, 三项制度; never 三次服务 (a count of services held)

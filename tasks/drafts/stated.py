@@ -56,6 +56,13 @@ def stated_by_home(root: Path, catalog: Catalog, ratios: bool = True) -> set[str
     return None if codes is None else with_terms(codes, catalog.derived, ratios)
 
 
+def asked_codes(home: Home) -> frozenset[str] | None:
+    """What a clerks' return is asked for, for its W_INDICATOR_ABSENT: what some template of the home states
+    (an indicator of no template is never missing from a return); None when a template cannot be read."""
+    stated = stated_by_home(home.root, home.catalog)
+    return None if stated is None else frozenset(stated)
+
+
 def narrowed(catalog: Catalog, keep: set[str]) -> Catalog:
     """The catalog with only the indicators of `keep` (and the derived figures and rules over them)."""
     indicators = tuple(i for i in catalog.indicators if i.code in keep)

@@ -27,6 +27,7 @@ from tasks.ledger.engine import KeptEngines, flush_ledger, writing
 from tasks.ledger.readback import LedgerLost, read_back
 from tasks.ledger.record import GroupWrite, mark_done
 from tasks.ledger.unit_ledger import UnitLedger
+from tasks.drafts.stated import asked_codes
 from tasks.returns.validate import Context
 
 engines = KeptEngines()  # a kept reading worker's engines, across its jobs (created on first use)
@@ -97,6 +98,7 @@ def _arrivals(home: Home, folders: Folders, files: list[Dropped], now: dt.dateti
     today = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
     stopped: dict[str, str] = {}
     arrivals: list[Arrived] = []
+    asked = asked_codes(home)  # once a batch: what the templates state, read from them
     for d in files:
         folder = folders.get(d.unit)
         if folder is None:
@@ -105,7 +107,8 @@ def _arrivals(home: Home, folders: Folders, files: list[Dropped], now: dt.dateti
             result.left.append(Left(d, stopped[d.unit]))
             continue
         try:
-            arrived = arrive(d, folder, Context(d.unit, home.registry, home.catalog, today, home.settings.max_count),
+            ctx = Context(d.unit, home.registry, home.catalog, today, home.settings.max_count, asked)
+            arrived = arrive(d, folder, ctx,
                              home.settings.limits, home.archive, wall, home.settings.settle_seconds, alarm,
                              durable=False)
         except MemoryError:

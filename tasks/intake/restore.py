@@ -105,9 +105,11 @@ def _judged(home: Home, unit: str, files: list[tuple[bytes, Source]]) -> list[Ve
 
     if not files:
         return []
+    from tasks.drafts.stated import asked_codes
+
     tz, limits = ZoneInfo(home.settings.schedules.timezone), home.settings.limits
     jobs = [(data, Context(unit, home.registry, home.catalog, _utc(s.received_at).astimezone(tz).date(),
-                           home.settings.max_count), limits) for data, s in files]
+                           home.settings.max_count, asked_codes(home)), limits) for data, s in files]
     with Isolated(limits, workers=1) as pool:
         results = pool.map(judge, jobs)
     # Judging one file waits on nothing of ours: a timeout is the file's (as in judge_isolated), an error ours.

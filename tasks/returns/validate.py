@@ -53,6 +53,9 @@ class Context:
     catalog: Catalog
     today: dt.date
     max_count: int = 1_000_000
+    # The indicators the return is asked for (those some template of the home states): only their absence
+    # is worth a warning. None: every indicator of the catalog (a home whose templates cannot be read).
+    asked: frozenset[str] | None = None
 
 
 def validate(ret: RawReturn, ctx: Context) -> Checked:
@@ -152,7 +155,7 @@ def _rows(ret: RawReturn, ctx: Context, out: list[Finding]) -> list[Value]:
         note = _text(row.note)
         values[code] = Value(code, count.value or 0, raw, row.value.place, note)
     for ind in ctx.catalog.indicators:
-        if ind.code not in seen_at:
+        if ind.code not in seen_at and (ctx.asked is None or ind.code in ctx.asked):
             out.append(finding("W_INDICATOR_ABSENT", f"{ret.sheet}", value=ind.name))
     if not any_filled and not any(f.level == "error" for f in out):
         out.append(finding("E_ALL_EMPTY", f"{ret.sheet}"))  # refused: the unit stays on the 催报 list
