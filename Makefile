@@ -22,6 +22,8 @@ demo: setup
 test: setup
 	@.ci/system-deps all
 	$(BIN)/python -m pytest
+	@# three test files at random, each in a process of its own (the seed is printed)
+	$(BIN)/python -m tests.alone --count 3
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
