@@ -13,7 +13,8 @@ from flows.ingest_returns import run_ingest
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.engine import make_engine
 from tasks.returns.periods import months_of
-from tasks.samples.demo import REFERENCE_TOTALS, make_demo
+from tasks.samples.demo import REFERENCE_TOTALS
+from tests.helpers import demo_copy
 
 ELEVEN = ("组织开展法律专题培训12次", "调处各类矛盾纠纷70余起", "无偿法律援助20余人次", "防溺亡现场会1场",
           "警示标识牌200余处", "普法宣传活动100余次", "普法宣传版面128块", "宣传彩页7000余份", "法治书籍4000余本",
@@ -21,8 +22,9 @@ ELEVEN = ("组织开展法律专题培训12次", "调处各类矛盾纠纷70余�
 
 
 @pytest.fixture(scope="module")
-def demo_home(tmp_path_factory, prefect_server):
-    home, dropped = make_demo(tmp_path_factory.mktemp("demo") / "home", 2024)
+def demo_home(demo_year, tmp_path_factory, prefect_server):
+    """The session's demo year (conftest), a copy of it ingested by the real `ingest-returns` flow."""
+    home, dropped = demo_copy(demo_year, tmp_path_factory.mktemp("demo") / "home")
     summary = run_ingest(home=str(home.root))
     return home, dropped, summary
 
