@@ -1,4 +1,4 @@
-# The two commands of the README: `make demo` and `make test`. Both set everything up first.
+# The two commands of the README: `make demo` and `make test` (tests, then lint). Both set everything up first.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 EXTRAS := test,bench
 DEMO   ?= demo-home
 
-.PHONY: setup demo test test-fast bench clean
+.PHONY: setup demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ demo: setup
 test: setup
 	@.ci/system-deps all
 	$(BIN)/python -m pytest
+	@# three test files at random, each in a process of its own (the seed is printed)
+	$(BIN)/python -m tests.alone --count 3
+	$(BIN)/ruff check
+	$(BIN)/mypy tasks/returns tasks/ledger
+
+lint: setup
+	$(BIN)/ruff check
+	$(BIN)/mypy tasks/returns tasks/ledger
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
@@ -32,4 +40,4 @@ bench: setup
 	$(BIN)/township bench --files 1000 --repeat 3 --json
 
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

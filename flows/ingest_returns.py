@@ -11,9 +11,8 @@ from prefect.states import Completed, Failed, State
 from flows.prefect_steps import PrefectSteps
 from flows.sequences.ingest import ingest_sequence
 from tasks.errors import is_transient
-
-from tasks.intake.tally import IngestSummary
 from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.tally import IngestSummary
 
 SKIPPED = "Skipped"  # the state name of a run that found another run holding its lock
 

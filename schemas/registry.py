@@ -116,7 +116,7 @@ def load_registry(path: Path) -> Registry:
     return registry
 
 
-HEADER = "# The township and its reporting units (DESIGN §6). The code is also the unit's inbox folder.\n"
+HEADER = "# 本乡镇及其报送单位，说明见 docs/operations/config-files.md。单位代码也是它在 inbox/ 中的文件夹名。\n"
 
 
 def dump_registry(registry: Registry) -> str:

@@ -148,57 +148,57 @@ def load_settings(path: Path) -> Settings:
 
 
 DEFAULT_SETTINGS_TOML = """\
-# township.toml — settings of one township home (DESIGN §6). Paths are relative to this folder.
-database_url = "sqlite:///township.db"   # or postgresql+psycopg://user@host/dbname
-catalog = "indicators.yaml"              # the indicator catalog; edit it to add indicators
+# township.toml — 本乡镇目录的设置，每项的含义见 docs/operations/config-files.md。路径相对于本文件夹。
+database_url = "sqlite:///township.db"   # 或 postgresql+psycopg://用户@主机/库名
+catalog = "indicators.yaml"              # 指标目录；增加指标请改这个文件
 inbox = "inbox"
 archive = "archive"
 outbox = "outbox"
-settle_seconds = 30        # a file must be unchanged this long before it is read (still copying?)
-due_working_days = 5       # a month's return is due this many PRC working days after the month ends
-outlier_factor = 3.0       # warn when a value > factor × the unit's median of earlier months …
-outlier_floor = 20         # … and above this floor
-max_count = 1000000        # larger counts are refused as absurd
-fault_wait_s = 60          # a run waits out a fault of ours (database away or locked, disk full) this long,
-                           # then stops with a message; the files wait in the inbox for the next run
+settle_seconds = 30        # 文件须这么多秒不再变化才读取（可能还在复制）
+due_working_days = 5       # 月报截止：月末后第几个工作日（按国家法定工作日）
+outlier_factor = 3.0       # 数值大于本单位往月中位数的这么多倍 …
+outlier_floor = 20         # … 且大于这个数时，提示核对
+max_count = 1000000        # 更大的数按明显错误退回
+fault_wait_s = 60          # 本机故障（数据库连不上或被锁、磁盘满）最多等这么多秒，
+                           # 然后停下并说明原因；文件留在收件箱，下次运行再处理
 
-[schedules]                # cron expressions, in this time zone
+[schedules]                # 定时（cron 表达式），按此时区
 timezone = "Asia/Shanghai"
 ingest = "*/10 * * * *"
 period_summary = "0 8 5 * *"
 annual_report = "0 8 20 12 *"
 
-[calendar]                 # for years the calendar library does not know yet (it knows 2004–2026)
-holidays = []              # e.g. [2027-01-01, 2027-02-05]
-workdays = []              # 调休 working weekends, e.g. [2027-02-14]
+[calendar]                 # 节假日库尚不知道的年份（它知道 2004–2026 年）
+holidays = []              # 例如 [2027-01-01, 2027-02-05]
+workdays = []              # 调休上班的周末，例如 [2027-02-14]
 
-[limits]                   # bounds on one dropped file
+[limits]                   # 对单个报送文件的限制
 max_file_mb = 20
 max_inflated_mb = 100
 max_inflate_ratio = 200
 max_cells = 200000
 read_timeout_s = 5
 read_memory_mb = 300
-max_folder_files = 5000    # a unit's folder with more entries, or nested deeper, waits (the others go on)
+max_folder_files = 5000    # 单位文件夹里的条目多于此数，或嵌套更深，则暂不处理（其他单位照常）
 max_folder_depth = 8
-max_report_mb = 20         # a report given to township adopt, or a 修改稿 at sign-off (.docx or .txt) …
-max_report_parts = 1000    # … the parts inside its .docx …
-report_timeout_s = 60      # … and the time and memory its reading may take
+max_report_mb = 20         # 交给 township adopt 的报告、审定时的修改稿（.docx 或 .txt）…
+max_report_parts = 1000    # … 其 .docx 内的部件数 …
+report_timeout_s = 60      # … 以及读取它可用的时间和内存
 report_memory_mb = 500
 
-[wording]                  # how the draft states a yearly total, unless indicators.yaml says otherwise
-style = "exact"            # exact: 12089件; approx: 70余起 (digits kept: 1 → 1000余件, 2 → 1500余件)
+[wording]                  # 草稿如何表述全年合计（indicators.yaml 另有规定的除外）
+style = "exact"            # exact：12089件；approx：70余起（digits 为保留位数：1 → 1000余件，2 → 1500余件）
 digits = 1
-wan = true                 # approx from 10,000 on in 万: 2万余人次
+wan = true                 # approx 时一万以上用“万”：2万余人次
 
-# [delivery]               # e-mail drafts and workbooks to leaders
+# [delivery]               # 把草稿和汇总表发邮件给领导
 # smtp_host = "smtp.example.gov.cn"
-# smtp_port = 465          # 465: TLS from the first byte (tls = "implicit"); 587: tls = "starttls"
-# tls = "implicit"         # certificates are verified; a password is never sent unencrypted
-# send_timeout_s = 120     # the whole send, however slowly the server answers
+# smtp_port = 465          # 465：一开始就加密（tls = "implicit"）；587：tls = "starttls"
+# tls = "implicit"         # 校验证书；密码从不明文发送
+# send_timeout_s = 120     # 整个发送的时限，无论服务器回应多慢
 # username = "township@example.gov.cn"
-# password_env = "TOWNSHIP_SMTP_PASSWORD"   # the name of an environment variable, never the password
+# password_env = "TOWNSHIP_SMTP_PASSWORD"   # 环境变量的名字，不是密码本身
 # sender = "township@example.gov.cn"
-# recipients = ["leader@example.gov.cn"]    # leaders: drafts, workbooks, the signed report (定稿)
-# reviewers = ["office@example.gov.cn"]     # who review (审定) the annual draft; none: the leaders
+# recipients = ["leader@example.gov.cn"]    # 领导：草稿、汇总表、定稿
+# reviewers = ["office@example.gov.cn"]     # 审定年度报告草稿的人；不填则为领导
 """

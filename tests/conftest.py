@@ -8,7 +8,7 @@ configure_prefect()
 
 import pytest  # noqa: E402
 
-from tests.helpers import make_home  # noqa: E402
+from tests.helpers import demo_copy, make_home  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -41,16 +41,25 @@ def _no_township_home_env(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def demo_ledger(tmp_path_factory):
-    """The demo's year of returns (the reference report's totals), ingested by the plain steps — no
-    Prefect — once for the session. Tests render from it; they must not ingest into it."""
+def demo_year(tmp_path_factory):
+    """The demo's year of returns (the reference report's totals) as `make demo` drops them, built once
+    for the session. Never ingested itself: `demo_copy` gives each user a copy of its own."""
+    from tasks.samples.demo import make_demo
+
+    home, dropped = make_demo(tmp_path_factory.mktemp("demo-year") / "home", 2024)
+    return home.root, dropped
+
+
+@pytest.fixture(scope="session")
+def demo_ledger(demo_year, tmp_path_factory):
+    """The demo year ingested by the plain steps — no Prefect — once for the session. Tests render from
+    it; they must not ingest into it."""
     import datetime as dt
 
     from tasks.intake.pool import ingest_batch
     from tasks.intake.take_stock import find_new, prepare
-    from tasks.samples.demo import make_demo
 
-    home, _ = make_demo(tmp_path_factory.mktemp("ledger") / "home", 2024)
+    home, _ = demo_copy(demo_year, tmp_path_factory.mktemp("ledger") / "home")
     now = dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)
     prepare(home)
     ingest_batch(home, list(find_new(home, now).ready), now)

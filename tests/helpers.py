@@ -71,3 +71,12 @@ def drop(home: Home, name: str = "2024-03月报表.xlsx", unit: str = VILLAGE, *
 def row_of(home: Home, code: str) -> int:
     """The sheet row of an indicator in the generated template."""
     return home.catalog.indicators.index(home.catalog.by_code()[code]) + 6
+
+
+def demo_copy(demo_year, root):
+    """A copy of the session's demo year at `root` (files and their times as dropped): (home, files dropped)."""
+    import shutil
+
+    source, dropped = demo_year
+    shutil.copytree(source, root, symlinks=True)
+    return open_home(root), dropped

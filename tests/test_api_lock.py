@@ -161,7 +161,7 @@ def test_a_run_through_the_api_chooses_no_place_no_template_path_no_signer(tmp_p
         assert written.status_code < 300, written.text
         for attempt in (2, 3):
             assert api.request("POST", f"/flow_runs/{waiting}/resume", json={}).json()["status"] == "ACCEPT"
-            wait_for(lambda: state_of(api, waiting)["type"] == "PAUSED"
+            wait_for(lambda attempt=attempt: state_of(api, waiting)["type"] == "PAUSED"
                      and state_of(api, waiting)["state_details"].get("pause_key", "").endswith(f"-{attempt}"),
                      120, f"the run waiting again ({attempt})", log, step=1.0)
         assert _latest(home).state != "signed" and _latest(home).undecided

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import docx
+import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -82,6 +83,7 @@ def test_a_missing_home_is_a_clear_error(tmp_path):
     assert "township init" in result.output
 
 
+@pytest.mark.slow  # ~80 s; tests/test_flows.py runs the same flows on the same year in-process
 def test_demo_end_to_end_as_a_subprocess(tmp_path):
     """What `make demo` runs: a fresh process, Prefect's local mode, the draft's path on the last line."""
     township = Path(sys.executable).with_name("township")

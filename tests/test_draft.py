@@ -106,7 +106,7 @@ def test_the_clerks_notes_follow_the_signature(doc, figures):
     lines = [p.text for p in doc.paragraphs]
     after = lines[lines.index("2024年12月20日"):]
     assert "典型做法素材" in after
-    for unit, period, code, note in figures.notes:
+    for _unit, _period, _code, note in figures.notes:
         assert any(line.startswith(note) for line in after)
 
 
@@ -155,7 +155,8 @@ def test_an_empty_year_still_renders_and_says_what_is_missing(home, tmp_path):
     assert "较上年" not in body
     sentence = next(p for p in doc.paragraphs if "防溺亡现场会××场" in p.text)
     lit = "".join(r.text for r in sentence.runs if r.font.highlight_color is not None)
-    assert lit == "利用悬挂横幅、发放宣传单、出动宣传车等多渠道、多方式大力宣传防溺亡，今年举办防溺亡现场会××场，在河道坑塘安装警示标识牌××处。"
+    assert lit == ("利用悬挂横幅、发放宣传单、出动宣传车等多渠道、多方式大力宣传防溺亡，"
+                   "今年举办防溺亡现场会××场，在河道坑塘安装警示标识牌××处。")
     [todo] = [t for _, t in comments(doc) if t.startswith("待完善事项")]
     assert "“今年举办防溺亡现场会××场" not in todo  # the item quotes the sentence from its start
     assert "本年没有单位填报防溺亡现场会。请核实或删去此句" in todo

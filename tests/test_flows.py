@@ -13,7 +13,8 @@ from flows.ingest_returns import run_ingest
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.engine import make_engine
 from tasks.returns.periods import months_of
-from tasks.samples.demo import REFERENCE_TOTALS, make_demo
+from tasks.samples.demo import REFERENCE_TOTALS
+from tests.helpers import demo_copy
 
 ELEVEN = ("组织开展法律专题培训12次", "调处各类矛盾纠纷70余起", "无偿法律援助20余人次", "防溺亡现场会1场",
           "警示标识牌200余处", "普法宣传活动100余次", "普法宣传版面128块", "宣传彩页7000余份", "法治书籍4000余本",
@@ -21,8 +22,9 @@ ELEVEN = ("组织开展法律专题培训12次", "调处各类矛盾纠纷70余�
 
 
 @pytest.fixture(scope="module")
-def demo_home(tmp_path_factory, prefect_server):
-    home, dropped = make_demo(tmp_path_factory.mktemp("demo") / "home", 2024)
+def demo_home(demo_year, tmp_path_factory, prefect_server):
+    """The session's demo year (conftest), a copy of it ingested by the real `ingest-returns` flow."""
+    home, dropped = demo_copy(demo_year, tmp_path_factory.mktemp("demo") / "home")
     summary = run_ingest(home=str(home.root))
     return home, dropped, summary
 
@@ -54,17 +56,36 @@ def test_the_draft_holds_the_eleven_phrases(demo_home, tmp_path):
     assert "2024年12月20日" in text and "{{" not in text
 
 
-def test_a_second_run_changes_nothing(demo_home):
-    home, _, _ = demo_home
+def home_state(home):
+    """Every file under inbox/ and archive/ (path, size, mtime) and the row count of every ledger table."""
+    from tasks.ledger.tables import metadata
+
+    files = sorted((str(p.relative_to(home.root)), p.stat().st_size, p.stat().st_mtime_ns)
+                   for top in (home.inbox, home.archive) for p in top.rglob("*") if p.is_file())
     engine = make_engine(home.database_url)
-    from tasks.ledger.tables import submissions
     with engine.connect() as conn:
-        before = conn.execute(select(func.count()).select_from(submissions)).scalar_one()
-    summary = run_ingest(home=str(home.root))
-    with engine.connect() as conn:
-        after = conn.execute(select(func.count()).select_from(submissions)).scalar_one()
+        counts = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                  for t in metadata.sorted_tables}
     engine.dispose()
-    assert summary.received == 0 and before == after
+    return files, counts
+
+
+def test_a_second_run_changes_nothing(demo_home):
+    """The inbox a second run finds is not empty: 180 receipts, a blank return in a unit's 模板/, and real
+    returns in a folder no unit owns and loose in inbox/ — each a file a careless run would take (a
+    receipt ingested as a return, a template stored, a stray archived). None is taken, nothing moves."""
+    from tests.helpers import VILLAGE, return_file
+
+    home, _, _ = demo_home
+    unit = home.registry.units[0].code
+    return_file(home.template_dir(unit) / "空白月报表.xlsx", home, unit=unit, values={})
+    return_file(home.inbox / "999999999999" / "外单位.xlsx", home, unit=VILLAGE, values={"DISPUTE": 9})
+    return_file(home.inbox / "放错位置.xlsx", home, unit=VILLAGE, values={"DISPUTE": 9})
+    before = home_state(home)
+    assert sum("回执" in path for path, _, _ in before[0]) > 100 and before[1]["submissions"] > 100
+    summary = run_ingest(home=str(home.root))
+    assert summary.received == 0 and len(summary.strays) == 2, summary.line()
+    assert home_state(home) == before
 
 
 def test_drafts_never_overwrite_each_other(demo_home):

@@ -30,7 +30,7 @@ SAMPLES = [
 
 
 def test_each_hostile_class_is_answered_and_the_run_goes_on(home):
-    for i, (name, build, _, _) in enumerate(SAMPLES):
+    for i, (_name, build, _, _) in enumerate(SAMPLES):
         path = home.unit_inbox(VILLAGE) / f"{i:02d}.xlsx"
         path.write_bytes(build(home))
     good = home.unit_inbox(VILLAGE) / "99-good.xlsx"

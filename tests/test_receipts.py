@@ -27,6 +27,9 @@ def test_a_warning_receipt_lists_place_level_message_and_hint(home):
     [outcome] = run(home)
     ws = load_workbook(home.root / outcome.receipt)["校验结果"]
     assert ws["B2"].value == "已接收（有提示）"
+    # stored, yet a clerk reading 无需操作 would never look at the yellow cells: the line says both
+    assert ws["A3"].value == "下一步" and ws["B3"].value.startswith("已入库，无需重报")
+    assert "请核对标黄的单元格" in ws["B3"].value
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     assert ["报表!E8", "提示", "全角数字“１２”已按 12 处理", "下次请用半角（英文输入法）数字"] in rows
 

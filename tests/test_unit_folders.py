@@ -187,6 +187,25 @@ def test_a_225_byte_file_name_gets_its_receipt(home):
         assert receipt.is_file() and len(receipt.name.encode()) < 200
 
 
+
+def test_a_file_of_exactly_max_file_mb_is_taken_and_one_byte_more_is_not(home):
+    """'上限 20 MB' admits a file of 20 MB: the bound is inclusive, at discovery and at the pre-check."""
+    from tasks.home import open_home
+
+    files = sorted((drop(home, name="a.xlsx"), drop(home, name="b.xlsx", unit=OTHER)), key=lambda p: p.stat().st_size)
+    small, exact = files
+    size = exact.stat().st_size
+    with open(small, "ab") as fh:  # one byte past the limit (trailing bytes a zip reader skips)
+        fh.write(b"\0" * (size + 1 - small.stat().st_size))
+    toml = home.root / "township.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert "max_file_mb = 20\n" in text
+    toml.write_text(text.replace("max_file_mb = 20\n", f"max_file_mb = {size / 2**20!r}\n"), encoding="utf-8")
+    outcomes = {o.name: o for o in run(open_home(home.root))}
+    assert (outcomes[exact.name].status, outcomes[small.name].status) == ("accepted", "rejected")
+    assert [f.message for f in outcomes[small.name].findings if "文件过大" in f.message], outcomes[small.name].findings
+
+
 def test_a_folder_nested_1100_deep_waits_and_the_others_go_on(home):
     bottom = nest(home.unit_inbox(OTHER), 1100)
     try:

@@ -64,3 +64,15 @@ def test_messages_are_chinese_with_the_value(home, tmp_path):
     path = return_file(tmp_path / "r.xlsx", home, values=FULL, edits={"E8": "约70"})
     checked = validate(read_return(path.read_bytes()).ret, Context(VILLAGE, home.registry, home.catalog, TODAY))
     assert checked.findings[0].message == "“约70”是约数，请填写准确数字"
+
+
+def test_the_outlier_bounds_are_strict():
+    """'More than 3 × the median and more than the floor': a value exactly at either bound is usual."""
+    from tasks.returns.validate import Value, outlier_findings
+
+    def flagged(value, history, floor=20):
+        return [f.code for f in outlier_findings((Value("LEAFLET", value, str(value), "报表!E14"),),
+                                                 {"LEAFLET": history}, 3.0, floor)]
+
+    assert flagged(300, [100, 100, 100]) == [] and flagged(301, [100, 100, 100]) == ["W_OUTLIER"]
+    assert flagged(20, [1, 1, 1]) == [] and flagged(21, [1, 1, 1]) == ["W_OUTLIER"]

@@ -52,8 +52,8 @@ def _receipt_says(path: Path) -> tuple[str, str]:
     """(处理结果, 报送文件) of a receipt, as the clerk reads them."""
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
         sheet = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
-    from html import unescape
     import re
+    from html import unescape
     texts = [unescape(t) for t in re.findall(r"<t[^>]*>([^<]*)</t>", sheet)]
     return texts[texts.index("处理结果") + 1], texts[texts.index("报送文件") + 1]
 

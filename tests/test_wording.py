@@ -44,6 +44,8 @@ def test_exact_ignores_wan_and_states_hanzi_as_said():
 @pytest.mark.parametrize("num, den, decimals, stated", [
     (73, 73, 1, "100%"), (55, 56, 1, "98.2%"), (991, 1000, 1, "99.1%"), (1, 3, 0, "33%"), (2, 3, 2, "66.67%"),
     (1, 0, 1, ""),
+    # exact halves round up, as a reader rounds (half-to-even would print 12%, 6.2%, 2%)
+    (1, 8, 0, "13%"), (1, 16, 1, "6.3%"), (1, 40, 0, "3%"),
 ])
 def test_percent(num, den, decimals, stated):
     assert percent(num, den, decimals) == stated

@@ -75,8 +75,8 @@ def review(result) -> None:
                       + "、".join(n for _, n in result.dropped), soft_wrap=True, highlight=False, markup=False)
     if result.kept:
         console.print("以下指标没有任何模板写到，因库中已有数据（或为本镇自设）仍保留在指标目录中（本年有数据的"
-                      "仍列入月报表），不再用的请从 indicators.yaml 删去：" + "、".join(f"{n}（{c}）" for c, n in result.kept), soft_wrap=True,
-                      highlight=False, markup=False)
+                      "仍列入月报表），不再用的请从 indicators.yaml 删去：" + "、".join(f"{n}（{c}）" for c, n in result.kept),
+                      soft_wrap=True, highlight=False, markup=False)
     for w in result.warnings:
         console.print(f"[yellow]{escape(w)}[/yellow]")
     for line in carried_said(list(result.literals)):

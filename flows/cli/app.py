@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -83,7 +83,7 @@ app = TownshipTyper(help="乡镇月报表流水线：收表、校验、入库、
 console = Console(emoji=False)
 err = Console(stderr=True, emoji=False)
 
-HomeOpt = Annotated[Optional[Path], typer.Option("--home", metavar="目录",
+HomeOpt = Annotated[Path | None, typer.Option("--home", metavar="目录",
                                                  help="实例目录（默认 $TOWNSHIP_HOME，再默认当前目录）")]
 
 
@@ -111,6 +111,6 @@ def shown(text: str, lines: bool = False) -> Text:
     return Text(for_terminal(str(text), lines))
 
 
-def home_or_exit(home: Optional[Path]):
+def home_or_exit(home: Path | None):
     """The home to work in; a missing or broken one is answered at the edge (exit 2)."""
     return open_home(resolve_home(home))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,7 +15,7 @@ from flows.cli.options import out_option
 def serve(home: HomeOpt = None,
           port: Annotated[int, typer.Option(metavar="端口", min=1, max=65535, help="Prefect 服务（界面）端口")] = 4200,
           host: Annotated[str, typer.Option(metavar="地址", help="Prefect 服务监听地址")] = "127.0.0.1",
-          public_url: Annotated[Optional[str], typer.Option(
+          public_url: Annotated[str | None, typer.Option(
               "--public-url", metavar="地址",
               help="其他电脑打开界面用的地址，如 http://192.168.1.5:4200（--host 0.0.0.0 时必填）")] = None) -> None:
     """启动 Prefect 服务（数据库在 <实例>/.prefect 下；PREFECT_API_URL 已指向运行中的服务时直接用它），

@@ -3,14 +3,14 @@ exit 2 before any work starts."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from flows.cli.edge import Refusal
 
 
-def _period(value: Optional[str]) -> Optional[str]:
+def _period(value: str | None) -> str | None:
     from tasks.returns.periods import PeriodSpecError, canonical_period
 
     if value is None:
@@ -21,7 +21,7 @@ def _period(value: Optional[str]) -> Optional[str]:
         raise typer.BadParameter(str(exc)) from None
 
 
-PeriodOpt = Annotated[Optional[str], typer.Option(metavar="报告期", callback=_period,
+PeriodOpt = Annotated[str | None, typer.Option(metavar="报告期", callback=_period,
                                                   help="2024-03（或 2024年3月）、2024-Q1 或 2024")]
 
 
@@ -35,7 +35,7 @@ def known_units(home, codes: list[str] | None) -> None:
         known_unit(home, code)
 
 
-def _out_file(value: Optional[Path]) -> Optional[Path]:
+def _out_file(value: Path | None) -> Path | None:
     """`--out` names a file in a folder that exists: a typo in a path never creates folders anywhere
     (and a directory or a device is not a file to write)."""
     if value is None:
@@ -50,4 +50,4 @@ def _out_file(value: Optional[Path]) -> Optional[Path]:
 
 def out_option(help: str):
     """The type of a command's `--out FILE` (checked by `_out_file` where it is parsed)."""
-    return Annotated[Optional[Path], typer.Option(metavar="文件", help=help, callback=_out_file)]
+    return Annotated[Path | None, typer.Option(metavar="文件", help=help, callback=_out_file)]

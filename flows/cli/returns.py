@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -31,7 +31,7 @@ def init(directory: Annotated[str, typer.Argument(metavar="目录", help="新实
 
 @command()
 def template(home: HomeOpt = None,
-             unit: Annotated[Optional[str], typer.Option(metavar="单位代码", help="单位代码，预填单位名称和代码")] = None,
+             unit: Annotated[str | None, typer.Option(metavar="单位代码", help="单位代码，预填单位名称和代码")] = None,
              period: PeriodOpt = None,
              out: out_option("输出文件（所在文件夹须已存在）") = None,
              all_units: Annotated[bool, typer.Option("--all", help="为每个单位放一份到 inbox/<单位>/模板/")] = False) -> None:
@@ -86,7 +86,7 @@ LEVELS = {"error": "[red]错误[/red]", "warning": "[yellow]提示[/yellow]"}
 
 @command()
 def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查的报表文件", exists=True, dir_okay=False)],
-          unit: Annotated[Optional[str], typer.Option(metavar="单位代码",
+          unit: Annotated[str | None, typer.Option(metavar="单位代码",
                                                       help="按哪个单位的文件夹检查（默认取文件所在文件夹名）")] = None,
           home: HomeOpt = None,
           as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:

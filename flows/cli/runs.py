@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -19,7 +19,7 @@ DELIVER_HELP = f"按 township.toml 的 {escape('[delivery]')} 发邮件"  # esca
 
 @command()
 def ingest(home: HomeOpt = None,
-           unit: Annotated[Optional[list[str]], typer.Option("--unit", metavar="单位代码",
+           unit: Annotated[list[str] | None, typer.Option("--unit", metavar="单位代码",
                                                              help="只处理这些单位的文件夹（可多次给出）")] = None,
            ) -> None:
     """立即入库一次：inbox/<单位>/ 中每个已放稳的文件都会被校验、入库、回执、归档。
@@ -85,17 +85,17 @@ def status(home: HomeOpt = None,
 
 @command()
 def report(home: HomeOpt = None,
-           year: Annotated[Optional[int], typer.Option(metavar="年份", min=2000, max=2100,
+           year: Annotated[int | None, typer.Option(metavar="年份", min=2000, max=2100,
                                                        help="年度，如 2024（默认本镇时区的今年）")] = None,
            out: out_option("输出 .docx 路径（默认 outbox/ 下带日期的文件名；已有同名文件时另存为 -2、-3，"
                            "绝不覆盖；所在文件夹须已存在）") = None,
            pdf: Annotated[bool, typer.Option("--pdf", help="再用 LibreOffice 转一份 PDF 预览")] = False,
            deliver: Annotated[bool, typer.Option("--deliver", help=DELIVER_HELP)] = False,
-           template: Annotated[Optional[str], typer.Option("--template", metavar="名称", rich_help_panel="模板",
+           template: Annotated[str | None, typer.Option("--template", metavar="名称", rich_help_panel="模板",
                                                            help="用 templates/<名称>.docx 生成")] = None,
            check_only: Annotated[bool, typer.Option("--check-template", rich_help_panel="模板",
                                                     help="只检查模板的占位符，不生成")] = False,
-           reopen: Annotated[Optional[str], typer.Option("--reopen", metavar="原因",
+           reopen: Annotated[str | None, typer.Option("--reopen", metavar="原因",
                                                          help="已定稿的年度：写明重新修改的原因（定稿保留不动）")] = None,
            ) -> None:
     """用已入库的月报表生成年度报告草稿（.docx），输出其路径（再输出 PDF 的路径）。

@@ -37,7 +37,7 @@ def demo(directory: Annotated[Path, typer.Argument(metavar="目录", help="演�
         home, count = make_demo(root, year)
     console.print(f"已在 {home.inbox} 放入 {count} 份月报表（{len(home.registry.units)} 个单位 × 12 个月）")
     console.print(f"下汤镇自己的2024年报告：{root / OWN_REPORT_NAME}"
-                  "（township adopt 可把它变成模板，见 README“用自己的报告”）", soft_wrap=True, highlight=False,
+                  "（township adopt 可把它变成模板，见 docs/office/own-report.md）", soft_wrap=True, highlight=False,
                   markup=False)
     from flows.annual_report import run_annual_report
     from flows.cli.progress import inbox_progress, waiting_files

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -17,13 +17,13 @@ from flows.server import use_home_server
 
 @command()
 def signoff(home: HomeOpt = None,
-            year: Annotated[Optional[int], typer.Option(metavar="年份", min=2000, max=2100,
+            year: Annotated[int | None, typer.Option(metavar="年份", min=2000, max=2100,
                                                         help="审定哪一年的报告，如 2024")] = None,
             by: Annotated[str, typer.Option("--by", metavar="姓名", help="审定（签发）人姓名")] = "",
-            file: Annotated[Optional[Path], typer.Option(
+            file: Annotated[Path | None, typer.Option(
                 "--file", metavar="文件",
                 help="工作人员在 Word/WPS 中改好的 .docx（路径，或 outbox/审定/ 中的文件名）；不给则以系统草稿定稿")] = None,
-            reject: Annotated[Optional[str], typer.Option("--reject", metavar="意见",
+            reject: Annotated[str | None, typer.Option("--reject", metavar="意见",
                                                           help="退回修改，并写明意见")] = None,
             confirm_figures: Annotated[bool, typer.Option(
                 "--confirm-figures",

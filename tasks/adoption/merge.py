@@ -52,7 +52,7 @@ def header_of(text: str) -> str:
         if not line.startswith("#"):
             break
         lines.append(line)
-    return "\n".join(lines) + "\n" if lines else "# The indicator catalog (DESIGN §2, §7).\n"
+    return "\n".join(lines) + "\n" if lines else "# 指标目录，说明见 docs/operations/config-files.md。\n"
 
 
 def write_catalog_text(path: Path, text: str) -> Path:

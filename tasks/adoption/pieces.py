@@ -57,8 +57,7 @@ def _table(table, body, number: int, outer: str = "") -> Iterator[Piece]:
 
 
 def _paragraphs(cell) -> Iterator:
-    for child in _children(cell, P):
-        yield child
+    yield from _children(cell, P)
 
 
 def _children(parent, tag: str) -> Iterator:

@@ -48,7 +48,8 @@ def not_a_docx(path: Path) -> str:
         with zipfile.ZipFile(path) as zf:
             if "word/document.xml" in zf.namelist():
                 return ""
-        return f"{path.name} 不是 Word 文档（.docx），可能是 WPS 或 LibreOffice 的其他格式：请在 Word 或 WPS 中“另存为” .docx 后重试"
+        return (f"{path.name} 不是 Word 文档（.docx），可能是 WPS 或 LibreOffice 的其他格式："
+                "请在 Word 或 WPS 中“另存为” .docx 后重试")
     if head.startswith(b"%PDF"):
         return (f"{path.name} 是 PDF 文件，不能用来生成模板：请找到这份报告的原 Word 文件（.docx 或 .doc）再运行 "
                 "township adopt——从 PDF 复制出来的文字会把数字和量词拆开（“12”和“次”分在两处），数字就找不全")

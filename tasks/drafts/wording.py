@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-
 from schemas.catalog import Numerals, Stating, Style, Word
 from schemas.settings import Wording
 

@@ -60,7 +60,7 @@ def build_return(catalog: Catalog, content: ReturnContent, layout: ReturnLayout 
 
     cols = {role: spec.column for role, spec in layout.columns.items()}
     hr = layout.header_row
-    for role, spec in layout.columns.items():
+    for _role, spec in layout.columns.items():
         cell = ws[f"{spec.column}{hr}"]
         cell.value, cell.font, cell.fill, cell.border = spec.label, Font(bold=True), HEADER_FILL, BOX
         cell.alignment = Alignment(horizontal="center")

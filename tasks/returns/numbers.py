@@ -10,7 +10,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-
 # Words that make a number approximate: 约70, 70余, 70多, 近百, 70左右 → "请填写准确数字".
 APPROX = re.compile(r"^(约|大约|约计|近|将近|逾|超过)|(余|多|来|左右|上下|以上|以内|许|几)$|[~～]")
 NEGATIVE = re.compile(r"^[-−－]")

@@ -36,7 +36,7 @@ def xls_marks(data: bytes, sheet_index: int) -> CellMarks:
 NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
       "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
       "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"}
-T, OFFICE = "{%s}" % NS["table"], "{%s}" % NS["office"]
+T, OFFICE = f"{{{NS['table']}}}", f"{{{NS['office']}}}"
 RESULTS = tuple(f"{OFFICE}{a}" for a in ("value", "string-value", "boolean-value", "date-value", "time-value"))
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 
@@ -70,7 +70,7 @@ def _ods_walk(table: ET.Element) -> CellMarks:
                 continue
             rep = min(int(tc.get(f"{T}number-columns-repeated", "1")), MAX_COLS)
             ref = f"{column_letter(min(col, MAX_COLS - 1) + 1)}{row + 1}"
-            if tc.get("{%s}value-type" % NS["calcext"]) == "error":
+            if tc.get(f"{{{NS['calcext']}}}value-type") == "error":
                 errors[ref] = "".join(tc.itertext()).strip() or "#ERROR"
             if tc.get(f"{T}formula"):
                 formulas.add(ref)

@@ -9,12 +9,12 @@ import io
 from dataclasses import dataclass, field, replace
 
 import python_calamine as pc
-from tasks.returns.cell_refs import column_letter
 
 from schemas.catalog import label_key
 from schemas.findings import Finding, finding
 from schemas.return_layout import ReturnLayout, return_layout
 from tasks.returns.cell_marks import NONE, CellMarks, xlsx_marks
+from tasks.returns.cell_refs import column_letter
 from tasks.returns.other_marks import ods_marks, xls_marks
 from tasks.returns.sniff import Sniffed, sniff
 

@@ -10,7 +10,6 @@ import zlib
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 READABLE = {"xlsx", "xlsm", "xls", "ods"}

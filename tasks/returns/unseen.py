@@ -12,6 +12,7 @@ from schemas.findings import Finding, finding
 from tasks.returns.cell_refs import cell_ref
 from tasks.returns.read import RawReturn
 
+
 def unseen_findings(ret: RawReturn) -> list[Finding]:
     out: list[Finding] = []
     if ret.hidden_sheet:

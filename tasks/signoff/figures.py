@@ -46,7 +46,8 @@ class Drift:
     drafted: str = ""    # a figure the signer confirmed against the ledger: what the ledger stated then
 
     def message(self) -> str:
-        then = f"签发时确认，台账当时为“{self.drafted}”，合计{self.signed_total}" if self.drafted else f"当时合计{self.signed_total}"
+        then = (f"签发时确认，台账当时为“{self.drafted}”，合计{self.signed_total}" if self.drafted
+                else f"当时合计{self.signed_total}")
         return f"{self.name}：定稿为“{self.stated}”（{then}），现合计{self.total_now}，应为“{self.stated_now}”"
 
     def as_json(self) -> dict:
