@@ -20,9 +20,9 @@ from pydantic import ConfigDict
 
 from schemas.labels import REPORT_STATES
 from tasks.home import Home, township_today
-from tasks.returns.clerk_text import for_markdown
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import ReportVersion, mark_pending, version_by_id
+from tasks.returns.clerk_text import for_markdown
 from tasks.signoff.decision import edited_files, review_dir
 from tasks.signoff.open_now import open_of_draft
 from tasks.signoff.versions import local

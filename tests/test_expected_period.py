@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.cli.draft_checks import completeness
+from tasks.home import township_today
 from tasks.intake.pool import ingest_batch
 from tasks.intake.take_stock import find_new, prepare
-from tasks.home import township_today
 from tasks.returns.judge import judge
 from tasks.returns.periods import month_of, months_ahead
 from tasks.returns.validate import Context

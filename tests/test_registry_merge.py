@@ -13,11 +13,11 @@ from schemas.registry import Registry, Township, Unit
 from tasks.drafts.truth import missing_returns
 from tasks.intake.pool import ingest_batch
 from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.tally import IngestSummary
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.tables import STORED, submissions
 from tasks.summaries.chase_notice import notice_text
-from tasks.intake.tally import IngestSummary
 from tasks.summaries.ingest_artifact import ingest_report, months_due, stored_pairs
 from tasks.summaries.period import collect, summary_files
 from tasks.summaries.status import status_report

@@ -2,7 +2,7 @@
 (issue 29). Reads only: no flow, no write to the ledger."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,7 +24,7 @@ def _format(value: str) -> str:
 
 @command()
 def export(home: HomeOpt = None,
-           year: Annotated[Optional[int], typer.Option(metavar="年份", min=2000, max=2100,
+           year: Annotated[int | None, typer.Option(metavar="年份", min=2000, max=2100,
                                                        help="年度，如 2024（默认本镇时区的今年）")] = None,
            period: PeriodOpt = None,
            fmt: Annotated[str, typer.Option("--format", metavar="格式", callback=_format,

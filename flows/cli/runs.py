@@ -54,11 +54,11 @@ def status(home: HomeOpt = None,
 
     示例：township status --home ./xiatang --period 2024-03
     """
-    from tasks.ledger.migrate import read_ledger
-    from tasks.returns.periods import months_of
     from dataclasses import replace
 
+    from tasks.ledger.migrate import read_ledger
     from tasks.registry_sync import check_removed, folders_message, new_unit_folders
+    from tasks.returns.periods import months_of
     from tasks.summaries.status import status_report
 
     h = home_or_exit(home)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
+from tasks.drafts.stated import asked_codes
 from tasks.errors import describe
 from tasks.home import Home
 from tasks.intake.archive import sync_filesystem
@@ -27,7 +28,6 @@ from tasks.ledger.engine import KeptEngines, flush_ledger, writing
 from tasks.ledger.readback import LedgerLost, read_back
 from tasks.ledger.record import GroupWrite, mark_done
 from tasks.ledger.unit_ledger import UnitLedger
-from tasks.drafts.stated import asked_codes
 from tasks.returns.validate import Context
 
 engines = KeptEngines()  # a kept reading worker's engines, across its jobs (created on first use)

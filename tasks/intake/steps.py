@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Connection
 
-from schemas.findings import FILE_PLACE, Finding, finding
 from schemas.catalog import Catalog
+from schemas.findings import FILE_PLACE, Finding, finding
 from schemas.settings import Limits
 from tasks.home import Home
 from tasks.intake.archive import archive_path, sha256_of, write_durably
@@ -39,8 +39,8 @@ from tasks.ledger.timeliness import DueDate, due_date, is_late
 from tasks.ledger.unit_ledger import UnitLedger
 from tasks.returns.guard import max_file_bytes, too_large
 from tasks.returns.judge import judge
-from tasks.returns.read import RawReturn
 from tasks.returns.periods import period_year
+from tasks.returns.read import RawReturn
 from tasks.returns.validate import Context, Value
 from tasks.returns.verdict import OVERSIZE, Verdict, refused
 

@@ -148,7 +148,7 @@ def write_xlsx(frame: pd.DataFrame, lines: list[str], path: Path,
 def _widths(frame: pd.DataFrame) -> list[float]:
     """Each column's width in Excel's characters: its longest text, a Chinese character counting two
     (measured over the column's distinct values: a county's year repeats a few thousand of them)."""
-    widths = []
+    widths: list[float] = []
     for column in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             longest = len("2024-03-05 08:30")

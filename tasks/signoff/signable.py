@@ -11,12 +11,12 @@ from pathlib import Path
 from schemas.settings import Limits
 from tasks.adoption.bounded import ReportRefused, open_docx
 from tasks.ledger.reports import ReportVersion
+from tasks.signoff.appendices import strip_appendices
 from tasks.signoff.blanks import unfilled
 from tasks.signoff.decision import REVIEW_DIR, Decision, Problem
 from tasks.signoff.edited_figures import Changed, compare
 from tasks.signoff.figures import in_final
 from tasks.signoff.final_copy import full_text, make_final
-from tasks.signoff.appendices import strip_appendices
 from tasks.signoff.integrity import draft_problem
 from tasks.signoff.open_now import carried_items, marks_of, still_carried
 

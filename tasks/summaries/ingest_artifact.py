@@ -10,8 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from schemas.labels import RUN_STATUSES, STATUS_LABELS
-from schemas.registry import Unit
-from schemas.registry import Registry
+from schemas.registry import Registry, Unit
 from schemas.registry_time import active_in, owner_of
 from tasks.home import Home
 from tasks.intake.tally import EXTRA, REFUSED_SHOWN, IngestSummary

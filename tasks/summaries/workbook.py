@@ -6,9 +6,9 @@ import math
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from schemas.catalog import Catalog, Indicator
