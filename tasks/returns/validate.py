@@ -5,77 +5,40 @@ file came from, the registry, the catalog and today's date are all parameters.
 """
 from __future__ import annotations
 
-import datetime as dt
 import operator
 import statistics
-from dataclasses import dataclass
 
-from schemas.catalog import Catalog, Rule, label_key
+from schemas.catalog import Rule, label_key
 from schemas.findings import Finding, finding
-from schemas.registry import Registry
-from tasks.returns.numbers import parse_count, suggestion
+from tasks.returns.checked import Checked, Context, Value, text_of
 from tasks.returns.periods import in_words, is_future, month_of, parse_period
-from tasks.returns.read import Cell, RawReturn
+from tasks.returns.read import RawReturn
+from tasks.returns.table_checks import CHECKS, empty_table, read_table, values_of
 from tasks.returns.unit_time import unit_time_findings
 from tasks.returns.unseen import unseen_findings
+
+__all__ = ["Checked", "Context", "Value", "validate", "rule_findings", "outlier_findings"]  # as before the split
 
 OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt,
        "==": operator.eq, "!=": operator.ne}
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
-    indicator: str
-    value: int
-    raw: str
-    place: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A validated return: what will be stored if no finding is an error."""
-    unit: str                 # the folder's unit: identity comes from where the file was dropped
-    declared_unit: str        # what the file says
-    period: str | None
-    values: tuple[Value, ...]
-    findings: tuple[Finding, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.level == "error" for f in self.findings)
-
-
-@dataclass(frozen=True)
-class Context:
-    folder: str
-    registry: Registry
-    catalog: Catalog
-    today: dt.date
-    max_count: int = 1_000_000
-    # The indicators the return is asked for (those some template of the home states): only their absence
-    # is worth a warning. None: every indicator of the catalog (a home whose templates cannot be read).
-    asked: frozenset[str] | None = None
-
-
 def validate(ret: RawReturn, ctx: Context) -> Checked:
+    """Every check, each finding with its place; nothing stops at the first problem. The header's checks
+    (identity, period, the registry's time) and then the table's (tasks/returns/table_checks.py), each
+    a unit that yields its findings; the table is empty (E_ALL_EMPTY) only said of a return not refused
+    already."""
     findings: list[Finding] = unseen_findings(ret)  # first: with one of these, a blank table is no E_ALL_EMPTY
     declared = _identity(ret, ctx, findings)
     period = _period(ret, ctx, findings)
     findings = unit_time_findings(ctx.registry, ctx.folder, period, ret, ctx.today, findings, declared)
-    values = _rows(ret, ctx, findings)
-    _total(ret, values, ctx, findings)
+    table = read_table(ret, ctx)
+    for check in CHECKS:
+        findings.extend(check.run(table))
+    findings.extend(empty_table(table, refused=any(f.level == "error" for f in findings)))
+    values = values_of(table)
     findings.extend(rule_findings(ctx.catalog.rules, values, ret.sheet))
     return Checked(ctx.folder, declared, period, tuple(values), tuple(findings))
-
-
-def _text(cell: Cell | None) -> str:
-    if cell is None or cell.value is None:
-        return ""
-    v = cell.value
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)  # a unit code typed into a number cell
-    return str(v).strip()
 
 
 def _identity(ret: RawReturn, ctx: Context, out: list[Finding]) -> str:
@@ -84,7 +47,7 @@ def _identity(ret: RawReturn, ctx: Context, out: list[Finding]) -> str:
     if folder_unit is None:
         out.append(finding("E_FOLDER_UNREGISTERED", value=ctx.folder))
     code_cell = ret.fields.get("unit_code")
-    code = _text(code_cell)
+    code = text_of(code_cell)
     place = code_cell.place if code_cell else f"{ret.sheet}!D2"
     expected = ctx.folder
     if not code:
@@ -95,7 +58,7 @@ def _identity(ret: RawReturn, ctx: Context, out: list[Finding]) -> str:
         out.append(finding("E_UNIT_MISMATCH", place, value=code, detail=units[code].name,
                            expected=f"{folder_unit.name}（{folder_unit.code}）"))
     name_cell = ret.fields.get("unit_name")
-    name = _text(name_cell)
+    name = text_of(name_cell)
     if folder_unit is not None and code == ctx.folder and name and label_key(name) != label_key(folder_unit.name):
         out.append(finding("W_UNIT_NAME_DIFFERS", name_cell.place, value=name, expected=folder_unit.name))
     return code
@@ -107,68 +70,14 @@ def _period(ret: RawReturn, ctx: Context, out: list[Finding]) -> str | None:
     parsed = parse_period(cell.value if cell else None)
     now = month_of(ctx.today, -1)  # the month due now: the example hints give
     if parsed.error:
-        out.append(finding(parsed.error, place, value=_text(cell), expected=now, detail=in_words(now)))
+        out.append(finding(parsed.error, place, value=text_of(cell), expected=now, detail=in_words(now)))
         return None
     assert parsed.period is not None
     if parsed.warning:
-        out.append(finding(parsed.warning, place, value=_text(cell), parsed=parsed.period, expected=now))
+        out.append(finding(parsed.warning, place, value=text_of(cell), parsed=parsed.period, expected=now))
     if is_future(parsed.period, ctx.today):
         out.append(finding("E_PERIOD_FUTURE", place, value=parsed.period, expected=now, detail=in_words(now)))
     return parsed.period
-
-
-def _rows(ret: RawReturn, ctx: Context, out: list[Finding]) -> list[Value]:
-    lookup = ctx.catalog.lookup()
-    by_code = ctx.catalog.by_code()
-    values: dict[str, Value] = {}
-    seen_at: dict[str, str] = {}
-    any_filled = False
-    for row in ret.rows:
-        code = lookup.get(label_key(row.code.value)) if row.code.value != "" else None
-        code = code or (lookup.get(label_key(row.name.value)) if row.name.value != "" else None)
-        where = row.value.place.split("!", 1)[-1]
-        error_text = ret.marks.errors.get(where)
-        if code is None:
-            if row.value.value != "" or error_text:
-                label = _text(row.name) or _text(row.code)
-                place = row.name.place if _text(row.name) else row.code.place
-                out.append(finding("E_UNKNOWN_INDICATOR", place or row.value.place, value=label or "（空）"))
-            continue
-        if code in seen_at:
-            out.append(finding("E_DUPLICATE_INDICATOR", row.value.place, value=by_code[code].name,
-                               expected=seen_at[code]))
-            continue
-        seen_at[code] = row.value.place
-        if error_text:
-            out.append(finding("E_CELL_ERROR", row.value.place, value=error_text))
-            continue
-        count = parse_count(row.value.value, by_code[code].unit, ctx.max_count)
-        raw = _text(row.value)
-        for w in count.warnings:
-            out.append(finding(w, row.value.place, value=raw, parsed=count.value if count.value is not None else ""))
-        if count.error:
-            out.append(finding(count.error, row.value.place, value=raw, parsed=suggestion(count.error, raw)))
-            continue
-        if where in ret.marks.formulas and count.value is not None:
-            out.append(finding("W_FORMULA", row.value.place, value=raw, parsed=count.value))
-        any_filled = any_filled or count.value is not None
-        note = _text(row.note)
-        values[code] = Value(code, count.value or 0, raw, row.value.place, note)
-    for ind in ctx.catalog.indicators:
-        if ind.code not in seen_at and (ctx.asked is None or ind.code in ctx.asked):
-            out.append(finding("W_INDICATOR_ABSENT", f"{ret.sheet}", value=ind.name))
-    if not any_filled and not any(f.level == "error" for f in out):
-        out.append(finding("E_ALL_EMPTY", f"{ret.sheet}"))  # refused: the unit stays on the 催报 list
-    return list(values.values())
-
-
-def _total(ret: RawReturn, values: list[Value], ctx: Context, out: list[Finding]) -> None:
-    if ret.total is None or ret.total.value == "":
-        return
-    total = parse_count(ret.total.value, "", 10 * ctx.max_count).value
-    summed = sum(v.value for v in values)
-    if total is not None and total != summed:
-        out.append(finding("W_TOTAL_MISMATCH", ret.total.place, value=total, parsed=summed))
 
 
 def rule_findings(rules: tuple[Rule, ...], values: list[Value], sheet: str) -> list[Finding]:
