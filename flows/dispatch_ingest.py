@@ -14,7 +14,7 @@ from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 from prefect.utilities.annotations import quote
 
-from flows.ingest_returns import SKIPPED, discover_task, prepare_task
+from flows.ingest_returns import SKIPPED, discover_task, reconcile_task
 from tasks.home import open_home
 from tasks.intake.dispatch import files_per_unit, plan_runs
 from tasks.intake.unit_locks import LockBusy, unit_locks
@@ -33,10 +33,10 @@ def dispatch(home: str, per_run: int = 200, wait: bool = True, timeout_seconds: 
     now = as_of or dt.datetime.now(dt.UTC)
     try:  # finishing an interrupted run's rows needs every unit idle; otherwise the next dispatch does it
         with unit_locks(root, h.database_url, [u.code for u in h.registry.units], wait_seconds=0):
-            prepare_task(quote(h), True)
+            reconcile_task(quote(h), True)
     except LockBusy:
         logger.info("有单位正在入库，本次不补做中断的收尾")
-        prepare_task(quote(h), False)
+        reconcile_task(quote(h), False)
     groups = plan_runs(files_per_unit(discover_task(quote(h), now)), per_run)
     runs = [run_deployment(INGEST_DEPLOYMENT, timeout=0, parameters={"units": group},
                            flow_run_name=f"ingest-{group[0]}" + (f"-and-{len(group) - 1}" if len(group) > 1 else ""))

@@ -11,7 +11,7 @@ from prefect.states import Completed, Failed, State
 from flows.prefect_steps import PrefectSteps
 from flows.sequences.ingest import ingest_sequence
 from tasks.errors import is_transient
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.intake.tally import IngestSummary
 
 SKIPPED = "Skipped"  # the state name of a run that found another run holding its lock
@@ -27,7 +27,7 @@ def transient_only(_task, _run, state) -> bool:
 
 
 # The dispatcher's steps (flows/dispatch_ingest.py): reconcile the whole home, then find what waits.
-prepare_task = task(prepare, name="reconcile", cache_policy=NO_CACHE, retry_condition_fn=transient_only)
+reconcile_task = task(reconcile_home, name="reconcile", cache_policy=NO_CACHE, retry_condition_fn=transient_only)
 discover_task = task(find_new, name="discover", cache_policy=NO_CACHE)
 
 

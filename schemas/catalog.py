@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from schemas import load_yaml
-from schemas.problems import ContractError, Problem, model_fields, validation_problems
+from schemas.problems import ContractError, ContractProblem, model_fields, validation_problems
 from schemas.snapshots import snapshotted
 
 Style = Literal["exact", "approx"]
@@ -180,7 +180,7 @@ def load_catalog(path: Path) -> Catalog:
         data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ContractError(path.name, [Problem("", mark.line + 1 if mark else None,
+        raise ContractError(path.name, [ContractProblem("", mark.line + 1 if mark else None,
                                                 "YAML 格式错误：请检查缩进、冒号和引号")]) from None
     try:
         return Catalog(**(data if isinstance(data, dict) else {}))

@@ -10,7 +10,7 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Problem:
+class ContractProblem:
     key: str            # dotted path in the file: limits.read_timeout_s, units.2.name
     line: int | None    # 1-based, where it could be found
     message: str        # Chinese: what is wrong and what would be right
@@ -22,7 +22,7 @@ class Problem:
 class ContractError(ValueError):
     """A settings, registry or catalog file that cannot be used as written; terminal."""
 
-    def __init__(self, file: str, problems: list[Problem]):
+    def __init__(self, file: str, problems: list[ContractProblem]):
         self.file = file
         self.problems = tuple(problems)
         super().__init__(self.text())
@@ -149,7 +149,7 @@ def model_fields(model: type, prefix: str = "") -> dict[str, set[str]]:
     return out
 
 
-def validation_problems(exc, text: str, fields: dict[str, set[str]], yaml: bool = False) -> list[Problem]:
+def validation_problems(exc, text: str, fields: dict[str, set[str]], yaml: bool = False) -> list[ContractProblem]:
     finder = yaml_line if yaml else toml_line
-    return [Problem(".".join(str(p) for p in e["loc"]), finder(text, tuple(e["loc"])), explain(e, fields))
+    return [ContractProblem(".".join(str(p) for p in e["loc"]), finder(text, tuple(e["loc"])), explain(e, fields))
             for e in exc.errors()]

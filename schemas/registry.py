@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from schemas import load_yaml
-from schemas.problems import ContractError, Problem, model_fields, validation_problems, yaml_line
+from schemas.problems import ContractError, ContractProblem, model_fields, validation_problems, yaml_line
 from schemas.registry_time import timeline_problems
 from schemas.snapshots import snapshotted
 
@@ -100,10 +100,11 @@ def load_registry(path: Path) -> Registry:
         data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ContractError(path.name, [Problem("", mark.line + 1 if mark else None,
+        raise ContractError(path.name, [ContractProblem("", mark.line + 1 if mark else None,
                                                 "YAML 格式错误：请检查缩进、冒号和引号（含逗号的名称要加引号）")]) from None
     if not isinstance(data, dict):
-        raise ContractError(path.name, [Problem("", None, "应含 township: 和 units: 两部分，请对照 township init 生成的示例")])
+        raise ContractError(path.name, [ContractProblem(
+            "", None, "应含 township: 和 units: 两部分，请对照 township init 生成的示例")])
     try:
         registry = Registry(**data)
     except ValidationError as exc:
@@ -111,7 +112,7 @@ def load_registry(path: Path) -> Registry:
     # codes used twice, merges into nowhere, cycles: only the whole list can tell (the first code's line kept)
     found = timeline_problems(registry)
     if found:
-        raise ContractError(path.name, [Problem(".".join(map(str, loc)), yaml_line(text, loc), message)
+        raise ContractError(path.name, [ContractProblem(".".join(map(str, loc)), yaml_line(text, loc), message)
                                         for loc, message in found])
     return registry
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from schemas.problems import ContractError, Problem, model_fields, validation_problems
+from schemas.problems import ContractError, ContractProblem, model_fields, validation_problems
 from schemas.snapshots import snapshotted
 
 # A misspelt key (settle_second) or one under the wrong table is refused, never silently ignored.
@@ -139,7 +139,7 @@ def load_settings(path: Path) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         where = AT_LINE.search(str(exc))
         what = next((zh for en, zh in TOML_TROUBLES if en in str(exc)), "格式错误，请对照 township init 生成的示例")
-        raise ContractError(path.name, [Problem("", int(where[1]) if where else None,
+        raise ContractError(path.name, [ContractProblem("", int(where[1]) if where else None,
                                                 what + (f"（第 {where[2]} 列）" if where else ""))]) from None
     try:
         return Settings(**data)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
 
-from schemas.problems import ContractError, Problem
+from schemas.problems import ContractError, ContractProblem
 from schemas.registry import Unit
 from tasks.home import RECEIPT_DIR, TEMPLATE_DIR, Home
 from tasks.ledger.tables import STORED, submissions
@@ -65,7 +65,7 @@ def check_removed(engine: Engine, home: Home) -> None:
     """A ContractError on units.yaml when a unit with stored returns was deleted from it."""
     gone = removed_units(engine, home)
     if gone:
-        raise ContractError("units.yaml", [Problem(
+        raise ContractError("units.yaml", [ContractProblem(
             "units", None, f"单位 {code} 已从名录删除，但库中存有它的 {count} 份月报表：请把它加回 units.yaml，"
                            "并用 until 关闭（如 until: 2025-06，并入别的单位再写 merged_into），不要删除")
             for code, count in gone])

@@ -57,11 +57,11 @@ def demo_ledger(demo_year, tmp_path_factory):
     import datetime as dt
 
     from tasks.intake.pool import ingest_batch
-    from tasks.intake.take_stock import find_new, prepare
+    from tasks.intake.take_stock import find_new, reconcile_home
 
     home, _ = demo_copy(demo_year, tmp_path_factory.mktemp("ledger") / "home")
     now = dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, now).ready), now)
     return home
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from tasks.home import open_home
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 
 if __name__ == "__main__":
     home, size = open_home(Path(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else 10
     later = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
     now = dt.datetime.now(dt.UTC)
     wall = time.time() + later
-    prepare(home)
+    reconcile_home(home)
     ready = list(find_new(home, now, wall).ready)
     for i in range(0, len(ready), size):
         ingest_batch(home, ready[i:i + size], now, wall)

@@ -16,13 +16,13 @@ from docx.oxml.ns import qn
 
 from tasks.home import Home
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tests.helpers import NOW, OTHER, VILLAGE, drop, make_home
 
 
 def ingest_now(home: Home) -> None:
     """The plain ingest steps (no Prefect): what the dropped files hold is in the ledger."""
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, NOW).ready), NOW)
 
 

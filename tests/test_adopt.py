@@ -21,7 +21,7 @@ from tasks.drafts.annual import annual_draft
 from tasks.drafts.todo import highlighted
 from tasks.home import init_home, open_home
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tests.docx_helpers import comments
 from tests.helpers import drop
 from tests.reports import REPORTS, registry_for, write_report
@@ -52,7 +52,7 @@ def fill_year(home, figures, year: int = 2024) -> None:
     unit = home.registry.units[1].code
     drop(home, name=f"{year}-03.xlsx", unit=unit, period=f"{year}-03", values=totals)
     now = dt.datetime(year + 1, 1, 20, 2, 0, tzinfo=dt.UTC)
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, now).ready), now)
 
 

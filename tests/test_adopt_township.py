@@ -17,7 +17,7 @@ from schemas import default_file, load_yaml
 from tasks.drafts.annual import annual_draft
 from tasks.home import init_home, open_home
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tests.docx_helpers import comments
 from tests.helpers import drop
 from tests.reports import registry_for, write_report
@@ -56,7 +56,7 @@ def store_year(root, values: dict[str, int], year: int) -> None:
     home = open_home(root)
     drop(home, name=f"{year}-03.xlsx", unit=home.registry.units[1].code, period=f"{year}-03", values=values)
     now = dt.datetime(year + 1, 1, 20, 2, 0, tzinfo=dt.UTC)
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, now).ready), now)
 
 

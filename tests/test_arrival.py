@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tasks.home import open_home
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare, take_stock
+from tasks.intake.take_stock import find_new, reconcile_home, take_stock
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import sightings, submissions
 from tests.helpers import VILLAGE, drop
@@ -20,7 +20,7 @@ LATE = dt.datetime(2024, 5, 6, 2, 0, tzinfo=dt.UTC)
 
 
 def run(home, now):
-    prepare(home)
+    reconcile_home(home)
     return ingest_batch(home, list(find_new(home, now).ready), now)
 
 

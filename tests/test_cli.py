@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tests.helpers import NOW, VILLAGE, drop
 
 runner = CliRunner()
@@ -48,7 +48,7 @@ def test_template_writes_a_blank_return(home, tmp_path):
 def test_status_json_has_the_contracted_shape(home):
     drop(home, values={"DISPUTE": 3})
     drop(home, name="bad.xlsx", period="2024-04", edits={"E8": "-2"})
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, NOW).ready), NOW)
     result = runner.invoke(app, ["status", "--home", str(home.root), "--json"])
     assert result.exit_code == 0, result.output

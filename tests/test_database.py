@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, inspect, select
 
 from tasks.home import open_home
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.ledger.engine import make_engine
 from tasks.ledger.migrate import head_revision, migrate
 from tasks.ledger.tables import findings, return_values, submissions
@@ -80,7 +80,7 @@ def test_workers_starting_together_migrate_once(database_url):
 
 
 def _run(home):
-    prepare(home)
+    reconcile_home(home)
     return ingest_batch(home, list(find_new(home, NOW).ready), NOW)
 
 

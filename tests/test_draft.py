@@ -13,7 +13,7 @@ from tasks.drafts.chart import CjkFontMissing, find_cjk_font
 from tasks.drafts.todo import highlighted
 from tasks.drafts.wording import state_figure
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.engine import make_engine
 from tasks.returns.periods import months_of
@@ -124,7 +124,7 @@ def test_the_chart_follows_the_signature(doc, figures):
 
 
 def _ingest(home, now=dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)):
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, now).ready), now)
 
 

@@ -25,7 +25,7 @@ from tasks.adoption.adopt import adopt
 from tasks.drafts.annual import annual_draft
 from tasks.home import open_home
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tests.helpers import drop, make_home
 from tests.reports import REPORTS, registry_for, write_report
 
@@ -47,7 +47,7 @@ def adopted_home(tmp_path: Path, name: str = "平安建设"):
     drop(home, name="2024-03.xlsx", unit=unit, period="2024-03",
          values={f.code: f.total for f in result.figures if not f.derived})
     now = dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, now).ready), now)
     return home
 

@@ -12,7 +12,7 @@ from flows.cli import app
 from flows.cli.draft_checks import completeness
 from tasks.home import township_today
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.returns.judge import judge
 from tasks.returns.periods import month_of, months_ahead
 from tasks.returns.validate import Context
@@ -55,7 +55,7 @@ def test_period_hints_show_the_month_due_now(home):
 
 def test_the_year_owes_only_months_past_their_due_date(home, capsys):
     drop(home, name="march.xlsx", values={"DISPUTE": 3})
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, NOW).ready), NOW)
     with time_machine.travel(NOW):  # 2024-12-20 in Shanghai: November is due (early December), December not
         assert completeness(home, 2024) == 0

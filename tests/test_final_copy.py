@@ -108,7 +108,7 @@ def test_late_data_that_changes_a_stated_phrase_is_a_drift():
 def test_the_uis_form_reads_only_outbox_review(tmp_path):
     """A name typed into the Prefect UI's form is looked up in outbox/审定/ only; the command line may
     name any path of the operator's."""
-    from tasks.signoff.decision import Decision, Problem, check_decision
+    from tasks.signoff.decision import Decision, DecisionProblem, check_decision
     from templates import ANNUAL_REPORT
 
     outbox = tmp_path / "outbox"
@@ -117,5 +117,5 @@ def test_the_uis_form_reads_only_outbox_review(tmp_path):
     assert check_decision("通过", "李书记", "", "修改稿.docx", outbox) == Decision(True, "李书记", "", inside.resolve())
     for name in (str(elsewhere), "../../elsewhere.docx"):
         refused = check_decision("通过", "李书记", "", name, outbox)
-        assert isinstance(refused, Problem) and "只填文件名" in refused.message, name
+        assert isinstance(refused, DecisionProblem) and "只填文件名" in refused.message, name
     assert check_decision("通过", "李书记", "", str(elsewhere), outbox, cwd=tmp_path).edited == elsewhere.resolve()

@@ -9,7 +9,7 @@ import pytest
 
 from tasks.home import open_home
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.engine import make_engine
 from tasks.ledger.frames import COLUMNS, month_pivot, returns_frame, unit_pivot
@@ -23,7 +23,7 @@ STOCK_LINE = "  - {code: GRID, name: 基础网格, unit: 个, kind: stock}\n"
 
 
 def ingest(home, now=dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)) -> None:
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, now).ready), now)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 import tasks.ledger.record as record
 from tasks.intake.job import ingest_files
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import return_values, submissions
 from tests.helpers import NOW, VILLAGE, drop
@@ -31,7 +31,7 @@ def test_a_duplicate_and_a_correction_in_the_same_group_as_their_original(home, 
     insert = record.GroupWrite._insert
     monkeypatch.setattr(record.GroupWrite, "_insert", lambda self, new: (inserted.append(len(new)), insert(self, new)))
 
-    prepare(home)
+    reconcile_home(home)
     files = list(find_new(home, NOW).ready)
     assert [d.name for d in files] == ["2024-03月报表.xlsx", "再次报送.xlsx", "更正.xlsx", "四月.xlsx"]
     result = ingest_files(home, files, NOW, time.time())

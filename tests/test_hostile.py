@@ -6,7 +6,7 @@ import pytest
 
 from tasks.intake.isolate import Failed, Isolated
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.returns.validate import Context
 from tasks.returns.verdict import check_bytes
 from tests import files as f
@@ -35,7 +35,7 @@ def test_each_hostile_class_is_answered_and_the_run_goes_on(home):
         path.write_bytes(build(home))
     good = home.unit_inbox(VILLAGE) / "99-good.xlsx"
     good.write_bytes(f.edited(home, {}, period="2024-05"))
-    prepare(home)
+    reconcile_home(home)
     started = time.monotonic()
     later = time.time() + 120  # as if the files had arrived two minutes ago
     outcomes = ingest_batch(home, list(find_new(home, NOW, wall=later).ready), NOW, wall=later)
@@ -68,7 +68,7 @@ def test_a_reader_that_aborts_or_hangs_is_refused_and_the_pool_lives_on(home):
 def test_a_truncated_zip_that_just_changed_is_left_for_later(home):
     path = home.unit_inbox(VILLAGE) / "half.xlsx"
     path.write_bytes(f.corrupt_zip(home))
-    prepare(home)
+    reconcile_home(home)
     ready = list(find_new(home, NOW, wall=time.time() + 1).ready)
     home_settle_0 = ingest_batch(home, ready, NOW)
     assert home_settle_0 == [] and path.exists()  # "incomplete, try later": no receipt, no ledger row
@@ -79,7 +79,7 @@ def test_a_truncated_zip_that_just_changed_is_left_for_later(home):
 def test_a_file_that_vanishes_or_changes_after_listing_is_skipped(home, vanish):
     path = home.unit_inbox(VILLAGE) / "a.xlsx"
     path.write_bytes(f.edited(home, {}))
-    prepare(home)
+    reconcile_home(home)
     ready = list(find_new(home, NOW, wall=time.time() + 120).ready)
     if vanish:
         path.unlink()
@@ -96,7 +96,7 @@ def test_odd_file_names_are_answered_with_safe_receipt_names(home):
     for i, name in enumerate(names):
         with open(folder + b"/" + name, "wb") as fh:
             fh.write(f.edited(home, {}, period=f"2024-0{i + 1}"))
-    prepare(home)
+    reconcile_home(home)
     later = time.time() + 120
     outcomes = ingest_batch(home, list(find_new(home, NOW, wall=later).ready), NOW, wall=later)
     assert sorted(o.status for o in outcomes) == ["accepted"] * len(names)
@@ -127,7 +127,7 @@ def test_names_that_meet_when_cut_short_get_a_receipt_each(home):
     for i in range(2):
         path = home.unit_inbox(VILLAGE) / f"{stem}-{i}.xlsx"
         path.write_bytes(f.edited(home, {}, period=f"2024-0{i + 1}"))
-    prepare(home)
+    reconcile_home(home)
     later = time.time() + 120
     outcomes = ingest_batch(home, list(find_new(home, NOW, wall=later).ready), NOW, wall=later)
     assert sorted(o.status for o in outcomes) == ["accepted", "accepted"]

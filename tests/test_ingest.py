@@ -7,14 +7,14 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import return_values, submissions
 from tests.helpers import NOW, OTHER, VILLAGE, drop
 
 
 def run(home):
-    prepare(home)
+    reconcile_home(home)
     return ingest_batch(home, list(find_new(home, NOW).ready), NOW)
 
 

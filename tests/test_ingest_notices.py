@@ -8,7 +8,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from flows.ingest_returns import run_ingest
 from tasks.intake.pool import ingest_and_tally
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.intake.tally import summarize
 from tests.helpers import drop
 
@@ -27,7 +27,7 @@ def unknown_year_and_a_stray(home):
 
 def test_the_calendar_notice_is_said_once_per_run(home):
     unknown_year_and_a_stray(home)
-    prepare(home)
+    reconcile_home(home)
     found = find_new(home, IN_2027)
     line = summarize([ingest_and_tally(home, [d], IN_2027) for d in found.ready], found).line()
     assert line.count("节假日日历尚未收录 2027 年") == 1 and "[calendar]" in line
@@ -42,7 +42,7 @@ def test_a_declared_year_needs_no_notice(home):
 
     declared = open_home(home.root)
     drop(declared, name="三月.xlsx", period="2027-03", filed=SAVED)
-    prepare(declared)
+    reconcile_home(declared)
     found = find_new(declared, IN_2027)
     assert "节假日" not in summarize([ingest_and_tally(declared, list(found.ready), IN_2027)], found).line()
 

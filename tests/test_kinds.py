@@ -19,7 +19,7 @@ from schemas.problems import ContractError
 from tasks.drafts.annual import annual_draft
 from tasks.home import open_home
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.engine import make_engine
 from tasks.returns.blank import ReturnContent, build_return
@@ -54,7 +54,7 @@ def stock_home(tmp_path_factory):
             drop(home, name=f"{month}月报表.xlsx", unit=unit, period=month,
                  values={"GRID": None if blank else grids, "TRAINING": 1})
     now = dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, now).ready), now)
     return home
 
@@ -103,7 +103,7 @@ def test_the_period_workbook_totals_a_stock_by_its_latest_values(stock_home, per
 
 def ingest(home) -> None:
     now = dt.datetime(2025, 1, 20, 2, 0, tzinfo=dt.UTC)
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, now).ready), now)
 
 

@@ -14,7 +14,7 @@ import pytest
 from flows.ingest_returns import run_ingest
 from tasks.intake.pool import run_batch
 from tasks.intake.steps import arrive
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.intake.unit_folder import UnitFolder
 from tasks.returns.validate import Context
 from tests.faults import (
@@ -44,7 +44,7 @@ def test_a_ledger_held_by_another_connection_is_waited_out_by_the_task_retry(pre
     """BEGIN EXCLUSIVE held 40 s: longer than SQLite's 30 s busy timeout, so the first attempt of the
     batch fails for our fault; Prefect retries it and the file is accepted, once, and counted."""
     drop(home, values={"DISPUTE": 7})
-    prepare(home)  # the ledger exists (in WAL) before another program holds it
+    reconcile_home(home)  # the ledger exists (in WAL) before another program holds it
     release = threading.Event()
 
     def hold() -> None:
@@ -74,7 +74,7 @@ def test_an_immutable_archive_folder_refuses_nothing_and_a_retried_batch_counts_
         drop(home, f"2024-0{month}.xlsx", period=f"2024-0{month}")
     for month in (1, 2):
         drop(home, f"2024-0{month}.xlsx", unit=OTHER, period=f"2024-0{month}")
-    prepare(home)
+    reconcile_home(home)
     batch = _ready(home)
     with immutable(home.archive / "2024" / OTHER):
         first = ingest_and_tally(home, batch, NOW)
@@ -109,7 +109,7 @@ def test_a_file_refused_after_its_reader_was_killed_is_judged_again_when_dropped
     answered 重复报送; the old refusal is superseded, and the month is stored once."""
     path = drop(home, values={"DISPUTE": 7})
     data, mtime = path.read_bytes(), path.stat().st_mtime
-    prepare(home)
+    reconcile_home(home)
     batch = _ready(home)
     db = home.root / "township.db"
     result = {}

@@ -9,13 +9,13 @@ from openpyxl import load_workbook
 
 from tasks.intake.period_checks import name_month
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.intake.tally import summarize, tally
 from tests.helpers import NOW, drop
 
 
 def run(home, now=NOW):
-    prepare(home)
+    reconcile_home(home)
     return ingest_batch(home, list(find_new(home, now).ready), now)
 
 
@@ -61,7 +61,7 @@ def test_the_runs_line_counts_corrections_apart(home):
     run(home)
     drop(home, name="march-fixed.xlsx", values={"DISPUTE": 4})
     drop(home, name="may.xlsx", period="2024-05", values={"DISPUTE": 3})
-    prepare(home)
+    reconcile_home(home)
     found = find_new(home, NOW + dt.timedelta(hours=1))
     outcomes = ingest_batch(home, list(found.ready), NOW + dt.timedelta(hours=1))
     line = summarize([tally(outcomes)], found).line()

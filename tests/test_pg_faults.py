@@ -16,7 +16,7 @@ from flows.ingest_returns import run_ingest
 from tasks.errors import describe, is_transient
 from tasks.home import open_home
 from tasks.intake.pool import run_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.intake.unit_locks import APPLICATION_NAME, LockLost, lock_key, unit_locks
 from tests.faults import ledger_rows, waiting_in_inbox
 from tests.helpers import NOW, drop
@@ -71,7 +71,7 @@ def test_a_ledger_session_killed_mid_job_leaves_the_file_for_the_next_try(home):
         use_database(home.root, sqlalchemy_url(name))
         home = open_home(home.root)
         drop(home, values={"DISPUTE": 7})
-        prepare(home)
+        reconcile_home(home)
         batch = list(find_new(home, NOW, wall=time.time() + 120).ready)
         admin = psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={name}")
         admin.execute("LOCK TABLE submissions IN ACCESS EXCLUSIVE MODE")  # the job waits at the ledger

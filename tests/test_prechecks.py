@@ -18,7 +18,7 @@ import time
 import pytest
 
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.returns.guard import precheck, too_large
 from tasks.returns.sniff import sniff
 from tests import files as f
@@ -85,7 +85,7 @@ def test_the_ingest_refuses_it_by_its_precheck_and_goes_on(home, name, build, wo
     reader's), a receipt written, the good file beside it accepted; no longer than a read timeout more
     than a batch of the good file alone (twice that: the machine is shared and its load varies)."""
     inbox = home.unit_inbox(VILLAGE)
-    prepare(home)
+    reconcile_home(home)
     later = time.time() + 120  # as if the files had arrived two minutes ago
     (inbox / "good-04.xlsx").write_bytes(f.edited(home, {}, period="2024-04"))
     started = time.monotonic()

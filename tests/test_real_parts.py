@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.ingest_returns import run_ingest
 from flows.sequences.steps import retry_delays
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tests.faults import ledger_rows, waiting_in_inbox
 from tests.helpers import NOW, VILLAGE, drop, make_home
 
@@ -82,7 +82,7 @@ def test_a_full_disk_is_a_chinese_message_and_a_clean_stop(prefect_server, tmp_p
     with small_disk(tmp_path / "disk") as disk:
         home = make_home(disk / "home")
         _set(home.root, "fault_wait_s", "3")
-        prepare(home)
+        reconcile_home(home)
         drop(home, values={"DISPUTE": 7})
         filler = _fill(disk)
         done = _cli(["ingest", "--home", str(home.root)], PREFECT_API_URL.value())
@@ -143,7 +143,7 @@ def test_backup_copies_every_row_while_another_connection_writes(home, tmp_path)
 
     for month in (1, 2, 3):
         drop(home, f"2024-0{month}.xlsx", period=f"2024-0{month}")
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, NOW, wall=time.time() + 120).ready), NOW)
     db = home.root / "township.db"
     assert Path(f"{db}-wal").stat().st_size > 0  # rows a plain copy of township.db could miss

@@ -6,13 +6,13 @@ from __future__ import annotations
 from openpyxl import load_workbook
 
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tests.helpers import NOW, OTHER, VILLAGE, drop, row_of
 from tests.paper import first, needs_print, printed, words
 
 
 def run(home):
-    prepare(home)
+    reconcile_home(home)
     return ingest_batch(home, list(find_new(home, NOW).ready), NOW)
 
 

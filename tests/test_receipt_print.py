@@ -8,13 +8,13 @@ import subprocess
 from openpyxl import load_workbook
 
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tests.files import SOFFICE, needs_soffice
 from tests.helpers import NOW, VILLAGE, drop, row_of
 
 
 def run(home, now=NOW):
-    prepare(home)
+    reconcile_home(home)
     return ingest_batch(home, list(find_new(home, now).ready), now)
 
 

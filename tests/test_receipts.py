@@ -11,14 +11,14 @@ from openpyxl import load_workbook
 from schemas.findings import finding
 from tasks.intake.pool import ingest_batch
 from tasks.intake.receipt import ReceiptInfo, free_receipt_name, receipt_name, safe_name, write_receipt
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.intake.unit_folder import UnitFolder
 from tests.files import SOFFICE, needs_soffice
 from tests.helpers import NOW, VILLAGE, drop
 
 
 def run(home, now=NOW):
-    prepare(home)
+    reconcile_home(home)
     return ingest_batch(home, list(find_new(home, now).ready), now)
 
 

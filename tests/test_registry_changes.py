@@ -66,7 +66,7 @@ def test_a_former_name_is_no_warning_in_the_months_it_was_the_name(tmp_path):
     the old name in May still does."""
     from schemas.registry import FormerName, Registry
     from tasks.intake.pool import ingest_batch
-    from tasks.intake.take_stock import find_new, prepare
+    from tasks.intake.take_stock import find_new, reconcile_home
     from tests.helpers import NOW, OTHER, REGISTRY, make_home
 
     renamed = Registry(township=REGISTRY.township, units=tuple(
@@ -75,7 +75,7 @@ def test_a_former_name_is_no_warning_in_the_months_it_was_the_name(tmp_path):
     home = make_home(tmp_path / "home", registry=renamed)
     for period in ("2024-04", "2024-05"):
         drop(home, name=f"{period}.xlsx", unit=OTHER, period=period, edits={"B2": "松垛堡村"})
-    prepare(home)
+    reconcile_home(home)
     outcomes = {o.period: o for o in ingest_batch(home, list(find_new(home, NOW).ready), NOW)}
     names = {p: [f.code for f in o.findings if f.code.startswith("W_UNIT")] for p, o in outcomes.items()}
     assert names == {"2024-04": [], "2024-05": ["W_UNIT_NAME_DIFFERS"]}

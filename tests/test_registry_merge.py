@@ -12,7 +12,7 @@ from sqlalchemy import select
 from schemas.registry import Registry, Township, Unit
 from tasks.drafts.truth import missing_returns
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.intake.tally import IngestSummary
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.migrate import open_ledger
@@ -69,7 +69,7 @@ def year(tmp_path_factory):
             drop(home, name="东村6月更正.xlsx", unit=EAST, folder=NEW, period="2025-06", values={"DISPUTE": 9},
                  filed=arrival(m) - dt.timedelta(days=1))
             dropped[(EAST, "2025-06")] = 9
-        prepare(home)
+        reconcile_home(home)
         outcomes = ingest_batch(home, list(find_new(home, arrival(m)).ready), arrival(m))
         late_ones += sorted((o for o in outcomes if "6月更正" in o.name), key=lambda o: o.name != "6月更正.xlsx")
     return home, dropped, late_ones
@@ -185,7 +185,7 @@ def test_the_successors_history_is_its_predecessors_months(year):
     home, _, _ = year
     drop(home, name="9月补报.xlsx", unit=NEW, period="2025-09", values={"DISPUTE": 90},
          filed=dt.datetime(2026, 1, 4, 2, tzinfo=dt.UTC))
-    prepare(home)
+    reconcile_home(home)
     [outcome] = ingest_batch(home, list(find_new(home, arrival(12)).ready), arrival(12) + dt.timedelta(days=1))
     [outlier] = [f for f in outcome.findings if f.code == "W_OUTLIER"]
     assert outlier.value == "90" and "18" in outlier.message

@@ -6,7 +6,7 @@ import yaml
 from schemas.catalog import Catalog, Indicator, Rule
 from tasks.home import open_home
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.returns.validate import Value, outlier_findings, rule_findings
 from tests.helpers import NOW, drop
 
@@ -20,7 +20,7 @@ def test_a_cross_field_rule_from_the_catalog(home):
     (home.root / "indicators.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     home = open_home(home.root)
     drop(home, values={"DISPUTE_SCREENED": 5, "DISPUTE_SOLVED": 8})
-    prepare(home)
+    reconcile_home(home)
     [outcome] = ingest_batch(home, list(find_new(home, NOW).ready), NOW)
     assert outcome.status == "rejected"
     assert [(f.code, f.place) for f in outcome.findings] == [("E_RULE", "报表!E20")]
@@ -56,7 +56,7 @@ def test_an_outlier_is_a_warning_on_ingest(home):
     for month in ("01", "02", "03"):
         drop(home, name=f"{month}.xlsx", period=f"2024-{month}", values={"LEAFLET": 100})
     drop(home, name="04.xlsx", period="2024-04", values={"LEAFLET": 1000})
-    prepare(home)
+    reconcile_home(home)
     arrived = dt.datetime(2024, 5, 6, 2, 0, tzinfo=dt.UTC)  # all in time: lateness is judged by arrival
     outcomes = ingest_batch(home, list(find_new(home, arrived).ready), arrived)
     last = next(o for o in outcomes if o.period == "2024-04")

@@ -117,7 +117,7 @@ def test_a_sign_off_killed_after_the_record_is_completed_by_the_next_run(tmp_pat
     from tasks.signoff.decision import Decision
     from tasks.signoff.signable import signable
     from tasks.signoff.steps import write_final
-    from tasks.signoff.versions import sha256_of, utc_naive
+    from tasks.signoff.versions import file_sha256, utc_naive
 
     home, _ = drafted(tmp_path / "home")
     v = ledger(home)
@@ -128,8 +128,8 @@ def test_a_sign_off_killed_after_the_record_is_completed_by_the_next_run(tmp_pat
     with open_ledger(home.database_url) as engine:
         assert record_decision(engine, v.id, state="signed", decided_by="李书记", decided_at=utc_naive(NOW),
                                signed_from=v.draft_path, final_path=str(final),
-                               final_sha256=sha256_of(staged_files.docx), pdf_path=str(pdf) if pdf else None,
-                               pdf_sha256=sha256_of(staged_files.pdf) if pdf else None,
+                               final_sha256=file_sha256(staged_files.docx), pdf_path=str(pdf) if pdf else None,
+                               pdf_sha256=file_sha256(staged_files.pdf) if pdf else None,
                                figures=json.dumps(checked.figures, ensure_ascii=False))
     staged_files.release()
     assert not final.exists() and len(hidden(home)) == (2 if pdf else 1)

@@ -13,7 +13,7 @@ from flows.cli import app
 from tasks.drafts.annual import annual_draft
 from tasks.intake.discover import Discovery
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.intake.tally import summarize, tally
 from tasks.summaries.ingest_artifact import ingest_report
 from tasks.summaries.period import summary_files
@@ -25,7 +25,7 @@ HOSTILE = "`x` # h [a](javascript:alert(1)) ![i](http://evil.example/x.png) <b>b
 
 
 def run(home):
-    prepare(home)
+    reconcile_home(home)
     wall = time.time() + 120
     return ingest_batch(home, list(find_new(home, NOW, wall=wall).ready), NOW, wall=wall)
 

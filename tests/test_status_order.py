@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.cli.status_view import folded_issues, needing_attention
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.ledger.migrate import open_ledger
 from tasks.summaries.period import collect
 from tests.helpers import NOW, OTHER, VILLAGE, drop, row_of
@@ -21,7 +21,7 @@ runner = CliRunner()
 
 
 def run(home, now=NOW):
-    prepare(home)
+    reconcile_home(home)
     return ingest_batch(home, list(find_new(home, now).ready), now)
 
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from schemas.registry import dump_registry
 from tasks.home import open_home, sample_registry
 from tasks.intake.pool import ingest_batch
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.summaries.period import period_label, summary_files
 from tests.helpers import OTHER, VILLAGE, drop, row_of
 
@@ -43,7 +43,7 @@ def _arrive(home, when, *drops):
     """Files dropped, then taken by an ingest run at `when`: the run's time is when they arrived."""
     for make in drops:
         make()
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, when).ready), when)
 
 

@@ -14,7 +14,7 @@ from flows.cli import app
 from tasks.intake import job
 from tasks.intake.pool import ingest_batch
 from tasks.intake.receipt import receipt_name
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.ledger.aggregate import figures_for
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import submissions
@@ -26,7 +26,7 @@ LATER = 120  # seconds: as if every file had arrived two minutes ago (settled)
 
 
 def run(home):
-    prepare(home)
+    reconcile_home(home)
     wall = time.time() + LATER
     return ingest_batch(home, list(find_new(home, NOW, wall=wall).ready), NOW, wall=wall)
 
@@ -79,7 +79,7 @@ def test_a_link_planted_at_a_receipts_temporary_name_is_never_followed(home):
     engine.dispose()
     registry = (home.root / "units.yaml").read_bytes()
     os.symlink(home.root / "units.yaml", receipt.with_name(f".{receipt.name}.{os.getpid()}.tmp"))
-    prepare(home)
+    reconcile_home(home)
     assert (home.root / "units.yaml").read_bytes() == registry
     assert receipt.is_file() and not receipt.is_symlink()
     assert load_workbook(receipt)["校验结果"]["B2"].value == "已接收"
@@ -100,7 +100,7 @@ def test_a_subfolder_swapped_for_a_link_after_listing_reads_and_deletes_nothing_
     _copy_as(settings, home.unit_inbox(OTHER) / "d" / "township.toml")
     victim = drop(home, values={"LEAFLET": 5})
     _copy_as(victim, home.unit_inbox(OTHER) / "e" / victim.name)
-    prepare(home)
+    reconcile_home(home)
     wall = time.time() + LATER
     ready = [d for d in find_new(home, NOW, wall=wall).ready if d.unit == OTHER]
     assert sorted(d.name for d in ready) == ["d/township.toml", f"e/{victim.name}"]
@@ -116,7 +116,7 @@ def test_a_subfolder_swapped_between_reading_and_removing_deletes_nothing_outsid
     """The swap at the job's ledger flush: after the file was read, before it is removed."""
     settings = home.root / "township.toml"
     drop(home, name="d/township.toml", unit=OTHER, folder=OTHER)
-    prepare(home)
+    reconcile_home(home)
     wall = time.time() + LATER
     ready = list(find_new(home, NOW, wall=wall).ready)
     flush = job.flush_ledger
@@ -136,7 +136,7 @@ def test_a_subfolder_swapped_between_reading_and_removing_deletes_nothing_outsid
 
 def test_a_correction_saved_during_processing_is_kept_for_the_next_run(home, monkeypatch):
     path = drop(home, values={"DISPUTE": 1})
-    prepare(home)
+    reconcile_home(home)
     wall = time.time() + LATER
     ready = list(find_new(home, NOW, wall=wall).ready)
     corrected = path.with_name("saving.tmp")
@@ -157,7 +157,7 @@ def test_a_correction_saved_during_processing_is_kept_for_the_next_run(home, mon
 
 def test_a_file_rewritten_in_place_during_processing_is_kept(home, monkeypatch):
     path = drop(home, values={"DISPUTE": 1})
-    prepare(home)
+    reconcile_home(home)
     wall = time.time() + LATER
     ready = list(find_new(home, NOW, wall=wall).ready)
     flush = job.flush_ledger
@@ -253,13 +253,13 @@ def test_a_receipt_folder_that_is_a_file_holds_only_its_unit_and_reconcile_goes_
     home.receipt_dir(OTHER).write_bytes(b"not a folder")
     later = drop(home, name="2024-04月报表.xlsx", unit=OTHER, period="2024-04")
     drop(home)
-    [problem] = prepare(home)
+    [problem] = reconcile_home(home)
     assert problem.unit == OTHER and problem.place.endswith(f"{OTHER}/回执") and "不是普通文件夹" in problem.message
     [village] = run(home)
     assert village.unit == VILLAGE and later.exists()
     assert [r.stage for r in rows(home) if r.unit == OTHER] == ["stored"]
     home.receipt_dir(OTHER).unlink()  # the clerk (or the operator) mends it: the next run finishes all
-    assert prepare(home) == []
+    assert reconcile_home(home) == []
     assert (home.root / outcome.receipt).is_file()
     [april] = run(home)
     assert april.unit == OTHER and april.status == "accepted" and not later.exists()
@@ -315,7 +315,7 @@ def test_a_linked_unit_folder_fifos_sockets_and_folders_named_xlsx_are_never_tak
 
 def test_a_fifo_swapped_in_after_listing_does_not_hang_the_job(home):
     path = drop(home)
-    prepare(home)
+    reconcile_home(home)
     wall = time.time() + LATER
     ready = list(find_new(home, NOW, wall=wall).ready)
     path.unlink()

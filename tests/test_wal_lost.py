@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 
 from tasks.home import open_home
 from tasks.intake import job
-from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.take_stock import find_new, reconcile_home
 from tasks.ledger.engine import flush_ledger, make_engine
 from tasks.ledger.tables import findings, return_values, submissions
 from tests.faults import ledger_rows, waiting_in_inbox
@@ -69,7 +69,7 @@ def _files(home) -> dict[str, list[str]]:
 
 def test_the_wal_deleted_mid_job_then_a_reconcile_leaves_every_file_a_row_and_a_true_receipt(home, tmp_path):
     names = _files(home)
-    prepare(home)
+    reconcile_home(home)
     out = tmp_path / "child.json"
     child = multiprocessing.get_context("forkserver").Process(target=_reading_child, args=(str(home.root), str(out)))
     child.start()
@@ -82,7 +82,7 @@ def test_the_wal_deleted_mid_job_then_a_reconcile_leaves_every_file_a_row_and_a_
     # The village's receipts went out before the -wal was deleted: their rows went with it.
     assert ledger_rows(home) == [] and len(list(home.receipt_dir(VILLAGE).glob("*.回执.xlsx"))) == 3
 
-    prepare(home)  # reconcile: the village's archived copies stored under the receipts the clerk holds
+    reconcile_home(home)  # reconcile: the village's archived copies stored under the receipts the clerk holds
     ready = list(find_new(home, NOW, wall=time.time() + 120).ready)
     assert [d.name for d in ready] == names[OTHER]
     assert len(job.ingest_files(home, ready, NOW, time.time() + 120).outcomes) == 3
@@ -128,7 +128,7 @@ def _home_on(tmp_path, database_url: str):
 
 
 def _ingest(home) -> None:
-    prepare(home)
+    reconcile_home(home)
     job.ingest_files(home, list(find_new(home, NOW, wall=time.time() + 120).ready), NOW, time.time() + 120)
 
 
@@ -139,11 +139,11 @@ def test_a_lost_row_whose_archived_copy_is_gone_gets_a_receipt_that_says_so(tmp_
     [row] = ledger_rows(home)
     _lose(home, "三月.xlsx")
     (home.root / row.archive_path).unlink()
-    prepare(home)
+    reconcile_home(home)
     assert ledger_rows(home) == []
     [receipt] = home.receipt_dir(VILLAGE).glob("*.回执.xlsx")
     assert _receipt_says(receipt) == ("已退回", "三月.xlsx") and str(receipt.relative_to(home.root)) == row.receipt_path
-    prepare(home)  # said once: the receipt no longer names a file to store
+    reconcile_home(home)  # said once: the receipt no longer names a file to store
     assert _receipt_says(receipt) == ("已退回", "三月.xlsx")
 
 
@@ -157,7 +157,7 @@ def test_a_lost_version_older_than_the_one_stored_since_never_supersedes_it(tmp_
     drop(home, "三月更正.xlsx", values={"DISPUTE": 9})
     later = NOW + dt.timedelta(hours=1)
     job.ingest_files(home, list(find_new(home, later, wall=time.time() + 120).ready), later, time.time() + 120)
-    prepare(home)
+    reconcile_home(home)
     rows = {r.original_name: r for r in ledger_rows(home)}
     assert (rows["三月.xlsx"].status, rows["三月.xlsx"].superseded_by) == ("superseded", rows["三月更正.xlsx"].id)
     assert (rows["三月更正.xlsx"].status, rows["三月更正.xlsx"].version) == ("accepted", 1)

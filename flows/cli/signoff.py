@@ -55,7 +55,7 @@ def signoff(home: HomeOpt = None,
     """
     from tasks.ledger.migrate import open_ledger
     from tasks.ledger.reports import versions
-    from tasks.signoff.decision import APPROVE, REJECT, Problem, check_decision
+    from tasks.signoff.decision import APPROVE, REJECT, DecisionProblem, check_decision
 
     h = home_or_exit(home)
     use_home_server(h.root)  # before prefect is imported: a waiting run is resumed on serve's server
@@ -82,13 +82,13 @@ def signoff(home: HomeOpt = None,
     decision = check_decision(REJECT if reject is not None else APPROVE, by, reject or "", str(file or ""),
                               h.outbox, cwd=Path.cwd(), confirm_figures=confirm_figures,
                               accept_open=accept_open, keep_appendix=keep_appendix)
-    if isinstance(decision, Problem):
+    if isinstance(decision, DecisionProblem):
         _bad(decision.message)
     from tasks.delivery.pdf import find_soffice
     from tasks.signoff.steps import decide
 
     outcome = decide(h, latest.id, decision, dt.datetime.now(dt.UTC), find_soffice())
-    if isinstance(outcome, Problem):
+    if isinstance(outcome, DecisionProblem):
         raise Refusal(outcome.message, outcome.code)
     v = outcome.version
     if latest.state == "pending" and latest.flow_run_id:

@@ -28,7 +28,7 @@ NAMED = re.compile(r"^\s*(?:([fy])\.([A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*))\s*
 
 
 @dataclass(frozen=True)
-class Problem:
+class PlaceholderProblem:
     where: str          # 第14段 (the body's paragraphs, blank ones counted), or 第14段后的表格
     opening: str        # the paragraph's first words
     placeholder: str    # as written
@@ -41,7 +41,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class TemplateCheck:
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[PlaceholderProblem, ...] = ()
     codes: frozenset[str] = frozenset()     # indicator codes the template states (f.CODE / y.CODE)
     words: frozenset[str] = frozenset()     # other names used
     unknown_codes: dict[str, str] = field(default_factory=dict)   # code → what is wrong with it
@@ -49,7 +49,7 @@ class TemplateCheck:
     texts: tuple[tuple[str, str], ...] = ()  # (where, text) of the template's paragraphs, as written
 
     @property
-    def broken(self) -> list[Problem]:
+    def broken(self) -> list[PlaceholderProblem]:
         return [p for p in self.problems if p.broken]
 
 
@@ -81,14 +81,14 @@ def check_template(path: Path, codes: set[str]) -> TemplateCheck:
     places = labelled(doc)
     check = check_texts([(where, p.text) for where, p in places], codes)
     broken = {p.where for p in check.broken}
-    others = [Problem(f.where, f.opening, f.block.text, f.message, True)
+    others = [PlaceholderProblem(f.where, f.opening, f.block.text, f.message, True)
               for f in foreign(doc, {p._p: (where, p.text) for where, p in places}, WORDS)
               if not (f.block.kind == "syntax" and f.where in broken)]
     return replace(check, problems=check.problems + tuple(others))
 
 
 def check_texts(texts: list[tuple[str, str]], codes: set[str]) -> TemplateCheck:
-    problems: list[Problem] = []
+    problems: list[PlaceholderProblem] = []
     used: set[str] = set()
     words: set[str] = set()
     unknown_codes: dict[str, str] = {}
@@ -106,7 +106,7 @@ def check_texts(texts: list[tuple[str, str]], codes: set[str]) -> TemplateCheck:
                     used.add(code)
                     continue
                 hint = difflib.get_close_matches(code.upper(), sorted(codes), n=1)
-                problem = Problem(where, here, whole, f"{whole} 中的指标代码 {code} 不在指标目录中"
+                problem = PlaceholderProblem(where, here, whole, f"{whole} 中的指标代码 {code} 不在指标目录中"
                                   + (f"（是否应为 {hint[0]}？）" if hint else ""), False)
                 problems.append(problem)
                 unknown_codes.setdefault(code, problem.message)
@@ -115,13 +115,13 @@ def check_texts(texts: list[tuple[str, str]], codes: set[str]) -> TemplateCheck:
             else:
                 word = named.group(3)
                 extra = "（“每月一次”现由指标目录声明：改为 {{ f.LECTURE }}）" if word == "lecture" else ""
-                problem = Problem(where, here, whole, f"{whole} 不是已知的占位符{extra}；可用："
+                problem = PlaceholderProblem(where, here, whole, f"{whole} 不是已知的占位符{extra}；可用："
                                   + "、".join(WORDS) + "、f.指标代码、y.指标代码", False)
                 problems.append(problem)
                 unknown_words.setdefault(word, problem.message)
         rest = WHOLE.sub("", text)
         for m in HALF.finditer(rest):
-            problems.append(Problem(where, here, m.group(0), f"“{_around(rest, m)}”中的占位符不完整："
+            problems.append(PlaceholderProblem(where, here, m.group(0), f"“{_around(rest, m)}”中的占位符不完整："
                                     "左右各需两个花括号，如 {{ f.DISPUTE }}", True))
     return TemplateCheck(tuple(problems), frozenset(used), frozenset(words), unknown_codes, unknown_words,
                          tuple(texts))

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 
-def sha256_of(data: bytes) -> str:
+def bytes_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 

@@ -22,7 +22,7 @@ from tasks.intake.archive import sync_filesystem
 from tasks.intake.discover import Dropped
 from tasks.intake.job_state import JobState
 from tasks.intake.receipt import ReceiptInfo
-from tasks.intake.steps import Arrived, FileOutcome, Prepared, arrive, finish, prepare, record_file, settle
+from tasks.intake.steps import Arrived, FileOutcome, Prepared, answer_file, arrive, finish, plan_file, record_file
 from tasks.intake.unit_folder import Folders
 from tasks.ledger.engine import KeptEngines, flush_ledger, writing
 from tasks.ledger.readback import LedgerLost, read_back
@@ -193,7 +193,7 @@ def _record_one(state: JobState, arrived: Arrived, group: GroupWrite | None = No
             state.stored.append((arrived, *record_file(arrived, state.home, state.conns, ledger, state.now, folder,
                                                        state.promised)))
             return []
-        prepared = prepare(arrived, state.home, reader, ledger, state.now, folder, state.promised, group)
+        prepared = plan_file(arrived, state.home, reader, ledger, state.now, folder, state.promised, group)
         group.add(prepared.arrival, prepared.values, prepared.plan, ledger)
         return [prepared]
     except OSError as exc:
@@ -210,7 +210,7 @@ def _answer(folders: Folders, stored: list[tuple[Arrived, FileOutcome, ReceiptIn
     broken: set[str] = set()
     for arrived, outcome, info in stored:
         unit = arrived.dropped.unit
-        if unit not in broken and settle(folders.get(unit), arrived, info):
+        if unit not in broken and answer_file(folders.get(unit), arrived, info):
             done.append(outcome.submission_id)
             result.outcomes.append(outcome)
         else:

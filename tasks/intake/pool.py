@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from tasks.errors import TransientError, describe
 from tasks.home import Home
-from tasks.intake.archive import sha256_of
+from tasks.intake.archive import bytes_sha256
 from tasks.intake.discover import Dropped
 from tasks.intake.isolate import Failed, KeptPools, outcome
 from tasks.intake.job import JobResult, Left, ingest_files
@@ -186,7 +186,7 @@ def refuse_unreadable(home: Home, dropped: Dropped, reason: str, now: dt.datetim
                               refused(OVERSIZE, too_large(taken.ident.size, limits) or reason), None, taken.ident)
         else:
             verdict = refused(sniff(taken.data), reason)
-            sha = sha256_of(taken.data)
+            sha = bytes_sha256(taken.data)
             arrived = Arrived(dropped, sha, len(taken.data), verdict,
                               keep_original(home.archive, taken.data, sha, verdict, dropped.unit, today.year),
                               taken.ident)

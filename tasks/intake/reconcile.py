@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from sqlalchemy.engine import Engine
 
 from tasks.home import Home
-from tasks.intake.archive import sha256_of
+from tasks.intake.archive import bytes_sha256
 from tasks.intake.folder_problems import UnitProblem
 from tasks.intake.receipt import write_receipt
 from tasks.intake.restore import receipts_without_rows, restore_unit
@@ -70,7 +70,7 @@ def _finish(home: Home, engine: Engine, folder: UnitFolder, row) -> None:
         write_receipt(folder, receipt_info(home, rec, arrival, ret))
     taken = folder.take(row.original_name, max_file_bytes(home.settings.limits))
     if taken is not None and taken.ident.size == row.size:
-        key = sha256_of(taken.data) if taken.data is not None else oversize_key(taken.ident)
+        key = bytes_sha256(taken.data) if taken.data is not None else oversize_key(taken.ident)
         if key == row.sha256:
             folder.remove(row.original_name, taken.ident)
 

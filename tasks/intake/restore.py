@@ -19,11 +19,11 @@ from sqlalchemy.engine import Engine
 
 from schemas.findings import finding
 from tasks.home import RECEIPT_DIR, Home
-from tasks.intake.archive import archive_path, sha256_of
+from tasks.intake.archive import archive_path, bytes_sha256
 from tasks.intake.discover import Dropped
 from tasks.intake.receipt import ReceiptInfo, write_receipt
 from tasks.intake.receipt_source import Source, read_source
-from tasks.intake.steps import Arrived, Prepared, finish, prepare
+from tasks.intake.steps import Arrived, Prepared, finish, plan_file
 from tasks.intake.unit_folder import UnitFolder
 from tasks.ledger.engine import flush_ledger, writing
 from tasks.ledger.readback import read_back
@@ -92,7 +92,7 @@ def _archived(home: Home, unit: str, source: Source) -> bytes | None:
         data = path.read_bytes()
     except (OSError, ValueError):
         return None
-    return data if sha256_of(data) == source.sha256 else None
+    return data if bytes_sha256(data) == source.sha256 else None
 
 
 def _judged(home: Home, unit: str, files: list[tuple[bytes, Source]]) -> list[Verdict | None]:
@@ -127,7 +127,7 @@ def _store(home: Home, engine: Engine, folder: UnitFolder, name: str, source: So
     with engine.connect() as reader, engine.connect() as writer:
         with reader.begin():
             ledger = UnitLedger.load(reader, folder.unit, home.registry.history_of(folder.unit))
-        prepared = prepare(Arrived(dropped, source.sha256, size, verdict, archived), home, reader, ledger, received,
+        prepared = plan_file(Arrived(dropped, source.sha256, size, verdict, archived), home, reader, ledger, received,
                            folder, None)
         receipt = str((home.receipt_dir(folder.unit) / name).relative_to(home.root))
         prepared = replace(prepared, arrival=replace(prepared.arrival, receipt_path=receipt))

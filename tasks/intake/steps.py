@@ -26,7 +26,7 @@ from schemas.catalog import Catalog
 from schemas.findings import FILE_PLACE, Finding, finding
 from schemas.settings import Limits
 from tasks.home import Home
-from tasks.intake.archive import archive_path, sha256_of, write_durably
+from tasks.intake.archive import archive_path, bytes_sha256, write_durably
 from tasks.intake.discover import Dropped, last_change
 from tasks.intake.period_checks import correction_findings, name_period_findings
 from tasks.intake.receipt import ReceiptInfo, free_receipt_name, write_receipt
@@ -95,7 +95,7 @@ def arrive(dropped: Dropped, folder: UnitFolder, ctx: Context, limits: Limits, a
     young = changed is not None and wall - changed < max(2 * settle_seconds, 60)
     if young and any(f.code == "E_CORRUPT" for f in verdict.findings):
         return None  # "incomplete, try later" rather than "corrupt"
-    sha = sha256_of(data)
+    sha = bytes_sha256(data)
     return Arrived(dropped, sha, len(data), verdict,
                    keep_original(archive, data, sha, verdict, dropped.unit, ctx.today.year, durable), taken.ident)
 
@@ -125,7 +125,7 @@ def record_file(arrived: Arrived, home: Home, conns: tuple[Connection, Connectio
     name), given to files whose receipts are not written yet. A job writes many files a transaction
     instead (`tasks/intake/job.py`: `prepare`, a `GroupWrite`, then `finish`)."""
     reader, writer = conns
-    prepared = prepare(arrived, home, reader, ledger, now, folder, promised)
+    prepared = plan_file(arrived, home, reader, ledger, now, folder, promised)
     with writing(writer):
         rec = write(writer, prepared.arrival, prepared.values, prepared.plan, ledger)
     return finish(prepared, rec, home)
@@ -141,10 +141,11 @@ class Prepared:
     due: DueDate | None
 
 
-def prepare(arrived: Arrived, home: Home, reader: Connection, ledger: UnitLedger, now: dt.datetime,
-            folder: UnitFolder, promised: set[tuple[str, str]] | None, group: GroupWrite | None = None) -> Prepared:
-    """The file's row and its plan, from what the unit's ledger holds (reads only). group: the GroupWrite
-    the file will join, flushed first when the plan would name one of its rows not yet inserted."""
+def plan_file(arrived: Arrived, home: Home, reader: Connection, ledger: UnitLedger, now: dt.datetime,
+              folder: UnitFolder, promised: set[tuple[str, str]] | None, group: GroupWrite | None = None) -> Prepared:
+    """The file's row and its plan, from what the unit's ledger holds. Not only a read: with `group`, the
+    GroupWrite the file will join is flushed first when the plan would name one of its rows not yet
+    inserted, and the unit's 回执/ folder is made when missing (the receipt's name is planned in it)."""
     dropped, verdict, checked = arrived.dropped, arrived.verdict, arrived.verdict.checked
     tz = ZoneInfo(home.settings.schedules.timezone)
     found = list(verdict.findings)
@@ -232,10 +233,10 @@ def answer(arrived: Arrived, home: Home, conns: tuple[Connection, Connection], l
     outcome, info = record_file(arrived, home, conns, ledger, now, folder)
     flush_ledger(conns[1].engine)
     read_back(conns[1].engine, {outcome.submission_id: arrived.sha256})  # as a job does (readback.py)
-    return outcome, settle(folder, arrived, info)
+    return outcome, answer_file(folder, arrived, info)
 
 
-def settle(folder: UnitFolder, arrived: Arrived, info: ReceiptInfo) -> bool:
+def answer_file(folder: UnitFolder, arrived: Arrived, info: ReceiptInfo) -> bool:
     """The receipt, then the file out of the inbox (only the very file read). False: the receipt could
     not be written (its folder broke meanwhile): the row stays unfinished for reconcile, the file stays."""
     try:

@@ -15,7 +15,7 @@ from tasks.ledger.migrate import open_ledger
 from tasks.ledger.record import mark_done
 
 
-def prepare(home: Home, finish_interrupted: bool = True) -> list[UnitProblem]:
+def reconcile_home(home: Home, finish_interrupted: bool = True) -> list[UnitProblem]:
     """Bring the database to the current schema and finish what an interrupted run left. Returns the
     units whose unfinished rows must wait (their folder cannot take a receipt now). Finishing touches
     every unit's rows: only a run that holds every unit's lock may do it (a per-unit run passes False)."""
@@ -50,7 +50,7 @@ def take_stock(home: Home, now: dt.datetime, finish_interrupted: bool = True,
     """`prepare`, then `find_new`: one step of the flow rather than two, since a Prefect task costs
     ~40 ms of a run's wall time here whatever it does (measured: both together take ~10 ms of work).
     Files still being written are remembered as seen now: their arrival is no later than this run."""
-    waiting = prepare(home, finish_interrupted)
+    waiting = reconcile_home(home, finish_interrupted)
     found = find_new(home, now, closed=closed).without(waiting)
     if found.settling:
         note_seen(home, found, now)

@@ -139,6 +139,8 @@ class GroupWrite:
     done: list[Recorded] = field(default_factory=list)
 
     def add(self, arrival: Arrival, values: tuple[Value, ...] | None, p: Plan, ledger: UnitLedger | None) -> None:
+        """The file's rows, queued for `flush`; one write happens at once: a file taking a name the unit
+        used before forgets that sighting now (a later file of the name in this group is new)."""
         held = None
         if p.resumed is None:
             if ledger is not None and arrival.original_name in ledger.seen:  # taken now: a later file of this name is new

@@ -13,7 +13,7 @@ from tasks.adoption.bounded import ReportRefused, open_docx
 from tasks.ledger.reports import ReportVersion
 from tasks.signoff.appendices import strip_appendices
 from tasks.signoff.blanks import unfilled
-from tasks.signoff.decision import REVIEW_DIR, Decision, Problem
+from tasks.signoff.decision import REVIEW_DIR, Decision, DecisionProblem
 from tasks.signoff.edited_figures import Changed, compare
 from tasks.signoff.figures import in_final
 from tasks.signoff.final_copy import full_text, make_final
@@ -38,7 +38,7 @@ def what_of(decision: Decision) -> str:
 
 
 def signable(version: ReportVersion, decision: Decision, on: dt.date, title: str,
-             limits: Limits) -> Signable | Problem:
+             limits: Limits) -> Signable | DecisionProblem:
     draft = Path(version.draft_path)
     problem = draft_problem(version)
     if problem:
@@ -48,9 +48,10 @@ def signable(version: ReportVersion, decision: Decision, on: dt.date, title: str
         doc = open_docx(source, limits)
         reference = open_docx(draft, limits) if decision.edited else None
     except ReportRefused as exc:  # too large, a zip bomb, malformed XML, out of time or memory
-        return Problem(exc.said(what_of(decision) if exc.name == source.name else "草稿"))
+        return DecisionProblem(exc.said(what_of(decision) if exc.name == source.name else "草稿"))
     except Exception as exc:  # noqa: BLE001 — a damaged file is the reviewer's to mend, said in words
-        return Problem(f"{what_of(decision)}“{source.name}”无法打开（{type(exc).__name__}），请用 Word/WPS 另存为 .docx 后重试")
+        return DecisionProblem(f"{what_of(decision)}“{source.name}”无法打开（{type(exc).__name__}），"
+                               "请用 Word/WPS 另存为 .docx 后重试")
     plates, carried = marks_of(doc)
     if reference is not None:  # the 修改稿 may have lost the comments: the draft's own 待完善事项 counts
         carried = carried or carried_items(reference)
@@ -59,14 +60,15 @@ def signable(version: ReportVersion, decision: Decision, on: dt.date, title: str
     blanks = unfilled(doc)
     if blanks:
         shown = "；".join(b.words() for b in blanks[:5]) + ("……" if len(blanks) > 5 else "")
-        return Problem(f"{what_of(decision)}中还有{len(blanks)}处未填的数字或占位符（××、【缺指标…】）：{shown}。请在 Word/WPS "
+        return DecisionProblem(f"{what_of(decision)}中还有{len(blanks)}处未填的数字或占位符（××、【缺指标…】）："
+                               f"{shown}。请在 Word/WPS "
                        f"中填好或删去这些句子，把修改稿放入 outbox/{REVIEW_DIR}/ 后再审定（township signoff --file 修改稿.docx）")
     if reference is None:
         figures = in_final(version.figures, full_text(doc))
     else:
         figures, changed = compare(reference, doc, version.figures)
         if changed and not decision.confirm_figures:
-            return Problem(unconfirmed(source, changed))
+            return DecisionProblem(unconfirmed(source, changed))
     notes = (*cleaned.remote,) + (() if cleaned.dated else ("定稿中未找到落款日期（如“2024年12月20日”），请手工填写签发日期。",))
     return Signable(doc, figures, notes, tuple(plates), tuple(still_carried(carried, full_text(doc))), removed)
 

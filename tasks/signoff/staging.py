@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tasks.ledger.reports import ReportVersion
-from tasks.signoff.versions import sha256_of
+from tasks.signoff.versions import file_sha256
 
 PREFIX = ".township-signing-"
 
@@ -123,7 +123,7 @@ def complete(version: ReportVersion) -> list[Path]:
         return []
     final = Path(version.final_path)
     for staged in strays(final.parent):
-        if sha256_of(staged) != version.final_sha256:
+        if file_sha256(staged) != version.final_sha256:
             continue
         pdf = Path(version.pdf_path) if version.pdf_path else None
         keep = pdf if pdf is not None and staged.with_suffix(".pdf").exists() and not pdf.exists() else None
@@ -138,7 +138,7 @@ def sweep(outbox: Path, waiting: set[str]) -> int:
     removed = 0
     try:
         for staged in strays(outbox):
-            if sha256_of(staged) not in waiting:
+            if file_sha256(staged) not in waiting:
                 Staged(staged, -1).discard()
                 removed += 1
         for pdf in outbox.glob(f"{PREFIX}*.pdf"):  # a PDF whose .docx is gone is nobody's

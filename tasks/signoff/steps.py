@@ -28,11 +28,11 @@ from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import ReportVersion, record_decision, version_by_id, versions
 from tasks.signoff.acceptance import acceptance, unaccepted
 from tasks.signoff.appendices import add_completeness
-from tasks.signoff.decision import Decision, Problem
+from tasks.signoff.decision import Decision, DecisionProblem
 from tasks.signoff.open_now import open_for
 from tasks.signoff.signable import Signable, signable
 from tasks.signoff.staging import Staged, complete, publish, stage, sweep, sync, write_durably
-from tasks.signoff.versions import sha256_of, utc_naive
+from tasks.signoff.versions import file_sha256, utc_naive
 
 NO_PDF = "未找到 LibreOffice（soffice），定稿未生成 PDF；Word 定稿已生成。"
 OS_WORDS = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "所在磁盘是只读的",
@@ -52,7 +52,7 @@ class Outcome:
 
 
 def decide(home: Home, version_id: int, decision: Decision, now: dt.datetime,
-           soffice: str | None) -> Outcome | Problem:
+           soffice: str | None) -> Outcome | DecisionProblem:
     """通过: the final copy, recorded with its hash, signer, time and the figures it states. 退回修改: the
     opinion recorded. A version decided already is left as it is (`decided_now` False), its files named
     if a killed run left them hidden."""
@@ -69,26 +69,26 @@ def decide(home: Home, version_id: int, decision: Decision, now: dt.datetime,
         on = now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date()
         title = f"{home.registry.township.name}关于{current.year}年法治政府建设情况的报告"
         checked = signable(current, decision, on, title, home.settings.limits)
-        if isinstance(checked, Problem):
+        if isinstance(checked, DecisionProblem):
             return checked
         items = open_for(home, current, on, list(checked.plates), list(checked.carried))
         if items.needs_acceptance and not decision.accept_open:
-            return Problem(unaccepted(current, items))
+            return DecisionProblem(unaccepted(current, items))
         if items.gaps:  # gaps accepted: the signed copy says how complete the year was
             add_completeness(checked.doc, items.completeness())
         sweep(home.outbox, {v.final_sha256 for v in versions(engine) if v.state == "signed" and v.final_path
                             and v.final_sha256 and not Path(v.final_path).exists()})
         made = write_final(home, current, checked, on, soffice)
-        if isinstance(made, Problem):
+        if isinstance(made, DecisionProblem):
             return made
         staged, final, pdf, notes = made
         try:
             won = record_decision(engine, version_id, state="signed", decided_by=decision.by, decided_at=at,
                                   opinion=decision.opinion or None,
                                   signed_from=str(decision.edited or current.draft_path),
-                                  final_path=str(final), final_sha256=sha256_of(staged.docx),
+                                  final_path=str(final), final_sha256=file_sha256(staged.docx),
                                   pdf_path=str(pdf) if pdf else None,
-                                  pdf_sha256=sha256_of(staged.pdf) if pdf else None,
+                                  pdf_sha256=file_sha256(staged.pdf) if pdf else None,
                                   figures=json.dumps(checked.figures, ensure_ascii=False),
                                   **acceptance(items, decision, checked.removed))
         except BaseException:
@@ -115,7 +115,7 @@ def final_stem(version: ReportVersion) -> str:
 
 
 def write_final(home: Home, version: ReportVersion, checked: Signable, on: dt.date,
-                soffice: str | None) -> tuple[Staged, Path, Path | None, tuple[str, ...]] | Problem:
+                soffice: str | None) -> tuple[Staged, Path, Path | None, tuple[str, ...]] | DecisionProblem:
     """The final .docx (and its PDF, when LibreOffice is installed) written under hidden names; returned
     with the dated names they are to take. Nothing is left in outbox/ when writing fails."""
     notes = list(checked.notes)
@@ -142,7 +142,7 @@ def write_final(home: Home, version: ReportVersion, checked: Signable, on: dt.da
     except OSError as exc:
         if staged is not None:
             staged.discard()
-        return Problem(not_written(exc, home.outbox), code=1)
+        return DecisionProblem(not_written(exc, home.outbox), code=1)
     except BaseException:
         if staged is not None:
             staged.discard()

@@ -23,7 +23,7 @@ def utc_naive(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def sha256_of(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -32,7 +32,7 @@ def record_draft(home: Home, year: int, drafted: Draft, now: dt.datetime,
     """A rendered draft becomes the year's next version (草稿), with the figures its text states."""
     figures = stated_figures(drafted.stated, home.catalog)
     with open_ledger(home.database_url) as engine:
-        return add_version(engine, year, drafted.path, sha256_of(drafted.path), figures, utc_naive(now),
+        return add_version(engine, year, drafted.path, file_sha256(drafted.path), figures, utc_naive(now),
                            flow_run_id)
 
 
