@@ -1,0 +1,98 @@
+"""审定 in the console: the draft readable in the browser (its paragraphs, highlighted where staff must
+still look), its open 待完善事项, and the decision — taken by the SAME code as `township signoff`
+(tasks/signoff: check_decision, decide; then the waiting run resumed). `sign` is the one call into it."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasks.home import Home
+from tasks.signoff.decision import APPROVE, REJECT, Problem, review_dir
+
+MAX_UPLOAD = 20 * 1024 * 1024   # a 修改稿 larger than this is no report (and no reason to fill the disk)
+ITEM = re.compile(r"^\d+\.\s*(.+)$")
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    marked: bool     # highlighted in the draft: boilerplate or a figure staff must check
+    heading: bool
+
+
+def draft_view(path: Path) -> tuple[list[Para], list[str]]:
+    """The draft's paragraphs and its 待完善事项 (a comment on the title: tasks/drafts/todo.py)."""
+    from docx import Document
+
+    from tasks.drafts.todo import highlighted
+
+    doc = Document(str(path))
+    paras = [Para(p.text, highlighted(p), (p.style.name if p.style is not None else "").startswith("Heading"))
+             for p in doc.paragraphs if p.text.strip()]
+    items: list[str] = []
+    for comment in getattr(doc, "comments", []) or []:
+        text = "\n".join(p.text for p in comment.paragraphs)
+        if text.startswith("待完善事项"):
+            items += [m[1] for line in text.splitlines() if (m := ITEM.match(line.strip()))]
+    return paras, items
+
+
+def save_upload(home: Home, data: bytes, now: dt.datetime) -> str | Problem:
+    """A 修改稿 from the browser, kept in outbox/审定/ under a name the server chose; its name returned
+    for `sign`. Its content is checked there (a .docx; no DTD, no blanks) as the command line's is."""
+    if len(data) > MAX_UPLOAD:
+        return Problem(f"修改稿超过 {MAX_UPLOAD // 1024 // 1024} MB，请检查是否插入了大图片")
+    if not data:
+        return Problem("没有收到修改稿文件，请重新选择")
+    folder = review_dir(home.outbox)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"修改稿-网页上传-{now.strftime('%Y%m%d-%H%M%S-%f')}.docx"
+    fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return name
+
+
+@dataclass(frozen=True)
+class Signed:
+    message: str
+    files: list[Path]
+    notes: tuple[str, ...] = ()
+
+
+def sign(home: Home, year: int, by: str, approve: bool, opinion: str, edited: str,
+         confirm_figures: bool = False) -> Signed | Problem:
+    """The decision as `township signoff` takes it (flows/cli/signoff.py): checked, carried out by
+    tasks/signoff/steps.decide, the waiting Prefect run resumed. `edited`: a name in outbox/审定/."""
+    from tasks.delivery.pdf import find_soffice
+    from tasks.ledger.migrate import open_ledger
+    from tasks.ledger.reports import versions
+    from tasks.signoff.decision import check_decision
+    from tasks.signoff.steps import decide
+
+    with open_ledger(home.database_url) as engine:
+        found = versions(engine, year)
+    if not found or not found[-1].undecided:
+        return Problem(f"{year}年没有待审定的报告草稿")
+    latest = found[-1]
+    decision = check_decision(APPROVE if approve else REJECT, by, opinion, edited, home.outbox,
+                              confirm_figures=confirm_figures)
+    if isinstance(decision, Problem):
+        return decision
+    outcome = decide(home, latest.id, decision, dt.datetime.now(dt.UTC), find_soffice())
+    if isinstance(outcome, Problem):
+        return outcome
+    v = outcome.version
+    resumed = ""
+    if latest.state == "pending" and latest.flow_run_id:
+        from flows.signoff import resume_waiting
+
+        resumed = resume_waiting(latest.flow_run_id, os.environ.get("PREFECT_API_URL"))
+    if v.state == "rejected":
+        message = f"已退回第{v.version}稿（{v.decided_by}）：{v.opinion}。下一稿的待完善事项第一条将列出此意见。"
+    else:
+        message = f"第{v.version}稿已审定签发（{v.decided_by}）。"
+    return Signed(message + (f" {resumed}" if resumed else ""), outcome.files(), outcome.notes)

@@ -1,0 +1,225 @@
+"""The console at the HTTP level (Starlette's TestClient, a real home and ledger): every route, who may
+reach it, the CSRF check, escaping, ids instead of paths."""
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+
+from flows.console.users import check_password, users_path
+from tests.console_helpers import PASSWORD, SCRIPT, client_for, console_home, grid_row, token
+
+GETS = ["/", "/?year=2024", "/submission/1", "/submission/1/receipt", "/submission/1/original", "/chase",
+        "/files", "/files/0123456789abcdef01234567", "/runs", "/review"]
+POSTS = ["/runs/start", "/review/decide", "/logout"]
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    return console_home(tmp_path_factory.mktemp("console") / "home")
+
+
+def test_passwords_are_stored_hashed(shared):
+    text = users_path(shared.root).read_text(encoding="utf-8")
+    assert PASSWORD not in text and "$argon2" in text
+    assert check_password(shared.root, "leader1", PASSWORD).role == "leader"
+    assert check_password(shared.root, "leader1", "wrong-password") is None
+    assert check_password(shared.root, "nobody", PASSWORD) is None
+
+
+@pytest.mark.parametrize("route", GETS)
+def test_without_a_session_every_page_sends_to_login(shared, route):
+    answer = client_for(shared.root).get(route, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login"
+
+
+@pytest.mark.parametrize("route", POSTS)
+def test_without_a_session_no_post_is_taken(shared, route):
+    answer = client_for(shared.root).post(route, data={"kind": "ingest"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login"
+
+
+def test_login_page_and_wrong_password(shared):
+    client = client_for(shared.root)
+    page = client.get("/login")
+    assert page.status_code == 200 and "登录" in page.text and 'name="csrf_token"' in page.text
+    bad = client.post("/login", data={"username": "operator1", "password": "nope", "csrf_token": token(page.text)})
+    assert bad.status_code == 401 and "用户名或密码不对" in bad.text
+
+
+def test_login_without_csrf_is_refused(shared):
+    client = client_for(shared.root)
+    client.get("/login")
+    answer = client.post("/login", data={"username": "operator1", "password": PASSWORD}, follow_redirects=False)
+    assert answer.status_code == 403
+    assert client.get("/", follow_redirects=False).status_code == 303   # still not logged in
+
+
+def test_failed_logins_are_slowed(shared):
+    client = client_for(shared.root)
+    form = {"username": "leader1", "password": "wrong", "csrf_token": token(client.get("/login").text)}
+    for _ in range(4):
+        client.post("/login", data=form)
+    started = time.perf_counter()
+    client.post("/login", data=form)
+    assert time.perf_counter() - started >= 0.5   # the fifth wrong answer waits (0.25 s doubled)
+    started = time.perf_counter()
+    good = client.post("/login", data={**form, "password": PASSWORD}, follow_redirects=False)
+    assert good.status_code == 303                 # the right password still gets in, after its wait
+    client.app.state.throttle.failures.clear()
+
+
+def test_post_without_csrf_is_refused_and_starts_nothing(shared):
+    client = client_for(shared.root, "operator1")
+    answer = client.post("/runs/start", data={"kind": "ingest"})
+    assert answer.status_code == 403 and "校验码" in answer.text
+    wrong = client.post("/runs/start", data={"kind": "ingest", "csrf_token": "forged"})
+    assert wrong.status_code == 403
+    assert client.app.state.journal.jobs == []
+
+
+def test_grid_shows_the_ledger_states(shared):
+    page = client_for(shared.root, "operator1").get("/?year=2024")
+    assert page.status_code == 200
+    assert grid_row(page.text, "下汤村")[2:5] == ["按时", "未报", "逾期"]
+    assert grid_row(page.text, "松垛村")[2] == "有提示"
+    assert grid_row(page.text, "下汤镇司法所")[2:4] == ["退回", "退回"]
+    assert grid_row(page.text, "下汤镇司法所")[0] == "未报"
+    assert "English" not in page.text and "审定" not in page.text   # an operator's menu has no 审定
+
+
+def test_submission_page_findings_versions_and_downloads(shared):
+    client = client_for(shared.root, "operator1")
+    grid = client.get("/?year=2024").text
+    sid = int(__import__("re").search(r'<td class="s-warning"><a href="/submission/(\d+)"', grid)[1])
+    page = client.get(f"/submission/{sid}")
+    assert page.status_code == 200 and "报表!E7" in page.text and "提示" in page.text
+    assert "松垛村-2024-03.xlsx" in page.text
+    receipt = client.get(f"/submission/{sid}/receipt")
+    assert receipt.status_code == 200
+    assert "校验结果" in load_workbook(io.BytesIO(receipt.content)).sheetnames
+    original = client.get(f"/submission/{sid}/original")
+    assert original.status_code == 200 and original.content[:2] == b"PK"
+    assert "filename*=utf-8''" in original.headers["content-disposition"]
+    assert client.get(f"/submission/{sid}/archive").status_code == 404
+    assert client.get("/submission/99999").status_code == 404
+
+
+def test_a_clerks_script_shows_as_text(shared):
+    client = client_for(shared.root, "operator1")
+    html = client.get("/?year=2024").text
+    ids = __import__("re").findall(r'<td class="s-rejected"><a href="/submission/(\d+)"', html)
+    pages = [client.get(f"/submission/{i}").text for i in ids]
+    shown = [p for p in pages if "&lt;script&gt;alert(1)&lt;/script&gt;" in p]
+    assert shown and all(SCRIPT not in p for p in pages)
+
+
+def test_chase_lists_missing_units_and_the_notice(shared):
+    client = client_for(shared.root, "operator1")
+    page = client.get("/chase?period=2024-03")
+    assert page.status_code == 200 and "【催报提醒】" in page.text
+    assert "下汤镇司法所" in page.text and "data-copy" in page.text   # rejected: to chase
+    table = page.text.split("<tbody>")[1].split("</tbody>")[0]
+    assert "下汤村" not in table                                      # reported on time
+    bad = client.get("/chase?period=明年")
+    assert bad.status_code == 400 and "无法识别" in bad.text
+
+
+def test_operator_cannot_reach_review(shared):
+    client = client_for(shared.root, "operator1")
+    assert client.get("/review").status_code == 403
+    form = {"csrf_token": token(client.get("/runs").text), "result": "approve"}
+    assert client.post("/review/decide", data=form).status_code == 403
+
+
+def test_files_by_id_only(shared):
+    (shared.outbox / "草稿.txt").write_text("内容", encoding="utf-8")
+    (shared.root / "secret.txt").write_text("no", encoding="utf-8")
+    client = client_for(shared.root, "operator1")
+    page = client.get("/files")
+    fid = __import__("re").search(r'<a href="/files/([0-9a-f]{24})">草稿.txt</a>', page.text)[1]
+    assert client.get(f"/files/{fid}").text == "内容"
+    for probe in ("../secret.txt", "..%2Fsecret.txt", "secret.txt", "0" * 24):
+        assert client.get(f"/files/{probe}").status_code == 404
+
+
+def test_runs_ingest_summary_and_draft_without_prefect(tmp_path):
+    home = console_home(tmp_path / "home")
+    from tests.helpers import drop
+
+    drop(home, name="松垛村-2024-06.xlsx", unit="410423105202", period="2024-06")
+    client = client_for(home.root, "operator1")
+    csrf = token(client.get("/runs").text)
+    for form in ({"kind": "ingest"}, {"kind": "summary", "period": "2024-06"}, {"kind": "draft", "year": "2024"}):
+        answer = client.post("/runs/start", data={**form, "csrf_token": csrf}, follow_redirects=False)
+        assert answer.status_code == 303
+        _wait(client)
+    jobs = client.app.state.journal.jobs
+    assert [j.state for j in jobs] == ["completed"] * 3, [j.message for j in jobs]
+    assert "收到 1 个文件" in jobs[2].message
+    assert any(p.endswith(".xlsx") for p in jobs[1].files)
+    page = client.get("/runs").text
+    assert "已完成" in page and "2024年度草稿" in page
+    draft_id = __import__("re").search(r'<a href="/files/([0-9a-f]{24})">[^<]+\.docx</a>', page)[1]
+    draft = docx.Document(io.BytesIO(client.get(f"/files/{draft_id}").content))
+    assert any("法治" in p.text for p in draft.paragraphs)
+    bad = client.post("/runs/start", data={"kind": "draft", "year": "24", "csrf_token": csrf})
+    assert bad.status_code == 400 and "年度" in bad.text
+    assert client.post("/runs/start", data={"kind": "rm", "csrf_token": csrf}).status_code == 400
+
+
+def _wait(client, limit: float = 120.0) -> None:
+    deadline = time.monotonic() + limit
+    while client.app.state.journal.running():
+        assert time.monotonic() < deadline, "运行超时"
+        time.sleep(0.2)
+
+
+def test_leader_rejects_then_approves_an_edited_copy(tmp_path):
+    from tests.signoff_helpers import drafted, edited_copy, ledger
+
+    home, draft = drafted(tmp_path / "home")
+    from flows.console.users import add_user
+
+    add_user(home.root, "leader1", "leader", PASSWORD)
+    client = client_for(home.root, "leader1")
+    page = client.get("/review")
+    assert page.status_code == 200 and "待完善事项" in page.text and "草稿正文" in page.text
+    csrf = token(page.text)
+    empty = client.post("/review/decide", data={"csrf_token": csrf, "result": "reject", "opinion": ""})
+    assert "请填写意见" in empty.text and ledger(home).state == "draft"
+    client.post("/review/decide", data={"csrf_token": csrf, "result": "reject", "opinion": "调解数请核实"})
+    assert ledger(home).state == "rejected" and ledger(home).decided_by == "leader1"
+    assert "已退回" in client.get("/review").text
+    # the next draft, then its edited copy approved through the upload
+    from tests.signoff_helpers import SIGN_NOW
+    from tasks.drafts.annual import render_annual
+    from tasks.signoff.versions import record_draft
+
+    v2 = record_draft(home, 2024, render_annual(home, 2024, None, SIGN_NOW.date()), SIGN_NOW)
+    page = client.get("/review")
+    assert "第2稿" in page.text and "（草稿）" in page.text
+    edited = edited_copy(Path(v2.draft_path), tmp_path / "修改稿.docx", "群众反映良好。")
+    with open(edited, "rb") as f:
+        done = client.post("/review/decide", data={"csrf_token": csrf, "result": "approve", "opinion": ""},
+                           files={"edited": ("修改稿.docx", f, "application/octet-stream")})
+    assert "已审定签发" in done.text, done.text[-2000:]
+    from tasks.ledger.migrate import open_ledger
+    from tasks.ledger.reports import versions
+
+    with open_ledger(home.database_url) as engine:
+        signed = versions(engine, 2024)[-1]
+    assert signed.state == "signed" and "网页上传" in signed.signed_from
+    files = client.get("/files").text
+    assert signed.final_path.rsplit("/", 1)[-1] in files
+
+
+def test_logout_ends_the_session(shared):
+    client = client_for(shared.root, "leader1")
+    csrf = token(client.get("/").text)
+    assert client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login"
