@@ -88,6 +88,7 @@ def test_no_session_goes_to_login(site, browser):
 def test_operator_sees_the_grid_and_cannot_reach_review(site, browser):
     _, url = site
     page = _login(browser, url, "operator1")
+    page.goto(url + "/?year=2024")
     row = page.locator("tr", has=page.locator("th.unit", has_text="下汤村"))
     assert row.locator("td").nth(2).inner_text() == "按时" and row.locator("td").nth(4).inner_text() == "逾期"
     office = page.locator("tr", has=page.locator("th.unit", has_text="下汤镇司法所"))
@@ -108,6 +109,7 @@ def test_a_clerks_script_shows_as_text(site, browser):
     page = _login(browser, url, "operator1")
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url + "/?year=2024")
     office = page.locator("tr", has=page.locator("th.unit", has_text="下汤镇司法所"))
     office.locator("td").nth(3).locator("a").click()
     expect(page.locator("h1")).to_contain_text("2024-04")
@@ -135,10 +137,11 @@ def test_ingest_and_draft_from_the_runs_page(site, browser, tmp_path):
     page.locator("button", has_text="立即入库").click()
     expect(page.locator("table.list tbody tr").first).to_contain_text("已完成", timeout=120_000)
     expect(page.locator("table.list tbody tr").first).to_contain_text("收到 1 个文件")
-    page.click("nav >> text=报送进度")
+    page.goto(url + "/?year=2024")
     page.locator("tr", has=page.locator("th.unit", has_text="松垛村")).locator("td").nth(6).locator("a").click()
     expect(page.locator("a", has_text="下载回执")).to_be_visible()
     page.click("nav >> text=运行")
+    page.fill("input[name=year]", "2024")
     page.locator("button", has_text="生成年度报告草稿").click()
     first = page.locator("table.list tbody tr").first
     expect(first).to_contain_text("已完成", timeout=180_000)
@@ -157,21 +160,18 @@ def test_leader_returns_then_approves_and_the_signed_copy_is_under_files(site, b
     home, url = site
     from tests.signoff_helpers import edited_copy
 
+    _draft_from_runs(browser, url)
     page = _login(browser, url, "leader1")
     page.click("nav >> text=审定")
     expect(page.locator("h1")).to_contain_text("年度报告")
     _shot(page, "review")
     page.fill("textarea[name=opinion]", "请核实调解数")
     page.locator("button", has_text="退回修改").click()
-    expect(page.locator("p.done")).to_contain_text("已退回")
+    expect(page.locator("p.done").first).to_contain_text("已退回")
     # the operator drafts again; the leader approves staff's edited copy
-    op = _login(browser, url, "operator1")
-    op.click("nav >> text=运行")
-    op.locator("button", has_text="生成年度报告草稿").click()
-    expect(op.locator("table.list tbody tr").first).to_contain_text("已完成", timeout=180_000)
-    op.context.close()
+    _draft_from_runs(browser, url)
     page.goto(url + "/review")
-    expect(page.locator("h1")).to_contain_text("第2稿")
+    expect(page.locator("h1")).to_contain_text("（草稿）")
     expect(page.locator("ol.todo")).to_contain_text("请核实调解数")
     from tasks.ledger.migrate import open_ledger
     from tasks.ledger.reports import versions
@@ -181,7 +181,7 @@ def test_leader_returns_then_approves_and_the_signed_copy_is_under_files(site, b
     edited = edited_copy(Path(latest.draft_path), tmp_path / "修改稿.docx", "群众反映良好。")
     page.set_input_files("input[name=edited]", str(edited))
     page.locator("button", has_text="通过").click()
-    expect(page.locator("p.done")).to_contain_text("已审定签发")
+    expect(page.locator("p.done").first).to_contain_text("已审定签发")
     page.click("nav >> text=文件")
     with open_ledger(home.database_url) as engine:
         signed = versions(engine, 2024)[-1]
@@ -189,3 +189,12 @@ def test_leader_returns_then_approves_and_the_signed_copy_is_under_files(site, b
     expect(page.locator("table.list")).to_contain_text(Path(signed.final_path).name)
     _shot(page, "files-signed")
     page.context.close()
+
+
+def _draft_from_runs(browser, url: str) -> None:
+    op = _login(browser, url, "operator1")
+    op.click("nav >> text=运行")
+    op.fill("input[name=year]", "2024")
+    op.locator("button", has_text="生成年度报告草稿").click()
+    expect(op.locator("table.list tbody tr").first).to_contain_text("已完成", timeout=180_000)
+    op.context.close()
