@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from flows.console.app import build_app
 from flows.console.users import add_user
-from tests.helpers import OTHER, VILLAGE, drop, make_home
+from tests.helpers import OTHER, drop, make_home
 
 
 def ingest_at(home, now: dt.datetime) -> None:
@@ -61,5 +61,5 @@ def client_for(root: Path, name: str | None = None) -> TestClient:
 
 def grid_row(html: str, unit_name: str) -> list[str]:
     """The twelve words of a unit's row in the 报送进度 grid."""
-    row = re.search(rf'<th class="unit">{re.escape(unit_name)}</th>(.*?)</tr>', html, re.S)[1]
+    row = re.search(rf'<th class="unit">{re.escape(unit_name)}</th>(.*?)</tr>', html, re.DOTALL)[1]
     return re.findall(r'<td class="s-[a-z_]+">(?:<a [^>]*>)?([^<]+)', row)[:12]

@@ -3,7 +3,6 @@ uvicorn on loopback for a real home. Set TOWNSHIP_SCREENSHOTS=DIR to keep a scre
 from __future__ import annotations
 
 import os
-import re
 import socket
 import threading
 import time
@@ -19,7 +18,7 @@ CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():  # .ci/system-deps installs it (make test); said, never silently passed
     pytest.skip(f"{CHROMIUM} 未安装：请运行 .ci/system-deps all", allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect, sync_playwright
 
 
 def _free_port() -> int:

@@ -182,7 +182,7 @@ def _wait(client, limit: float = 120.0) -> None:
 def test_leader_rejects_then_approves_an_edited_copy(tmp_path):
     from tests.signoff_helpers import drafted, edited_copy, ledger
 
-    home, draft = drafted(tmp_path / "home")
+    home, _ = drafted(tmp_path / "home")
     from flows.console.users import add_user
 
     add_user(home.root, "leader1", "leader", PASSWORD)
@@ -196,9 +196,9 @@ def test_leader_rejects_then_approves_an_edited_copy(tmp_path):
     assert ledger(home).state == "rejected" and ledger(home).decided_by == "leader1"
     assert "已退回" in client.get("/review").text
     # the next draft, then its edited copy approved through the upload
-    from tests.signoff_helpers import SIGN_NOW
     from tasks.drafts.annual import render_annual
     from tasks.signoff.versions import record_draft
+    from tests.signoff_helpers import SIGN_NOW
 
     v2 = record_draft(home, 2024, render_annual(home, 2024, None, SIGN_NOW.date()), SIGN_NOW)
     page = client.get("/review")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,7 +21,7 @@ def user_add(name: Annotated[str, typer.Argument(metavar="姓名", help="登录�
              role: Annotated[str, typer.Option("--role", metavar="角色",
                                                help="operator（操作员：除审定外都可做）或 leader（领导：查看一切并审定）")],
              home: HomeOpt = None,
-             password_env: Annotated[Optional[str], typer.Option(
+             password_env: Annotated[str | None, typer.Option(
                  "--password-env", metavar="变量名", help="从这个环境变量读取密码（不给则在终端输入）")] = None,
              ) -> None:
     """添加工作台用户（已有同名用户则改为新的角色和密码）。密码只以 argon2 哈希保存在 <实例>/.console/users.json。

@@ -85,7 +85,9 @@ async def start_run(request: Request) -> Response:
     journal = app.state.journal
     if journal.running():
         return page(request, "message.html", status=409, title="运行", problem="已有一个运行正在进行，请等它结束后再开始。")
-    job = new_job(kind, what, dt.datetime.now())
+    from zoneinfo import ZoneInfo
+
+    job = new_job(kind, what, dt.datetime.now(ZoneInfo(app.state.home.settings.schedules.timezone)))
     if app.state.served:
         try:
             job.flow_run_id = start_deployment(kind, params)

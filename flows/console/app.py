@@ -28,6 +28,11 @@ MAX_FORM = 25 * 1024 * 1024   # bytes of one POST body: a 修改稿 and its fiel
 def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
+    from markupsafe import Markup
+
+    from flows.console.grid import cells_html
+
+    env.filters["cells"] = lambda cells: Markup(cells_html(cells))
     return env
 
 

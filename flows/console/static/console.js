@@ -1,4 +1,5 @@
-// The one script of the console: the 催报 page's copy button (the text stays selectable without it).
+// The one script of the console: the 催报 page's copy button (the text stays selectable without it),
+// and the chosen 修改稿's name shown in Chinese beside its button (the browser's own words may be English).
 document.addEventListener("click", function (e) {
   var id = e.target.getAttribute && e.target.getAttribute("data-copy");
   if (!id) return;
@@ -8,4 +9,10 @@ document.addEventListener("click", function (e) {
   if (navigator.clipboard && window.isSecureContext) {
     navigator.clipboard.writeText(box.value).then(done, function () { document.execCommand("copy"); done(); });
   } else { document.execCommand("copy"); done(); }
+});
+document.addEventListener("change", function (e) {
+  var id = e.target.getAttribute && e.target.getAttribute("data-shows");
+  if (!id) return;
+  var f = e.target.files && e.target.files[0];
+  document.getElementById(id).textContent = f ? "已选择：" + f.name : "未选择";
 });
