@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -50,7 +51,7 @@ async def runs_page(request: Request) -> Response:
     recorded, problem = [], ""
     if app.state.served:
         try:
-            recorded = recent_prefect_runs()
+            recorded = await run_in_threadpool(recent_prefect_runs)
         except Exception as exc:  # noqa: BLE001 — the console's own record still shows
             problem = f"暂时读不到 Prefect 的运行记录（{type(exc).__name__}）"
     outbox, key = app.state.home.outbox, app.state.file_key
@@ -90,8 +91,9 @@ async def start_run(request: Request) -> Response:
     job = new_job(kind, what, dt.datetime.now(ZoneInfo(app.state.home.settings.schedules.timezone)))
     if app.state.served:
         try:
-            job.flow_run_id = start_deployment(kind, params)
-            job.state, job.message = "completed", "已交给 Prefect 运行，进度见下方“运行记录”。"
+            # In a thread: Prefect's sync calls would hand back a coroutine inside this event loop.
+            job.flow_run_id = await run_in_threadpool(start_deployment, kind, params)
+            job.state, job.message = "handed", "已启动，进度和结果见下方“运行记录”。"
         except Exception as exc:  # noqa: BLE001 — said on the page; nothing started
             job.state, job.message = "failed", f"未能启动（{type(exc).__name__}：{exc}）"
         journal.add(job)
@@ -120,7 +122,8 @@ async def review_page(request: Request) -> Response:
 
     home, key = request.app.state.home, request.app.state.file_key
     v = _latest(home)
-    paras, items = draft_view(Path(v.draft_path)) if v and Path(v.draft_path).is_file() else ([], [])
+    paras, items = (await run_in_threadpool(draft_view, Path(v.draft_path))
+                    if v and Path(v.draft_path).is_file() else ([], []))
     pdf = id_of_path(home.outbox, key, Path(v.draft_path).with_suffix(".pdf")) if v else None
     return page(request, "review.html", v=v, state=REPORT_STATES.get(v.state, "") if v else "", paras=paras,
                 items=items, draft_id=id_of_path(home.outbox, key, v.draft_path) if v else None, pdf_id=pdf,
@@ -146,8 +149,8 @@ async def decide(request: Request) -> Response:
             request.app.state.results[request.state.user.name] = {"ok": False, "text": saved.message}
             return RedirectResponse("/review", status_code=303)
         edited = saved
-    done = sign(home, v.year, request.state.user.name, approve, str(form.get("opinion", ""))[:2000], edited,
-                confirm_figures=form.get("confirm_figures") == "1")
+    done = await run_in_threadpool(sign, home, v.year, request.state.user.name, approve,
+                                   str(form.get("opinion", ""))[:2000], edited, form.get("confirm_figures") == "1")
     if isinstance(done, Problem):
         request.app.state.results[request.state.user.name] = {"ok": False, "text": done.message}
     elif isinstance(done, Signed):

@@ -18,7 +18,8 @@ KINDS = {"ingest": ("入库", "ingest-returns"), "summary": ("汇总", "period-s
 PREFECT_STATES = {"SCHEDULED": "已排队", "PENDING": "准备中", "RUNNING": "运行中", "COMPLETED": "已完成",
                   "FAILED": "失败", "CRASHED": "异常中止", "CANCELLED": "已取消", "CANCELLING": "取消中",
                   "PAUSED": "待审定"}
-OWN_STATES = {"running": "运行中", "completed": "已完成", "failed": "失败", "skipped": "未运行"}
+OWN_STATES = {"running": "运行中", "completed": "已完成", "failed": "失败", "skipped": "未运行",
+              "handed": "已交给 Prefect"}
 KEEP = 50
 
 
