@@ -60,7 +60,7 @@ def _shot(page, name: str) -> None:
     folder = os.environ.get("TOWNSHIP_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
 def _login(browser, url: str, name: str):
@@ -94,9 +94,16 @@ def test_operator_sees_the_grid_and_cannot_reach_review(site, browser):
     assert office.locator("td").nth(2).inner_text() == "退回"
     assert page.locator("tr", has=page.locator("th.unit", has_text="松垛村")).locator("td").nth(2).inner_text() == "有提示"
     _shot(page, "progress")
+    page.emulate_media(media="print")       # on A4 (210 mm less 2 × 15 mm margins: 680 CSS px) nothing is cut
+    page.set_viewport_size({"width": 680, "height": 960})
+    assert page.locator("table.grid").bounding_box()["width"] <= 680
+    assert page.locator("nav").is_hidden()
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 800})
     assert page.locator("nav a", has_text="审定").count() == 0
     page.goto(url + "/review")
     expect(page.locator("h1")).to_have_text("无权访问")
+    _shot(page, "denied")
     page.goto(url + "/chase?period=2024-03")
     expect(page.locator("#notice")).to_contain_text("【催报提醒】")
     _shot(page, "chase")

@@ -90,6 +90,7 @@ def test_grid_shows_the_ledger_states(shared):
     assert grid_row(page.text, "下汤镇司法所")[2:4] == ["退回", "退回"]
     assert grid_row(page.text, "下汤镇司法所")[0] == "未报"
     assert "English" not in page.text and "审定" not in page.text   # an operator's menu has no 审定
+    assert "2024年月报表报送进度" in client_for(shared.root, "operator1").get("/").text  # the newest year held
 
 
 def test_submission_page_findings_versions_and_downloads(shared):

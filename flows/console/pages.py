@@ -21,17 +21,24 @@ from tasks.returns.periods import PeriodSpecError, months_of, previous_month
 NOT_FOUND = "没有找到（可能已被删除或地址有误）"
 
 
-def _year(request: Request) -> int:
+def _year(request: Request, engine) -> int:
+    """The year asked for; else the newest year the ledger holds returns of (else this year): in January
+    the office still looks at the year just ended."""
     raw = request.query_params.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today(request).year
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    from sqlalchemy import func
+
+    with engine.connect() as conn:
+        newest = conn.execute(select(func.max(submissions.c.period))).scalar()
+    return int(newest[:4]) if newest else today(request).year
 
 
 @guarded()
 async def progress(request: Request) -> Response:
     home = request.app.state.home
-    year = _year(request)
     with open_ledger(home.database_url, home.archive) as engine:
-        grid = year_grid(home, engine, year, today(request))
+        grid = year_grid(home, engine, _year(request, engine), today(request))
     return page(request, "progress.html", grid=grid, states=STATES, township=home.registry.township.name)
 
 
@@ -114,8 +121,11 @@ async def chase(request: Request) -> Response:
 @guarded()
 async def files(request: Request) -> Response:
     home = request.app.state.home
+    from zoneinfo import ZoneInfo
+
     found = outbox_files(home.outbox, request.app.state.file_key)
-    when = {f.id: dt.datetime.fromtimestamp(f.mtime).strftime("%Y-%m-%d %H:%M") for f in found}
+    tz = ZoneInfo(home.settings.schedules.timezone)
+    when = {f.id: dt.datetime.fromtimestamp(f.mtime, tz).strftime("%Y-%m-%d %H:%M") for f in found}
     return page(request, "files.html", files=found, when=when, size=size_label)
 
 
