@@ -13,7 +13,8 @@ from prefect.states import Completed, State
 from flows.mailing import wants_delivery
 from flows.prefect_steps import PrefectSteps
 from flows.sequences.annual import Signed, draft_sequence
-from flows.signoff import await_decision, waits_for_review
+from flows.sequences.steps import retry_delays
+from flows.signoff import await_decision, review_address, waits_for_review
 from schemas.labels import REPORT_STATES
 from tasks.home import open_home, township_today
 from tasks.signoff.year_state import before_render
@@ -39,10 +40,13 @@ async def annual_report(home: str, year: int | None = None, out: str | None = No
     today = on or township_today(h)
     year = year or today.year
     waits = waits_for_review(review)
-    version, report = before_render(h, year, steps.run_id)  # version: what it rendered before suspending
+    # version: what it rendered before suspending (a resumed run). A step: the ledger is read where the run shows it.
+    version, report = steps.call("read-year", before_render, h, year, steps.run_id,
+                                 delays=retry_delays(h.settings.fault_wait_s))
     if version is None:
         version = await draft_sequence(steps, h, year, report, out, today, template, reopen,
-                                       wants_delivery(h, deliver), reviewers=waits)
+                                       wants_delivery(h, deliver), reviewers=waits,
+                                       address=review_address(steps.run_id) if waits else "")
         if isinstance(version, Signed):
             return Completed(name=REPORT_STATES["signed"], message=version.message)
     if waits:

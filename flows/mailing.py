@@ -71,3 +71,20 @@ def send_final(home: Home, version_id: int) -> list[str]:
     with open_ledger(home.database_url) as engine:
         record_delivery(engine, version_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), sent)
     return sent
+
+
+def deliver_draft(home: Home, draft: str, address: str = "", how_to_decide: str = "") -> list[str]:
+    """A draft to its reviewers (`reviewers`; none named: the leaders), saying it is a draft, where to
+    review it (`address`) and what is still open; a year with no or little data says so first."""
+    from tasks.delivery.draft_mail import draft_mail
+    from tasks.drafts.annual import draft_subject
+    from tasks.home import township_today
+    from tasks.ledger.reports import versions
+    from tasks.signoff.open_now import open_of_draft
+
+    path = Path(draft)
+    with open_ledger(home.database_url) as engine:
+        version = next((v for v in reversed(versions(engine)) if Path(v.draft_path) == path), None)
+    items = open_of_draft(home, version, township_today(home)) if version else None
+    text = draft_mail(home.registry.township.name, draft_subject(path), [path], items, address, how_to_decide)
+    return deliver_files(home, text[0], [draft], reviewers=True, text=text)

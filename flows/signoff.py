@@ -19,10 +19,12 @@ from prefect.states import Completed, State
 from pydantic import ConfigDict
 
 from schemas.labels import REPORT_STATES
-from tasks.home import Home
+from tasks.home import Home, township_today
+from tasks.returns.clerk_text import for_markdown
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import ReportVersion, mark_pending, version_by_id
 from tasks.signoff.decision import edited_files, review_dir
+from tasks.signoff.open_now import open_of_draft
 from tasks.signoff.versions import local
 
 REVIEW_KEY = "review-{id}-{n}"   # one suspension per wait: a resume that found no decision waits anew
@@ -45,6 +47,19 @@ def waits_for_review(review: bool | None) -> bool:
     return deployed and review is not False
 
 
+def review_address(run_id: str | None, console: str | None = None) -> str:
+    """Where reviewers go to decide: the console's 审定 page when one is given; until the console exists,
+    this run's page in the Prefect UI (which says how to decide)."""
+    if console:
+        return console
+    if not run_id:
+        return ""
+    from prefect.settings import PREFECT_UI_URL
+
+    base = (PREFECT_UI_URL.value() or "").rstrip("/")
+    return f"{base}/runs/flow-run/{run_id}" if base else ""
+
+
 def fired_attempts(version_id: int) -> int:
     """How many of this version's suspensions have fired already (pause keys the server remembers)."""
     ctx = FlowRunContext.get()
@@ -55,16 +70,25 @@ def fired_attempts(version_id: int) -> int:
 
 
 def how_to_decide(home: Home, v: ReportVersion) -> str:
-    """The markdown above the Resume form and in the run's artifact: which draft, how to decide."""
+    """The markdown above the Resume form and in the run's artifact: which draft, what is still open
+    (grouped and counted, issue 24), how to decide. The form itself takes nothing (issue 22): the
+    acknowledgement of what is open is `--accept-open`, given with the decision on the command line."""
     files = edited_files(home.outbox)
     root = home.root
+    items = open_of_draft(home, v, township_today(home))
+    accept = " --accept-open" if items.needs_acceptance else ""
+    open_part = [f"- {for_markdown(line.strip().removeprefix('- '))}" if line.startswith("  ") else
+                 f"**{for_markdown(line)}**" for line in items.lines()]
     return "\n".join([
-        f"## 审定 {v.year}年度报告 第{v.version}稿", "", f"草稿：`{v.draft_path}`", "",
+        f"## 审定 {v.year}年度报告 第{v.version}稿", "", f"草稿：`{v.draft_path}`", "", *open_part, "",
+        (f"缺报的月报表和上一稿的退回意见须审定人确认知晓才能签发（加 `--accept-open`，记入台账，定稿注明应报、"
+         "已收和未报的单位）。" if accept else "没有须确认的缺报或退回意见。"), "",
         "审定（通过或退回修改）由审定人在办公电脑的命令行作出，记入台账后本运行随之结束；"
         "在此点 Resume 不会作出任何决定：", "",
-        f"- 通过：`township signoff --home {root} --year {v.year} --by 姓名`",
+        f"- 通过：`township signoff --home {root} --year {v.year} --by 姓名{accept}`"
+        "（定稿去掉附录；加 `--keep-appendix` 保留附表、附图）",
         f"- 用修改稿通过：把改好的文件放入 `{review_dir(home.outbox)}`，"
-        f"`township signoff --home {root} --year {v.year} --by 姓名 --file 文件名.docx`",
+        f"`township signoff --home {root} --year {v.year} --by 姓名{accept} --file 文件名.docx`",
         f"- 退回修改：`township signoff --home {root} --year {v.year} --by 姓名 --reject \"意见\"`", "",
         "现有修改稿：" + ("、".join(f"`{f}`" for f in files) if files else "无")])
 

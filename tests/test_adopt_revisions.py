@@ -161,7 +161,7 @@ def test_signoff_reads_the_edited_copy_as_accepted(tmp_path, pieces, signed):
     edited.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(edited))
     done = runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记",
-                               "--file", "修改稿.docx"], terminal_width=300)
+                               "--accept-open", "--file", "修改稿.docx"], terminal_width=300)
     if not signed:
         assert done.exit_code == 2 and "未填的数字或占位符" in done.output and "脚注" in done.output, done.output
         return

@@ -167,7 +167,7 @@ def test_a_run_through_the_api_chooses_no_place_no_template_path_no_signer(tmp_p
         assert _latest(home).state != "signed" and _latest(home).undecided
         assert not list(home.outbox.glob("*（定稿）*"))
 
-        done = cli([str(BIN / "township"), "signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记"], env)
+        done = cli([str(BIN / "township"), "signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记", "--accept-open"], env)
         assert done.returncode == 0 and "已通知 Prefect" in done.stdout, done.stdout + done.stderr
         ended = until(api, waiting, "COMPLETED", log)
         assert ended["name"] == "已定稿" and "township signoff" in ended["message"]

@@ -50,7 +50,7 @@ def report(home, *extra: str):
 
 
 def signoff(home, *extra: str):
-    return township("signoff", "--home", str(home.root), "--year", "2024", *extra)
+    return township("signoff", "--home", str(home.root), "--year", "2024", "--accept-open", *extra)
 
 
 def year_report(home) -> dict:
@@ -228,7 +228,7 @@ def test_a_decision_is_taken_once(tmp_path):
     home = ingested_home(tmp_path / "home", {"DISPUTE": 73})
     now = dt.datetime(2024, 12, 26, 2, 0, tzinfo=dt.UTC)
     version = record_draft(home, 2024, render_annual(home, 2024, None, now.date()), now)
-    first = decide(home, version.id, Decision(True, "李书记"), now, soffice=None)
+    first = decide(home, version.id, Decision(True, "李书记", accept_open=True), now, soffice=None)
     assert first.decided_now and first.version.state == "signed" and first.notes == (NO_PDF,)
     assert first.version.decided_at == dt.datetime(2024, 12, 26, 2, 0) and first.version.pdf_path is None
     second = decide(home, version.id, Decision(False, "张镇长", "再改改"), now, soffice=None)

@@ -37,7 +37,7 @@ def drafted_home(tmp_path):
 
 
 def signoff(home, *extra: str):
-    return runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记", *extra],
+    return runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记", "--accept-open", *extra],
                          terminal_width=300)
 
 

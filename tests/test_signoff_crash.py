@@ -64,7 +64,7 @@ def writing(home, draft: Path) -> bool:
 def run_until(home, point, log: Path, timeout: float = 120) -> int | None:
     """`township signoff` in a session of its own, SIGKILLed (with its LibreOffice) once `point` holds;
     returns its exit code if it ended first."""
-    cmd = [str(BIN / "township"), "signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记"]
+    cmd = [str(BIN / "township"), "signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记", "--accept-open"]
     with open(log, "ab") as out:
         proc = subprocess.Popen(cmd, env=clean_env(), stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
@@ -99,7 +99,7 @@ def test_a_sign_off_killed_at_any_point_leaves_no_unsigned_final_copy(tmp_path):
         outbox_agrees(home)
         assert ledger(home).state == "draft", what
     done = subprocess.run([str(BIN / "township"), "signoff", "--home", str(home.root), "--year", "2024",
-                           "--by", "李书记"], env=clean_env(), capture_output=True, text=True, timeout=300)
+                           "--by", "李书记", "--accept-open"], env=clean_env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     outbox_agrees(home)
     v = ledger(home)
@@ -133,7 +133,7 @@ def test_a_sign_off_killed_after_the_record_is_completed_by_the_next_run(tmp_pat
                                figures=json.dumps(checked.figures, ensure_ascii=False))
     staged_files.release()
     assert not final.exists() and len(hidden(home)) == (2 if pdf else 1)
-    done = runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记"])
+    done = runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记", "--accept-open"])
     assert done.exit_code == 0 and "定稿文件已补全" in done.output, done.output
     assert final.exists() and (pdf is None or pdf.exists()) and hidden(home) == []
     outbox_agrees(home)
@@ -179,7 +179,7 @@ def test_a_full_disk_leaves_nothing_and_says_so_in_one_line(small_disk, tmp_path
         home, draft = drafted(small_disk / "home")
         filler = fill(small_disk, 40 * 1024 if room == "not for the .docx" else draft.stat().st_size + 96 * 1024)
         full = home.outbox
-    done = runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记"])
+    done = runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记", "--accept-open"])
     lines = [line for line in done.output.splitlines() if line.strip()]
     assert done.exit_code == 1 and len(lines) == 1, done.output
     assert f"定稿未能写入（{full}：磁盘已满）" in lines[0], done.output
@@ -187,7 +187,7 @@ def test_a_full_disk_leaves_nothing_and_says_so_in_one_line(small_disk, tmp_path
     assert ledger(home).state == "draft" and hidden(home) == []
     outbox_agrees(home)
     filler.unlink()
-    again = runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记"])
+    again = runner.invoke(app, ["signoff", "--home", str(home.root), "--year", "2024", "--by", "李书记", "--accept-open"])
     assert again.exit_code == 0, again.output
     outbox_agrees(home)
     assert ledger(home).state == "signed"

@@ -50,7 +50,7 @@ def test_review_from_draft_to_signed_report(tmp_path):
             wait_for(lambda: "Prefect 界面" in log.read_text(errors="replace") or proc.poll() is not None, 180,
                      "township serve to start", log)
             api = LockedApi(f"http://127.0.0.1:{port}/api", home_auth(home.root))
-            signoff = [*township, "signoff", "--home", str(home.root), "--year", "2024"]
+            signoff = [*township, "signoff", "--home", str(home.root), "--year", "2024", "--accept-open"]
             first = run_deployment(api, year=2024)
             assert until(api, first, "PAUSED", log)["name"] == "Suspended"
             draft1 = next(home.outbox.glob("*（草稿）*.docx"))

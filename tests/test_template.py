@@ -32,9 +32,9 @@ def test_dropdown_whole_numbers_and_protection(home, tmp_path):
     assert ws["B6"].protection.locked and not ws["E6"].protection.locked and not ws["F2"].protection.locked
 
 
-def test_blank_template_reads_back_as_an_all_zero_return_with_a_warning(home, tmp_path):
+def test_an_untouched_blank_template_is_refused_not_taken_as_zeros(home, tmp_path):
     result = read_return(return_file(tmp_path / "t.xlsx", home, values={}).read_bytes())
     checked = validate(result.ret, Context(VILLAGE, home.registry, home.catalog, TODAY))
-    assert checked.ok
-    assert [(f.code, f.place) for f in checked.findings] == [("W_ALL_EMPTY", "报表")]
-    assert {v.value for v in checked.values} == {0} and len(checked.values) == len(home.catalog.indicators)
+    assert not checked.ok
+    assert [(f.code, f.place) for f in checked.findings] == [("E_ALL_EMPTY", "报表")]
+    assert "如本月确实都为 0，请填写 0 后重新报送" in checked.findings[0].hint

@@ -24,12 +24,25 @@ def pdf_preview(path: Path, out: Console, err: Console) -> int:
         err.print(f"[yellow]{escape(NO_SOFFICE)}[/yellow]")
         return 1
     try:
-        pdf = convert(path, "pdf", soffice)
+        pdf = _converted(path, soffice)
     except ConversionError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         return 1
     out.print(str(pdf), soft_wrap=True, highlight=False, markup=False)
     return 0
+
+
+def _converted(path: Path, soffice: str) -> Path:
+    """A draft's PDF opens with its 待完善事项 (a PDF shows no comments); other files as they are."""
+    if path.suffix.lower() != ".docx":
+        return convert(path, "pdf", soffice)
+    import tempfile
+
+    from tasks.delivery.preview import with_todo_page
+
+    with tempfile.TemporaryDirectory(prefix="township-preview-") as tmp:
+        copy = with_todo_page(path, Path(tmp) / path.name)
+        return convert(copy, "pdf", soffice, out=path.with_suffix(".pdf"))
 
 
 def deliver_now(home: Home, what: str, files: list[Path], err: Console,

@@ -73,7 +73,7 @@ def ingest_run(home, units: list[str] | None):
     from flows.sequences.ingest import ingest_sequence
     from flows.sequences.steps import PlainSteps
 
-    run = asyncio.run(ingest_sequence(PlainSteps(), str(home.root), units))
+    run = asyncio.run(ingest_sequence(PlainSteps(home.root), str(home.root), units))
     if run.summary is not None and run.summary.left:
         return IngestRun(stopped=run.summary.line())  # as the flow's Failed state says it
     return run
@@ -100,7 +100,7 @@ async def _annual_plain(home, year: int, out: str | None, template: str | None, 
     from tasks.signoff.year_state import before_render
 
     _, report = before_render(home, year, None)
-    version = await draft_sequence(PlainSteps(), home, year, report, out, township_today(home), template, reopen,
+    version = await draft_sequence(PlainSteps(home.root), home, year, report, out, township_today(home), template, reopen,
                                    deliver=False)
     return version if isinstance(version, Signed) else version.draft_path
 
@@ -113,4 +113,4 @@ def summary_run(home, period: str | None):
     from flows.sequences.steps import PlainSteps
     from flows.sequences.summary import summary_sequence
 
-    return summary_sequence(PlainSteps(), str(home.root), period, deliver=False)
+    return summary_sequence(PlainSteps(home.root), str(home.root), period, deliver=False)

@@ -61,14 +61,21 @@ def status(home: HomeOpt = None,
     h = home_or_exit(home)
     with read_ledger(h.database_url, h.archive) as engine:  # a lost ledger: said (LedgerMissing), not remade
         report = status_report(h, engine, months_of(period) if period else None)
+    from tasks.summaries.run_record import latest_record
+
+    last = latest_record(h.root)  # a plain run's report (a served run's is a Prefect artifact)
     if as_json:
-        sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
+        data = report.as_json()
+        data["last_run"] = None if last is None else {"kind": last.kind, "at": last.at.isoformat(),
+                                                      "description": last.description, "report": str(last.path)}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     from flows.cli.signoff import print_reports
-    from flows.cli.status_view import print_status
+    from flows.cli.status_view import print_last_run, print_status
 
     print_status(report, everything)
     print_reports(report.reports)
+    print_last_run(last)
 
 
 @command()
@@ -109,9 +116,9 @@ def report(home: HomeOpt = None,
     path = Path(drafted)
     typer.echo(str(path))
     codes = [completeness(h, year)] + ([pdf_preview(path, console, err)] if pdf else [])
-    if deliver:
-        from tasks.drafts.annual import draft_subject
-        codes.append(deliver_now(h, draft_subject(path), [path], err))
+    if deliver:  # a draft: to its reviewers, saying so (the signed copy reaches the leaders: signoff)
+        from flows.mailing import deliver_draft
+        codes.append(deliver_now(h, "", [], err, send=lambda: deliver_draft(h, str(path))))
     raise typer.Exit(max(codes, default=0))
 
 

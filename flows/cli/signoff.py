@@ -30,16 +30,25 @@ def signoff(home: HomeOpt = None,
                 help="确认修改稿中与台账不同的数字。 先不加此项审定一次， 核对逐项列出的数字 "
                      "（指标、 草稿/台账、 修改稿、 第几段） 无误后再加上； 这些数字记入台账， "
                      "以后收到更正的报表仍与之核对")] = False,
+            accept_open: Annotated[bool, typer.Option(
+                "--accept-open",
+                help="确认已知晓仍未了结的事项（缺报的单位和月份、上一稿的退回意见）仍要签发。 先不加此项审定一次， "
+                     "看清逐项列出的事项后再加上； 确认记入台账， 定稿注明应报、 已收和未报的单位")] = False,
+            keep_appendix: Annotated[bool, typer.Option(
+                "--keep-appendix",
+                help="定稿保留附表、 附图（默认删去； 附录“典型做法素材”总是删去）； 选择记入台账")] = False,
             ) -> None:
     """审定、签发该年度最新一稿报告（审定只在此作出；Prefect 界面中的 Resume 不作决定）。
 
-    不给 --reject 即“通过”：生成定稿（去掉草稿标记、批注、黄色底纹和待完善事项，落款为签发日期，旁边一份 PDF），
+    不给 --reject 即“通过”：生成定稿（去掉草稿标记、批注、黄色底纹、待完善事项和附录，默认也去掉附表、附图，
+    落款为签发日期，旁边一份 PDF），
     记入台账（哈希、签发人、时间、所述数字），配置了邮件时发送给领导。--reject 即“退回修改”：记录意见，
     下一稿的待完善事项第一条列出。Prefect 界面中等待这一决定的运行会随之结束。
     已定稿但邮件未发出时，再运行一次即补发。
 
     签发前核对：草稿生成后被改动过的不予签发（改动请另存为修改稿，用 --file 提交）；正文、表格、页眉页脚、
-    脚注中还有 ××、【缺指标…】的不予签发；修改稿中的数字与台账不同的，逐项列出，须加 --confirm-figures 确认。
+    脚注中还有 ××、【缺指标…】的不予签发；修改稿中的数字与台账不同的，逐项列出，须加 --confirm-figures 确认；
+    还有缺报的月报表（只计已到期的月份）或上一稿的退回意见的，分组列出，须加 --accept-open 确认。
 
     决定已记录退出码 0；已定稿但 PDF 或邮件未能完成退出码 1；输入有误退出码 2。
     示例：township signoff --home ./xiatang --year 2024 --by 张镇长 --file 2024年报告-修改稿.docx
@@ -71,7 +80,8 @@ def signoff(home: HomeOpt = None,
     if confirm_figures and file is None:
         _bad("--confirm-figures 用于确认修改稿中的数字，请同时用 --file 给出修改稿")
     decision = check_decision(REJECT if reject is not None else APPROVE, by, reject or "", str(file or ""),
-                              h.outbox, cwd=Path.cwd(), confirm_figures=confirm_figures)
+                              h.outbox, cwd=Path.cwd(), confirm_figures=confirm_figures,
+                              accept_open=accept_open, keep_appendix=keep_appendix)
     if isinstance(decision, Problem):
         _bad(decision.message)
     from tasks.delivery.pdf import find_soffice
@@ -90,6 +100,10 @@ def signoff(home: HomeOpt = None,
         raise typer.Exit(0)
     console.print(f"第{v.version}稿已审定签发（{escape(v.decided_by or '')}），定稿 sha256 {v.final_sha256}",
                   soft_wrap=True)
+    from tasks.signoff.acceptance import recorded_lines
+
+    for line in recorded_lines(v):
+        console.print(escape(line), soft_wrap=True)
     for note in outcome.notes:
         err.print(f"[yellow]{escape(note)}[/yellow]")
     for path in outcome.files():
@@ -161,6 +175,9 @@ def print_reports(reports: list[dict]) -> None:
                       "\n".join(escape(parts[0] + "\n  " + "\n  ".join(parts[1:])) for parts in r["parts"]))
     console.print(table)
     for r in reports:
+        if r.get("accepted_open"):
+            console.print(f"[yellow]{r['year']}年度报告签发时审定人确认了未了结的事项（缺报或退回意见）："
+                          f"{escape(r.get('completeness') or '')}[/yellow]", soft_wrap=True)
         if r["unsupported"]:
             console.print(f"[red]{r['year']}年度报告定稿后收到的报表改变了其中的数字（正文已不符）：[/red]")
             for d in r["unsupported"]:

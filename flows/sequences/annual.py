@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.sequences.steps import Steps
-from tasks.drafts.annual import draft_subject, render_annual, templates_to_draft
+from tasks.drafts.annual import render_annual, templates_to_draft
 from tasks.home import Home
 from tasks.ledger.reports import ReportVersion
 from tasks.signoff.versions import record_draft, reopen_year, review_notes, signed_message, standing
@@ -29,7 +29,7 @@ HOW_TO_DECIDE = ("审定：审定人在办公电脑的命令行运行 township s
 
 async def draft_sequence(steps: Steps, h: Home, year: int, report: YearReport | None, out: str | None,
                          today: dt.date, template: str | None, reopen: str | None, deliver: bool,
-                         reviewers: bool = False) -> ReportVersion | Signed:
+                         reviewers: bool = False, address: str = "") -> ReportVersion | Signed:
     """The year's next draft, rendered and recorded (and sent, with `deliver`; to its reviewers with
     `reviewers`, with how to decide); or Signed when the year stands signed."""
     notes = await may_draft(steps, h, year, report, reopen)
@@ -38,21 +38,23 @@ async def draft_sequence(steps: Steps, h: Home, year: int, report: YearReport | 
     # No template named (the 20 December schedule): every template of the home, each its own draft; the
     # last is the version a review waits for.
     for name in [template] if template or out else templates_to_draft(h.root):
-        version = await one_draft(steps, h, year, out, today, name, notes, deliver, reviewers)
+        version = await one_draft(steps, h, year, out, today, name, notes, deliver, reviewers, address)
     return version
 
 
 async def one_draft(steps: Steps, h: Home, year: int, out: str | None, today: dt.date, template: str | None,
-                    notes: tuple[str, ...], deliver: bool, reviewers: bool) -> ReportVersion:
+                    notes: tuple[str, ...], deliver: bool, reviewers: bool, address: str = "") -> ReportVersion:
+    """`address`: where reviewers decide (the console's 审定 page; until it exists, the run's page in the
+    Prefect UI), given in the review mail."""
     drafted = steps.call("render-draft", render_annual, h, year, Path(out) if out else None, today, template, notes)
     version = steps.call("record-version", record_draft, h, year, drafted, dt.datetime.now(dt.UTC), steps.run_id)
     await steps.publish("annual-report", "年度报告草稿",
                         f"# {year}年度报告草稿（第{version.version}稿）\n\n已生成：`{drafted.path}`\n")
     if deliver:
-        from flows.mailing import MAIL_DELAYS, deliver_files, transient_smtp
+        from flows.mailing import MAIL_DELAYS, deliver_draft, transient_smtp
 
-        sent = steps.call("deliver", deliver_files, h, draft_subject(drafted.path), [str(drafted.path)],
-                          reviewers, None, HOW_TO_DECIDE.format(year=year) if reviewers else "",
+        sent = steps.call("deliver", deliver_draft, h, str(drafted.path), address if reviewers else "",
+                          HOW_TO_DECIDE.format(year=year) if reviewers else "",
                           delays=MAIL_DELAYS, retry_on=transient_smtp)
         steps.tell(f"已发送给 {', '.join(sent)}")
     return version
@@ -72,7 +74,7 @@ async def may_draft(steps: Steps, home: Home, year: int, report: YearReport | No
             steps.tell(f"{year}年度报告尚未定稿，无需重新打开。")
         return review_notes(known, tz)
     if reason:
-        reopened = reopen_year(home, year, reason, dt.datetime.now(dt.UTC)) or signed
+        reopened = steps.call("reopen-year", reopen_year, home, year, reason, dt.datetime.now(dt.UTC)) or signed
         steps.tell(f"已重新打开{year}年度报告（第{signed.version}稿定稿保留：{signed.final_path}），原因：{reason}")
         return review_notes([reopened if v.id == reopened.id else v for v in known], tz)
     message = signed_message(signed, tz)

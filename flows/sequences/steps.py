@@ -3,11 +3,13 @@
 A step is a plain function of tasks/. `call` runs it, trying again after a fault of ours (is_transient)
 at the delays the home's `fault_wait_s` allows, and — with `again` — while its result says something was
 kept back for a fault of ours; after the last try, the last result stands. `publish` keeps the run's
-report where an operator finds it (a Prefect artifact), or nowhere when there is no server."""
+report where an operator finds it: a Prefect artifact, or without a server the home's runs/ folder
+(tasks/summaries/run_record.py) when the plain steps know the home."""
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 from tasks.errors import is_transient
@@ -44,9 +46,13 @@ class Steps(Protocol):
 
 
 class PlainSteps:
-    """Steps as plain calls in this process (tenacity for the waits); nothing published."""
+    """Steps as plain calls in this process (tenacity for the waits); the report kept in `home`/runs/."""
     run_id = None
     deployed = False
+
+    def __init__(self, home: Path | None = None) -> None:
+        self.home = home  # None: keep no record (a test's bare sequence)
+        self.recorded: Path | None = None  # the last record written
 
     def call(self, name: str, fn: Callable[..., Any], *args: Any, delays: list[int] | None = None,
              again: Callable[[Any], str] | None = None,
@@ -64,7 +70,11 @@ class PlainSteps:
 
     async def publish(self, key: str | None, description: str, markdown: str,
                       rows: list[dict] | None = None) -> None:
-        return None
+        if self.home is None:
+            return
+        from tasks.summaries.run_record import write_record
+
+        self.recorded = write_record(self.home, key, description, markdown, rows)
 
     def say(self, text: str) -> None:
         return None  # no log to keep it: the command says what the run did

@@ -1,27 +1,19 @@
-"""The annual draft as one step: figures of the year (and the year before) → rendered .docx in outbox/."""
+"""The annual draft as one step: load (template, figures of the year and the year before) → compose
+(tasks/drafts/compose.py, pure) → the rendered .docx in outbox/."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from schemas.catalog import Catalog
 from tasks.delivery.outbox import dated_path, free_path
-from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthly_chart
+from tasks.drafts.compose import DraftInputs, compose
 from tasks.drafts.draft_page import report_title, title_stem
 from tasks.drafts.placeholders import TemplateCheck, check_template
-from tasks.drafts.render import Extras, TemplateProblem, draft_context, render_draft, save_atomic
-from tasks.drafts.stated import narrowed, stated_by_home, with_terms
-from tasks.drafts.statements import Statement, statements
+from tasks.drafts.render import TemplateProblem, render_draft, save_atomic
+from tasks.drafts.stated import stated_by_home
+from tasks.drafts.statements import Statement
 from tasks.drafts.todo import carried_over
-from tasks.drafts.truth import (
-    comparable,
-    comparison_note,
-    dated_words,
-    missing_returns,
-    place_words,
-    unstated,
-)
 from tasks.errors import TerminalError
 from tasks.home import Home
 from tasks.ledger.aggregate import Figures, figures_for
@@ -29,7 +21,6 @@ from tasks.ledger.migrate import open_ledger
 from tasks.returns.periods import months_of
 from templates import ANNUAL_REPORT
 
-CHART_INDICATOR = "PUBLICITY_EVENT"  # the reference's most visible activity; skipped if not in the catalog
 DEFAULT_TITLE = "法治政府建设情况报告"
 
 
@@ -100,32 +91,6 @@ def file_title(doc, path: Path, home: Home) -> str:
     return stem or (path.stem if path.stem != ANNUAL_REPORT.stem else DEFAULT_TITLE)
 
 
-def chart_for(figures: Figures, catalog: Catalog, year: int,
-              code: str = CHART_INDICATOR) -> tuple[ChartImage | None, list[str]]:
-    """The monthly trend and to-do items: no chart, and an item saying why, when no CJK font exists."""
-    ind = catalog.by_code().get(code)
-    if ind is None:
-        return None, []
-    try:
-        font = find_cjk_font()
-    except CjkFontMissing as exc:
-        return None, [f"{exc}，附图未生成。"]
-    months = months_of(str(year))
-    values = [figures.by_month.get(code, {}).get(m, 0) for m in months]
-    year_figure = (f"年末共{figures.total(code)}{ind.unit}（各单位最近一个月的数相加）" if figures.is_stock(code)
-                   else f"全年合计{figures.total(code)}{ind.unit}")  # a stock's months are levels, never summed
-    return ChartImage(monthly_chart("", months, values, ind.unit, font), f"{year}年各月{ind.name}开展情况",
-                      f"注：数据来自各单位已接收的月报表，{year_figure}。"), []
-
-
-def chart_code(figures: Figures, catalog: Catalog) -> str:
-    """The reference's 普法宣传活动 where the catalog has it, else its flow with the largest year."""
-    if CHART_INDICATOR in catalog.by_code():
-        return CHART_INDICATOR
-    flows = [i.code for i in catalog.indicators if i.kind == "flow" and figures.total(i.code)]
-    return max(flows, key=figures.total, default="")
-
-
 def checked_template(home: Home, name: str | None = None) -> tuple[Path, TemplateCheck]:
     """The template and its placeholders; a broken one stops here, each problem naming its paragraph."""
     path = template_for(home.root, name)
@@ -134,13 +99,6 @@ def checked_template(home: Home, name: str | None = None) -> tuple[Path, Templat
     if check.broken:
         raise TemplateProblem(path, [p.line() for p in check.broken])
     return path, check
-
-
-def stated_codes(check: TemplateCheck, catalog: Catalog) -> set[str]:
-    """Indicators whose data reaches the text: stated themselves, or as a term of a stated sum (a ratio
-    states neither of its terms' numbers)."""
-    derived = {d.code: d for d in catalog.derived if d.sum}
-    return set(check.codes) | {t for c in check.codes if c in derived for t in derived[c].terms()}
 
 
 @dataclass(frozen=True)
@@ -157,34 +115,25 @@ def annual_draft(home: Home, year: int, out: Path | None, on: dt.date, template:
 
 def render_annual(home: Home, year: int, out: Path | None, on: dt.date, template: str | None = None,
                   review: tuple[str, ...] = ()) -> Draft:
-    """`review`: what the last decision asked for (退回修改's opinion), first in the 待完善事项."""
+    """Load (template, ledger, sidecars) → compose (tasks/drafts/compose.py: pure) → render and save.
+    `review`: what the last decision asked for (退回修改's opinion), first in the 待完善事项."""
+    inputs = load_inputs(home, year, template)
+    composed = compose(inputs, home.catalog, home.registry, home.settings.wording, year, on, review)
+    doc = render_draft(inputs.template, composed.context, composed.extras)
+    # An older draft is never overwritten, in outbox/ or at --out: a leader may hold it (-2, -3 beside it).
+    target = free_path(out) if out else draft_path(home.outbox, year, on, file_title(doc, inputs.template, home))
+    saved = save_atomic(doc, target)
+    return Draft(saved, inputs.figures, composed.stated)
+
+
+def load_inputs(home: Home, year: int, template: str | None) -> DraftInputs:
+    """Everything a draft reads, read here: the checked template, the year's and last year's figures,
+    what the home's other templates state, the numbers last year's report left literal."""
     path, check = checked_template(home, template)
     with open_ledger(home.database_url, home.archive) as engine:
         figures = figures_for(engine, months_of(str(year)), home.catalog.stocks)
         before = figures_for(engine, months_of(str(year - 1)), home.catalog.stocks)
-    catalog, registry, wording = home.catalog, home.registry, home.settings.wording
-    names = {u.code: u.name for u in registry.units}
-    stated = statements(figures, catalog, wording, names, year)
-    previous = statements(before, catalog, wording, names, year - 1) if comparable(before, figures) else None
-    words, word_todo = place_words(registry)
-    # 附表 and 附图: what this template states and what has data, never the reference's idle indicators
-    shown = narrowed(catalog, with_terms(check.codes, catalog.derived) | {i.code for i in catalog.indicators
-                                                                  if figures.reported(i.code)})
-    shown = shown if shown.indicators else catalog
-    chart, chart_todo = chart_for(figures, shown, year, chart_code(figures, shown))
-    with_data = [(i.code, i.name, figures.total(i.code), i.unit) for i in catalog.indicators]
     # stated by no sentence: of any template of the home, never only this one (several reports, one set
     # of returns: the to-do never asks to delete what another report states)
-    elsewhere = stated_by_home(home.root, catalog, ratios=False) or set()
-    todo = [*missing_returns(figures, registry, year), *comparison_note(before, figures, year),
-            *unstated(with_data, stated_codes(check, catalog) | elsewhere), *word_todo,
-            *dated_words(list(check.texts), year, on.year), *carried_over(path, list(check.texts)),
-            *chart_todo]
-    context = draft_context(stated, catalog, registry, year, on, words, check, previous)
-    extras = Extras(figures=figures, catalog=shown, names=names, chart=chart, todo=tuple(todo),
-                    review=review)
-    doc = render_draft(path, context, extras)
-    # An older draft is never overwritten, in outbox/ or at --out: a leader may hold it (-2, -3 beside it).
-    target = free_path(out) if out else draft_path(home.outbox, year, on, file_title(doc, path, home))
-    saved = save_atomic(doc, target)
-    return Draft(saved, figures, {c: stated[c] for c in check.codes if c in stated})
+    elsewhere = frozenset(stated_by_home(home.root, home.catalog, ratios=False) or ())
+    return DraftInputs(path, check, figures, before, elsewhere, tuple(carried_over(path, list(check.texts))))

@@ -19,6 +19,7 @@ from tasks.errors import describe
 from tasks.home import Home
 from tasks.intake.archive import sync_filesystem
 from tasks.intake.discover import Dropped
+from tasks.intake.job_state import JobState
 from tasks.intake.receipt import ReceiptInfo
 from tasks.intake.steps import Arrived, FileOutcome, Prepared, arrive, finish, prepare, record_file, settle
 from tasks.intake.unit_folder import Folders
@@ -63,8 +64,9 @@ def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float
                 arrivals = _arrivals(home, folders, files, now, wall, alarm, result)
                 if arrivals:
                     sync_filesystem(home.archive)  # one flush for the archive copies, before any commit
-                _record(home, folders, arrivals, (reader, writer.execution_options(write=True)), now, stored,
-                        result)
+                state = JobState(home, folders, (reader, writer.execution_options(write=True)), now, result)
+                _record(state, arrivals)
+                stored = state.stored
             flush_ledger(engine)
             # Through a fresh connection: a -wal deleted under this job's connections hides its rows from
             # everyone else (one query a job; readback.py).
@@ -121,90 +123,79 @@ def _arrivals(home: Home, folders: Folders, files: list[Dropped], now: dt.dateti
 GROUP_FILES = 32  # files per write transaction (measured: see _record)
 
 
-def _record(home: Home, folders: Folders, arrivals: list[Arrived], conns, now: dt.datetime,
-            stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]], result: JobResult) -> None:
+def _record(state: JobState, arrivals: list[Arrived]) -> None:
     """Up to GROUP_FILES files a write transaction, their rows inserted by one statement per table
     (`GroupWrite`): each file is still all or nothing (no receipt goes out before the job's flush, so a
     group lost to a crash is only taken again), and the write lock, which the other reading child waits
     for, is taken a few times a job rather than at every file. The ledger is shared by every unit: a
     fault there leaves every file not yet recorded for the next try. A unit whose 回执/ broke since the
     run looked records nothing."""
-    ledgers: dict[str, UnitLedger] = {}
-    promised: set[tuple[str, str]] = set()
-    broken: dict[str, str] = {}
+    writer = state.conns[1]
     for start in range(0, len(arrivals), GROUP_FILES):
         group = arrivals[start:start + GROUP_FILES]
-        # What a rolled-back group takes back: its outcomes, its left files, the names it promised.
-        stored_before, left_before = len(stored), len(result.left)
-        promised_before, broken_before = set(promised), dict(broken)
+        state.begin_group()
         try:
-            with writing(conns[1]):
-                writes, planned = GroupWrite(conns[1]), []
+            with writing(writer):
+                writes, planned = GroupWrite(writer), []
                 for arrived in group:
-                    planned += _record_one(home, folders, arrived, conns, now, stored, result, ledgers, promised,
-                                           broken, writes)
-                stored += [(p.arrived, *finish(p, rec, home)) for p, rec in zip(planned, writes.flush(), strict=True)]
+                    planned += _record_one(state, arrived, writes)
+                state.stored += [(p.arrived, *finish(p, rec, state.home))
+                                 for p, rec in zip(planned, writes.flush(), strict=True)]
             continue
         except IntegrityError:
             pass  # another run stored one of these meanwhile: each file again alone, as below
         except Exception as exc:  # noqa: BLE001
-            del stored[stored_before:], result.left[left_before:]  # rolled back: nothing of the group is stored
-            why = describe(exc)
-            log.warning("ledger fault, %d files left: %s", len(arrivals) - start, why, exc_info=True)
-            result.left.extend(Left(a.dropped, why) for a in arrivals[start:])
+            state.rollback(set())  # rolled back: nothing of the group is stored
+            _leave(state, arrivals[start:], exc)
             return
-        del stored[stored_before:], result.left[left_before:]
-        promised.clear()
-        promised.update(promised_before)
-        broken.clear()
-        broken.update(broken_before)
-        for unit in {a.dropped.unit for a in group}:
-            ledgers.pop(unit, None)  # what the rolled-back writes noted there is read again
+        state.rollback({a.dropped.unit for a in group})
         for i, arrived in enumerate(group):
             try:
                 try:
-                    _record_one(home, folders, arrived, conns, now, stored, result, ledgers, promised, broken)
+                    _record_one(state, arrived)
                 except IntegrityError:
                     # Another run stored this very file meanwhile (the unique index, the last line of
                     # defence, caught it): read the unit's ledger again, and the file resumes that row.
-                    ledgers.pop(arrived.dropped.unit, None)
-                    _record_one(home, folders, arrived, conns, now, stored, result, ledgers, promised, broken)
+                    state.forget_ledger(arrived.dropped.unit)
+                    _record_one(state, arrived)
             except Exception as exc:  # noqa: BLE001
-                why = describe(exc)
-                log.warning("ledger fault, %d files left: %s", len(arrivals) - start - i, why, exc_info=True)
-                result.left.extend(Left(a.dropped, why) for a in arrivals[start + i:])
+                _leave(state, arrivals[start + i:], exc)
                 return
 
 
-def _record_one(home: Home, folders: Folders, arrived: Arrived, conns, now: dt.datetime,
-                stored: list[tuple[Arrived, FileOutcome, ReceiptInfo]], result: JobResult,
-                ledgers: dict[str, UnitLedger], promised: set[tuple[str, str]], broken: dict[str, str],
-                group: GroupWrite | None = None) -> list[Prepared]:
+def _leave(state: JobState, rest: list[Arrived], exc: Exception) -> None:
+    why = describe(exc)
+    log.warning("ledger fault, %d files left: %s", len(rest), why, exc_info=True)
+    state.result.left.extend(Left(a.dropped, why) for a in rest)
+
+
+def _record_one(state: JobState, arrived: Arrived, group: GroupWrite | None = None) -> list[Prepared]:
     """One file's rows, in a transaction of its own (added to `stored`), or joining the caller's `group`
     (returned as planned, to be finished once the group is flushed); its unit's ledger read first."""
-    reader, _ = conns
+    reader = state.conns[0]
     unit = arrived.dropped.unit
-    if unit in broken:
-        result.left.append(Left(arrived.dropped, broken[unit]))
+    if unit in state.broken:
+        state.result.left.append(Left(arrived.dropped, state.broken[unit]))
         return []
     try:
-        if unit not in ledgers:
+        ledger = state.ledgers.get(unit)
+        if ledger is None:
             with reader.begin():
-                ledgers[unit] = UnitLedger.load(reader, unit)
+                ledger = state.ledgers[unit] = UnitLedger.load(reader, unit)
             # receipts a killed job promised but never wrote: not free for this job's files either
-            promised.update((unit, PurePosixPath(held.receipt_path).name)
-                            for held in ledgers[unit].by_sha.values()
-                            if held.stage != "done" and held.receipt_path)
+            state.promised.update((unit, PurePosixPath(held.receipt_path).name)
+                                  for held in ledger.by_sha.values() if held.stage != "done" and held.receipt_path)
+        folder = state.folders.get(unit)
         if group is None:
-            stored.append((arrived, *record_file(arrived, home, conns, ledgers[unit], now, folders.get(unit),
-                                                 promised)))
+            state.stored.append((arrived, *record_file(arrived, state.home, state.conns, ledger, state.now, folder,
+                                                       state.promised)))
             return []
-        prepared = prepare(arrived, home, reader, ledgers[unit], now, folders.get(unit), promised, group)
-        group.add(prepared.arrival, prepared.values, prepared.plan, ledgers[unit])
+        prepared = prepare(arrived, state.home, reader, ledger, state.now, folder, state.promised, group)
+        group.add(prepared.arrival, prepared.values, prepared.plan, ledger)
         return [prepared]
     except OSError as exc:
-        broken[unit] = describe(exc)  # its 回执/ broke since the run looked: nothing of it recorded
-        result.left.append(Left(arrived.dropped, broken[unit]))
+        state.broken[unit] = describe(exc)  # its 回执/ broke since the run looked: nothing of it recorded
+        state.result.left.append(Left(arrived.dropped, state.broken[unit]))
         return []
 
 

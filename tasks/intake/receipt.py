@@ -103,6 +103,9 @@ LEVEL_STYLES = {"error": ERROR, "warning": WARNING, "info": OK}
 def next_step(info: ReceiptInfo) -> str:
     """The one line a clerk acts on, right under the status."""
     if info.status == "rejected":
+        elsewhere = next((f for f in info.findings if f.code == "E_UNIT_MISMATCH"), None)
+        if elsewhere is not None:  # never "correct the code": that would file another unit's figures as ours
+            return elsewhere.hint
         cells = sum(f.level == "error" and f.place.startswith(f"{info.sheet}!") for f in info.findings)
         if cells and info.grid:
             return f"修改“{info.sheet}”表中标红的 {cells} 个单元格（见下表和单元格批注）后重新报送"
@@ -125,7 +128,7 @@ def _summary(info: ReceiptInfo) -> Sheet:
     ws.put(2, 0, "下一步", BOLD)
     ws.put(2, 1, next_step(info), WRAP)
     ws.merged += [(1, 1, 3), (2, 1, 3)]
-    fit_height(ws, 2, [(next_step(info), 85)])
+    fit_height(ws, 2, [(next_step(info), 85)])  # the line a clerk acts on: never over 报送单位 below
     rows = [("报送单位", f"{info.unit_name}（{info.unit}）"), ("报告期", info.period or "未能识别"),
             ("报送文件", info.original_name), ("接收时间", info.received_at)]
     if info.version:
@@ -135,15 +138,19 @@ def _summary(info: ReceiptInfo) -> Sheet:
     errors = sum(f.level == "error" for f in info.findings)
     warnings = sum(f.level == "warning" for f in info.findings)
     rows.append(("问题数量", f"错误 {errors} 项，提示 {warnings} 项"))
+    ws.heights[0] = TITLE_LINE
+    ws.heights[1] = TITLE_LINE
     for r, (key, value) in enumerate(rows, start=3):
         ws.put(r, 0, key, BOLD)
         ws.put(r, 1, value)
         ws.merged.append((r, 1, 3))
+        fit_height(ws, r, [(value, 85)])
     head = len(rows) + 4
     ws.title_rows = (head, head)
     for c, title in enumerate(("位置", "级别", "问题", "怎么办")):
         ws.put(head, c, title, BOLD)
-    for r, f in enumerate(info.findings, start=head + 1):
+    ws.heights[head] = LINE
+    for r, f in enumerate(in_order(info.findings), start=head + 1):
         ws.put(r, 0, f.place, WRAP)
         ws.put(r, 1, LEVEL_LABELS[f.level], LEVEL_STYLES[f.level])
         ws.put(r, 2, f.message, WRAP)
@@ -154,13 +161,34 @@ def _summary(info: ReceiptInfo) -> Sheet:
     return ws
 
 
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def in_order(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then notes; in cell order within each (a clerk reads the top)."""
+    return sorted(findings, key=lambda f: LEVEL_ORDER.get(f.level, 3))
+
+
+# Points per printed line of 11-point CJK text: LibreOffice and WPS set 等线's stand-ins (Noto Sans CJK)
+# about 1.45 em high, so the default 13.5–15 pt rows let a wrapped line run into the row below (issue 25).
+LINE = 17.0
+TITLE_LINE = 22.0
+
+
 def fit_height(ws: Sheet, row: int, texts: list[tuple[str, float]]) -> None:
-    """A wrapped row tall enough for its longest text (Excel and LibreOffice do not size it on opening)."""
-    lines = max(-(-display_width(text) // int(width - 1)) for text, width in texts)
-    if lines > 1:
-        ws.heights[row] = 15.0 * lines
+    """A row tall enough for its longest wrapped text (Excel and LibreOffice do not size it on opening,
+    least of all a merged cell): lines counted on paper, where “”（） take a CJK character's width."""
+    lines = max(-(-paper_width(text) // int(width - 1)) for text, width in texts)
+    ws.heights[row] = LINE * max(lines, 1)
 
 
+def paper_width(text: str) -> int:
+    """Columns a text takes when printed in a CJK font: wide, full-width and ambiguous characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in str(text))
+
+
+# The code cell of another unit's return is right for that unit: marking it red would invite changing it.
+UNMARKED = frozenset(("E_UNIT_MISMATCH",))
 HEADER_WORDS = frozenset(("指标代码", "指标名称", "本期数量"))
 
 
@@ -196,7 +224,7 @@ def _copy_with_marks(info: ReceiptInfo) -> Sheet:
     prefix = f"{info.sheet}!"
     marked: dict[tuple[int, int], list[Finding]] = {}
     for f in info.findings:
-        if f.place.startswith(prefix) and f.level != "info":
+        if f.place.startswith(prefix) and f.level != "info" and f.code not in UNMARKED:
             try:
                 marked.setdefault(xl_cell_to_rowcol(f.place[len(prefix):]), []).append(f)
             except (ValueError, AttributeError, TypeError):

@@ -22,11 +22,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Connection
 
-from schemas.findings import Finding, finding
+from schemas.findings import FILE_PLACE, Finding, finding
 from schemas.settings import Limits
 from tasks.home import Home
 from tasks.intake.archive import archive_path, sha256_of, write_durably
 from tasks.intake.discover import Dropped, last_change
+from tasks.intake.period_checks import correction_findings, name_period_findings
 from tasks.intake.receipt import ReceiptInfo, free_receipt_name, write_receipt
 from tasks.intake.receipt_source import source_text
 from tasks.intake.unit_folder import Ident, UnitFolder
@@ -101,6 +102,8 @@ def keep_original(archive: Path, data: bytes, sha: str, verdict: Verdict, unit: 
                   durable: bool = True) -> Path:
     """The archive copy: archive/<year of the period>/<unit>/<sha256>.<format>, never overwritten."""
     period = verdict.checked.period if verdict.checked else None
+    if any(f.code == "E_PERIOD_FUTURE" for f in verdict.findings):
+        period = None  # refused for a month not yet come: kept under this year, no year folder made for it
     dest = archive_path(archive, period_year(period) if period else this_year, unit, sha, verdict.read.sniffed.kind)
     if not (dest.exists() and dest.stat().st_size == len(data)):  # never overwritten: same name, same bytes
         write_durably(dest, data, sync=durable)
@@ -150,6 +153,8 @@ def prepare(arrived: Arrived, home: Home, reader: Connection, ledger: UnitLedger
     late = is_late(came.astimezone(tz), due) if due else None
     if late:
         found.append(finding("W_LATE", expected=f"{due.due:%Y-%m-%d}"))
+    if verdict.ok and checked is not None and period is not None:
+        found += month_findings(dropped.name, checked.values, period, ledger, home.catalog, verdict.read.ret)
     arrival = Arrival(
         unit=dropped.unit, original_name=dropped.name, sha256=arrived.sha256, size=arrived.size,
         format=verdict.read.sniffed.kind, received_at=naive_utc(now), submitted_at=naive_utc(submitted),
@@ -164,6 +169,15 @@ def prepare(arrived: Arrived, home: Home, reader: Connection, ledger: UnitLedger
     decided = plan(ledger, reader, arrival, values, tuple(found),
                    (home.settings.outlier_factor, home.settings.outlier_floor), tz)
     return Prepared(arrived, arrival, values, decided, due)
+
+
+def month_findings(name: str, values: tuple, period: str, ledger: UnitLedger, catalog, ret) -> list:
+    """A name saying another month, a correction that looks like another month's figures (period_checks)."""
+    cell = ret.fields.get("period") if ret is not None else None
+    place = cell.place if cell is not None else FILE_PLACE
+    previous = ledger.values.get(period) if period in ledger.current else None
+    return [*name_period_findings(name, period, place),
+            *correction_findings(values, previous, period, catalog, place)]
 
 
 def finish(prepared: Prepared, rec: Recorded, home: Home) -> tuple[FileOutcome, ReceiptInfo]:

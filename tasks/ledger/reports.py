@@ -40,6 +40,11 @@ class ReportVersion:
     reopened_at: dt.datetime | None = None
     reopen_reason: str | None = None
     pdf_sha256: str | None = None
+    open_items: dict = field(default_factory=dict)    # as recorded with 通过 (0007)
+    accepted_open: bool | None = None
+    completeness: str | None = None
+    kept_appendix: bool | None = None
+    removed_appendices: str | None = None
 
     @property
     def undecided(self) -> bool:
@@ -54,6 +59,7 @@ class ReportVersion:
 def _version(row) -> ReportVersion:
     values = dict(row._mapping)
     values["figures"] = json.loads(values["figures"] or "{}")
+    values["open_items"] = json.loads(values.get("open_items") or "{}")
     return ReportVersion(**values)
 
 

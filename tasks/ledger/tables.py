@@ -118,6 +118,11 @@ report_versions = Table(
     Column("reopened_at", DateTime),                     # a signed version stays; reopened, a new one starts
     Column("reopen_reason", Text),
     Column("pdf_sha256", String(64)),                    # the PDF as signed (0006): mailed only if unchanged
+    Column("open_items", Text),                          # JSON (0007): what was open when signed
+    Column("accepted_open", Boolean),                    # the signer accepted missing returns / an opinion
+    Column("completeness", Text),                        # 应报/已收 and who was missing, as the copy states it
+    Column("kept_appendix", Boolean),                    # 附表/附图 kept in the final copy
+    Column("removed_appendices", Text),                  # 附录、附表、附图: what the final copy lost
 )
 Index("uq_report_versions_year_version", report_versions.c.year, report_versions.c.version, unique=True)
 Index("ix_report_versions_flow_run", report_versions.c.flow_run_id)

@@ -55,7 +55,7 @@ class Context:
 
 
 def validate(ret: RawReturn, ctx: Context) -> Checked:
-    findings: list[Finding] = unseen_findings(ret)  # first: with one of these, a blank table is no W_ALL_EMPTY
+    findings: list[Finding] = unseen_findings(ret)  # first: with one of these, a blank table is no E_ALL_EMPTY
     declared = _identity(ret, ctx, findings)
     period = _period(ret, ctx, findings)
     values = _rows(ret, ctx, findings)
@@ -87,8 +87,8 @@ def _identity(ret: RawReturn, ctx: Context, out: list[Finding]) -> str:
     elif code not in units:
         out.append(finding("E_UNIT_UNKNOWN", place, value=code, expected=expected))
     elif folder_unit is not None and code != ctx.folder:
-        out.append(finding("E_UNIT_MISMATCH", place, value=code,
-                           expected=f"{folder_unit.name} {folder_unit.code}"))
+        out.append(finding("E_UNIT_MISMATCH", place, value=code, detail=units[code].name,
+                           expected=f"{folder_unit.name}（{folder_unit.code}）"))
     name_cell = ret.fields.get("unit_name")
     name = _text(name_cell)
     if folder_unit is not None and code == ctx.folder and name and label_key(name) != label_key(folder_unit.name):
@@ -152,7 +152,7 @@ def _rows(ret: RawReturn, ctx: Context, out: list[Finding]) -> list[Value]:
         if ind.code not in seen_at:
             out.append(finding("W_INDICATOR_ABSENT", f"{ret.sheet}", value=ind.name))
     if not any_filled and not any(f.level == "error" for f in out):
-        out.append(finding("W_ALL_EMPTY", f"{ret.sheet}"))
+        out.append(finding("E_ALL_EMPTY", f"{ret.sheet}"))  # refused: the unit stays on the 催报 list
     return list(values.values())
 
 

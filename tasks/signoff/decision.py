@@ -18,6 +18,8 @@ class Decision:
     opinion: str = ""
     edited: Path | None = None   # the staff's edited .docx; None: the draft itself is signed
     confirm_figures: bool = False  # the signer has seen the 修改稿's figures that differ from the ledger's
+    accept_open: bool = False      # the signer knows the returns missing / the opinion unanswered (issue 24)
+    keep_appendix: bool = False    # 附表 and 附图 stay in the final copy (the 附录 never does)
 
     @property
     def result(self) -> str:
@@ -40,7 +42,8 @@ def review_dir(outbox: Path) -> Path:
 
 
 def check_decision(result: str, by: str, opinion: str, edited: str, outbox: Path,
-                   cwd: Path | None = None, confirm_figures: bool = False) -> Decision | Problem:
+                   cwd: Path | None = None, confirm_figures: bool = False, accept_open: bool = False,
+                   keep_appendix: bool = False) -> Decision | Problem:
     """`edited`: a name in outbox/审定/, or (from the command line, `cwd` given) a path of the operator's.
     `confirm_figures`: the signer confirms the 修改稿's figures listed as differing from the ledger's."""
     by, opinion, edited = by.strip(), opinion.strip(), edited.strip()
@@ -53,11 +56,11 @@ def check_decision(result: str, by: str, opinion: str, edited: str, outbox: Path
             return Problem("退回修改时请填写意见：写明要改什么，下一稿的待完善事项会列在第一条")
         return Decision(False, by, opinion)
     if not edited:
-        return Decision(True, by, opinion)
+        return Decision(True, by, opinion, accept_open=accept_open, keep_appendix=keep_appendix)
     path = find_edited(edited, outbox, cwd)
     if isinstance(path, Problem):
         return path
-    return Decision(True, by, opinion, path, confirm_figures)
+    return Decision(True, by, opinion, path, confirm_figures, accept_open, keep_appendix)
 
 
 def find_edited(name: str, outbox: Path, cwd: Path | None) -> Path | Problem:

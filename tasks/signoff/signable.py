@@ -16,7 +16,9 @@ from tasks.signoff.decision import REVIEW_DIR, Decision, Problem
 from tasks.signoff.edited_figures import Changed, compare
 from tasks.signoff.figures import in_final
 from tasks.signoff.final_copy import full_text, make_final
+from tasks.signoff.appendices import strip_appendices
 from tasks.signoff.integrity import draft_problem
+from tasks.signoff.open_now import carried_items, marks_of, still_carried
 
 CONFIRM_FLAG = "--confirm-figures"
 
@@ -26,6 +28,9 @@ class Signable:
     doc: object                 # the final copy, in memory
     figures: dict[str, dict]    # as the final text states them (recorded with the decision)
     notes: tuple[str, ...]
+    plates: tuple[str, ...] = ()      # boilerplate still highlighted in the text put forward
+    carried: tuple[str, ...] = ()     # numbers of last year's report the final text still holds
+    removed: tuple[str, ...] = ()     # appendices taken out (附录; 附表, 附图 unless kept)
 
 
 def what_of(decision: Decision) -> str:
@@ -46,7 +51,11 @@ def signable(version: ReportVersion, decision: Decision, on: dt.date, title: str
         return Problem(exc.said(what_of(decision) if exc.name == source.name else "草稿"))
     except Exception as exc:  # noqa: BLE001 — a damaged file is the reviewer's to mend, said in words
         return Problem(f"{what_of(decision)}“{source.name}”无法打开（{type(exc).__name__}），请用 Word/WPS 另存为 .docx 后重试")
+    plates, carried = marks_of(doc)
+    if reference is not None:  # the 修改稿 may have lost the comments: the draft's own 待完善事项 counts
+        carried = carried or carried_items(reference)
     cleaned = make_final(doc, on, title)
+    removed = strip_appendices(doc, keep_tables=decision.keep_appendix)
     blanks = unfilled(doc)
     if blanks:
         shown = "；".join(b.words() for b in blanks[:5]) + ("……" if len(blanks) > 5 else "")
@@ -59,7 +68,7 @@ def signable(version: ReportVersion, decision: Decision, on: dt.date, title: str
         if changed and not decision.confirm_figures:
             return Problem(unconfirmed(source, changed))
     notes = (*cleaned.remote,) + (() if cleaned.dated else ("定稿中未找到落款日期（如“2024年12月20日”），请手工填写签发日期。",))
-    return Signable(doc, figures, notes)
+    return Signable(doc, figures, notes, tuple(plates), tuple(still_carried(carried, full_text(doc))), removed)
 
 
 def unconfirmed(source: Path, changed: list[Changed]) -> str:

@@ -26,7 +26,10 @@ from tasks.delivery.pdf import ConversionError, convert
 from tasks.home import Home
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import ReportVersion, record_decision, version_by_id, versions
+from tasks.signoff.acceptance import acceptance, unaccepted
+from tasks.signoff.appendices import add_completeness
 from tasks.signoff.decision import Decision, Problem
+from tasks.signoff.open_now import open_for
 from tasks.signoff.signable import Signable, signable
 from tasks.signoff.staging import Staged, complete, publish, stage, sweep, sync, write_durably
 from tasks.signoff.versions import sha256_of, utc_naive
@@ -68,6 +71,11 @@ def decide(home: Home, version_id: int, decision: Decision, now: dt.datetime,
         checked = signable(current, decision, on, title, home.settings.limits)
         if isinstance(checked, Problem):
             return checked
+        items = open_for(home, current, on, list(checked.plates), list(checked.carried))
+        if items.needs_acceptance and not decision.accept_open:
+            return Problem(unaccepted(current, items))
+        if items.gaps:  # gaps accepted: the signed copy says how complete the year was
+            add_completeness(checked.doc, items.completeness())
         sweep(home.outbox, {v.final_sha256 for v in versions(engine) if v.state == "signed" and v.final_path
                             and v.final_sha256 and not Path(v.final_path).exists()})
         made = write_final(home, current, checked, on, soffice)
@@ -81,7 +89,8 @@ def decide(home: Home, version_id: int, decision: Decision, now: dt.datetime,
                                   final_path=str(final), final_sha256=sha256_of(staged.docx),
                                   pdf_path=str(pdf) if pdf else None,
                                   pdf_sha256=sha256_of(staged.pdf) if pdf else None,
-                                  figures=json.dumps(checked.figures, ensure_ascii=False))
+                                  figures=json.dumps(checked.figures, ensure_ascii=False),
+                                  **acceptance(items, decision, checked.removed))
         except BaseException:
             staged.release()  # kept: if the update did land, the next look names them; if not, a sweep removes them
             raise

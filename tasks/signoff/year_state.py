@@ -32,6 +32,13 @@ class YearReport:
     def state(self) -> str:
         return self.latest.state
 
+    @property
+    def accepted(self) -> ReportVersion | None:
+        """The signed report that stands, when its signer accepted what was open (missing returns, an
+        unanswered opinion): named wherever the year is shown (issue 24)."""
+        signed = standing(self.versions)
+        return signed if signed is not None and signed.accepted_open else None
+
     def version_line(self, v: ReportVersion, tz: str) -> list[str]:
         """One version in words, part by part: 第2稿 已定稿, its draft, who decided and when, the final copy."""
         label = REPORT_STATES[v.state]
@@ -44,6 +51,8 @@ class YearReport:
             parts.append(f"{v.decided_by} {local(v.decided_at, tz)} 签发：{Path(v.final_path or '').name}"
                          f"（sha256 {(v.final_sha256 or '')[:12]}）")
             parts.append("已送达 " + v.delivered_to if v.delivered_at else "定稿尚未发送")
+            if v.accepted_open:
+                parts.append(f"签发时确认了未了结的事项：{v.completeness or '见台账'}")
             if v.reopened_at:
                 parts.append(f"{local(v.reopened_at, tz)} 重新打开：{v.reopen_reason}")
         return parts
@@ -52,6 +61,8 @@ class YearReport:
         return {"year": self.year, "state": self.state, "label": REPORT_STATES[self.state],
                 "versions": [_version_json(v, v is self.latest) for v in self.versions],
                 "unsupported": [d.as_json() for d in self.drifts],
+                "accepted_open": self.accepted is not None,
+                "completeness": self.accepted.completeness if self.accepted else None,
                 "lines": ["；".join(self.version_line(v, tz)) for v in self.versions],
                 "parts": [self.version_line(v, tz) for v in self.versions]}
 
@@ -66,7 +77,9 @@ def _version_json(v: ReportVersion, latest: bool) -> dict:
             "final_sha256": v.final_sha256, "pdf": v.pdf_path, "pdf_sha256": v.pdf_sha256,
             "delivered_at": when(v.delivered_at),
             "delivered_to": v.delivered_to, "reopened_at": when(v.reopened_at),
-            "reopen_reason": v.reopen_reason, "figures": v.figures}
+            "reopen_reason": v.reopen_reason, "figures": v.figures,
+            "open_items": v.open_items, "accepted_open": bool(v.accepted_open), "completeness": v.completeness,
+            "kept_appendix": v.kept_appendix, "removed_appendices": v.removed_appendices}
 
 
 def year_reports(engine: Engine, home: Home, year: int | None = None) -> list[YearReport]:
@@ -113,10 +126,21 @@ def drift_markdown(reports: list[YearReport]) -> str:
     return "\n".join(lines)
 
 
+def accepted_markdown(reports: list[YearReport]) -> str:
+    """For a run's artifact: each signed report whose signer accepted missing returns or an opinion."""
+    lines: list[str] = []
+    for r in reports:
+        if (signed := r.accepted) is not None:
+            lines += [f"## {r.year}年度报告（第{signed.version}稿）签发时确认了未了结的事项", "",
+                      f"- {signed.completeness or '缺报或退回意见，见 township status'}（审定人：{signed.decided_by}）", ""]
+    return "\n".join(lines)
+
+
 def signed_report_check(home: Home) -> str:
-    """After an ingest: markdown naming the signed reports whose figures the data no longer supports
-    ('' when none; only a year with a standing signed report costs a yearly sum)."""
+    """After an ingest: markdown naming the signed reports whose figures the data no longer supports,
+    and those signed with open items accepted ('' when none; only a year with a standing signed report
+    costs a yearly sum)."""
     with open_ledger(home.database_url) as engine:
         signed_years = {v.year for v in versions(engine) if v.standing}
         reports = [r for y in sorted(signed_years) for r in year_reports(engine, home, y)]
-    return drift_markdown(reports)
+    return "\n".join(part for part in (drift_markdown(reports), accepted_markdown(reports)) if part)

@@ -27,6 +27,17 @@ class StatusReport:
                 "blocked": self.blocked, "reports": self.reports}
 
 
+LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _level_rank(issue: dict) -> int:
+    return LEVEL_RANK.get(issue["level"], 3)
+
+
+def _future(sub: dict) -> bool:
+    return sub["status"] == "rejected" and any(i["code"] == "E_PERIOD_FUTURE" for i in sub["issues"])
+
+
 def status_report(home: Home, engine: Engine, periods: list[str] | None = None) -> StatusReport:
     c = submissions.c  # only the columns shown: a county's year is thousands of rows
     query = select(c.id, c.unit, c.period, c.original_name, c.status, c.version, c.late, c.received_at,
@@ -47,10 +58,12 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
         "status": status, "version": version, "late": late,
         "received_at": received.isoformat(timespec="seconds") + "Z",
         "arrived_at": arrived.isoformat(timespec="seconds") + "Z" if arrived else None,
-        "receipt": receipt, "issues": issues.get(id_, []),
+        "receipt": receipt, "issues": sorted(issues.get(id_, []), key=_level_rank),  # errors first
     } for id_, unit, period, name, status, version, late, received, arrived, receipt in rows]
-    seen_periods = periods or sorted({sub["period"] for sub in subs if sub["period"]})
     stored = {(sub["unit"], sub["period"]) for sub in subs if sub["status"] in STORED}
+    # A period exists once a return for it came in; one refused for a month not yet come (a 2027-01 typed
+    # in 2026) makes none: every unit would be listed as missing a month nobody owes.
+    seen_periods = periods or sorted({sub["period"] for sub in subs if sub["period"] and not _future(sub)})
     missing = []
     for period in seen_periods:
         absent = [{"code": u.code, "name": u.name, "contact": u.contact, "phone": u.phone}
