@@ -186,6 +186,9 @@ def test_leader_returns_then_approves_and_the_signed_copy_is_under_files(site, b
         latest = versions(engine, 2024)[-1]
     edited = edited_copy(Path(latest.draft_path), tmp_path / "修改稿.docx", "群众反映良好。")
     page.set_input_files("input[name=edited]", str(edited))
+    expect(page.locator("#chosen")).to_contain_text("修改稿.docx")
+    expect(page.locator("main")).to_contain_text("缺报的月报表")
+    page.check("input[name=accept_open]")
     page.locator("button", has_text="通过").click()
     expect(page.locator("p.done").first).to_contain_text("已审定签发")
     page.click("nav >> text=文件")

@@ -205,8 +205,14 @@ def test_leader_rejects_then_approves_an_edited_copy(tmp_path):
     page = client.get("/review")
     assert "第2稿" in page.text and "（草稿）" in page.text
     edited = edited_copy(Path(v2.draft_path), tmp_path / "修改稿.docx", "群众反映良好。")
+    assert "缺报的月报表" in page.text and 'name="accept_open"' in page.text
+    with open(edited, "rb") as f:   # 通过 without acknowledging the missing returns: refused, as the CLI's
+        unacknowledged = client.post("/review/decide", data={"csrf_token": csrf, "result": "approve"},
+                                     files={"edited": ("修改稿.docx", f, "application/octet-stream")})
+    assert "已审定签发" not in unacknowledged.text and ledger_state(home) == "draft"
     with open(edited, "rb") as f:
-        done = client.post("/review/decide", data={"csrf_token": csrf, "result": "approve", "opinion": ""},
+        done = client.post("/review/decide", data={"csrf_token": csrf, "result": "approve", "opinion": "",
+                                                   "accept_open": "1"},
                            files={"edited": ("修改稿.docx", f, "application/octet-stream")})
     assert "已审定签发" in done.text, done.text[-2000:]
     from tasks.ledger.migrate import open_ledger
@@ -224,3 +230,11 @@ def test_logout_ends_the_session(shared):
     csrf = token(client.get("/").text)
     assert client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
     assert client.get("/", follow_redirects=False).headers["location"] == "/login"
+
+
+def ledger_state(home) -> str:
+    from tasks.ledger.migrate import open_ledger
+    from tasks.ledger.reports import versions
+
+    with open_ledger(home.database_url) as engine:
+        return versions(engine, 2024)[-1].state

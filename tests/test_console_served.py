@@ -47,7 +47,8 @@ def test_runs_from_the_console_are_prefect_runs(tmp_path):
         leader = _client(base, "leader1")
         review = leader.get("/review")
         assert "待审定" in review.text
-        done = leader.post("/review/decide", data={"csrf_token": token(review.text), "result": "approve"},
+        done = leader.post("/review/decide", data={"csrf_token": token(review.text), "result": "approve",
+                                                             "accept_open": "1"},
                            follow_redirects=True)
         assert "已审定签发" in done.text, done.text[-1500:]
         wait_for(lambda: re.search(r"年度草稿</td><td>已定稿", _recorded(op)), 180, "the run to end", log, step=2)

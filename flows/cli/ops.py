@@ -40,6 +40,7 @@ def serve(home: HomeOpt = None,
     except ConsoleRefused as exc:
         raise Refusal(str(exc)) from exc
     console.print(f"工作台（中文页面）：{console_url(console_host, console_port)}", highlight=False, markup=False)
+    os.environ["TOWNSHIP_CONSOLE_URL"] = console_url(console_host, console_port) + "review"  # the review mail's link
     try:
         serve_home(h, host, port, console, public_url)
     except (ServerError, ExposureError) as exc:

@@ -116,7 +116,7 @@ def _latest(home):
 async def review_page(request: Request) -> Response:
     from pathlib import Path
 
-    from flows.console.review import draft_view
+    from flows.console.review import draft_view, open_groups
     from schemas.labels import REPORT_STATES
     from tasks.signoff.decision import edited_files
 
@@ -124,11 +124,13 @@ async def review_page(request: Request) -> Response:
     v = _latest(home)
     paras, items = (await run_in_threadpool(draft_view, Path(v.draft_path))
                     if v and Path(v.draft_path).is_file() else ([], []))
+    groups, must_accept, tally = (await run_in_threadpool(open_groups, home, v, today(request))
+                                  if v and v.undecided else ([], False, ""))
     pdf = id_of_path(home.outbox, key, Path(v.draft_path).with_suffix(".pdf")) if v else None
     return page(request, "review.html", v=v, state=REPORT_STATES.get(v.state, "") if v else "", paras=paras,
                 items=items, draft_id=id_of_path(home.outbox, key, v.draft_path) if v else None, pdf_id=pdf,
                 final_id=id_of_path(home.outbox, key, v.final_path) if v else None,
-                edited=edited_files(home.outbox), result=request.app.state.results.pop(request.state.user.name, None))
+                edited=edited_files(home.outbox), groups=groups, must_accept=must_accept, tally=tally, result=request.app.state.results.pop(request.state.user.name, None))
 
 
 @guarded(leader=True)
@@ -150,7 +152,8 @@ async def decide(request: Request) -> Response:
             return RedirectResponse("/review", status_code=303)
         edited = saved
     done = await run_in_threadpool(sign, home, v.year, request.state.user.name, approve,
-                                   str(form.get("opinion", ""))[:2000], edited, form.get("confirm_figures") == "1")
+                                   str(form.get("opinion", ""))[:2000], edited, form.get("confirm_figures") == "1",
+                                   form.get("accept_open") == "1", form.get("keep_appendix") == "1")
     if isinstance(done, Problem):
         request.app.state.results[request.state.user.name] = {"ok": False, "text": done.message}
     elif isinstance(done, Signed):

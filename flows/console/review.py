@@ -63,10 +63,22 @@ class Signed:
     notes: tuple[str, ...] = ()
 
 
+def open_groups(home: Home, version, on: dt.date) -> tuple[list[tuple[str, tuple[str, ...]]], bool, str]:
+    """The draft's open items as `township signoff` and the Prefect form list them (tasks/signoff/
+    open_now.py), grouped with their Chinese headings; whether 通过 must acknowledge them; 应报/已收."""
+    from tasks.drafts.open_items import GROUPS
+    from tasks.signoff.open_now import open_of_draft
+
+    items = open_of_draft(home, version, on)
+    return ([(GROUPS[k], v) for k, v in items.groups().items()], items.needs_acceptance,
+            items.lines()[1] if items.expected else "")
+
+
 def sign(home: Home, year: int, by: str, approve: bool, opinion: str, edited: str,
-         confirm_figures: bool = False) -> Signed | Problem:
+         confirm_figures: bool = False, accept_open: bool = False, keep_appendix: bool = False) -> Signed | Problem:
     """The decision as `township signoff` takes it (flows/cli/signoff.py): checked, carried out by
-    tasks/signoff/steps.decide, the waiting Prefect run resumed. `edited`: a name in outbox/审定/."""
+    tasks/signoff/steps.decide, the waiting Prefect run resumed. `edited`: a name in outbox/审定/;
+    `accept_open`: the leader ticked that the missing returns / the last opinion are known (--accept-open)."""
     from tasks.delivery.pdf import find_soffice
     from tasks.ledger.migrate import open_ledger
     from tasks.ledger.reports import versions
@@ -79,7 +91,7 @@ def sign(home: Home, year: int, by: str, approve: bool, opinion: str, edited: st
         return Problem(f"{year}年没有待审定的报告草稿")
     latest = found[-1]
     decision = check_decision(APPROVE if approve else REJECT, by, opinion, edited, home.outbox,
-                              confirm_figures=confirm_figures)
+                              confirm_figures=confirm_figures, accept_open=accept_open, keep_appendix=keep_appendix)
     if isinstance(decision, Problem):
         return decision
     outcome = decide(home, latest.id, decision, dt.datetime.now(dt.UTC), find_soffice())
@@ -95,4 +107,7 @@ def sign(home: Home, year: int, by: str, approve: bool, opinion: str, edited: st
         message = f"已退回第{v.version}稿（{v.decided_by}）：{v.opinion}。下一稿的待完善事项第一条将列出此意见。"
     else:
         message = f"第{v.version}稿已审定签发（{v.decided_by}）。"
-    return Signed(message + (f" {resumed}" if resumed else ""), outcome.files(), outcome.notes)
+    from tasks.signoff.acceptance import recorded_lines
+
+    recorded = " ".join(recorded_lines(v)) if v.state == "signed" else ""
+    return Signed(" ".join(x for x in (message, recorded, resumed) if x), outcome.files(), outcome.notes)
