@@ -238,3 +238,33 @@ def ledger_state(home) -> str:
 
     with open_ledger(home.database_url) as engine:
         return versions(engine, 2024)[-1].state
+
+
+def test_sessions_expire(shared, monkeypatch):
+    client = client_for(shared.root, "operator1")
+    assert client.get("/", follow_redirects=False).status_code == 200
+    monkeypatch.setattr("flows.console.auth.SESSION_S", -1)   # the working day is over
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login"
+
+
+def test_uploads_are_bounded_and_named_by_the_server(shared, monkeypatch):
+    import datetime as dt
+
+    from flows.console import review
+    from tasks.signoff.decision import Problem
+
+    monkeypatch.setattr(review, "MAX_UPLOAD", 10)
+    assert isinstance(review.save_upload(shared, b"x" * 11, dt.datetime(2024, 12, 26)), Problem)
+    assert isinstance(review.save_upload(shared, b"", dt.datetime(2024, 12, 26)), Problem)
+    name = review.save_upload(shared, b"PK", dt.datetime(2024, 12, 26, 9, 30))
+    assert name.startswith("修改稿-网页上传-20241226-093000") and "/" not in name
+    assert (shared.outbox / "审定" / name).read_bytes() == b"PK"
+
+
+def test_a_run_cut_off_by_a_restart_does_not_block_the_next(tmp_path):
+    from flows.console.runs import Journal, new_job
+
+    journal = Journal(tmp_path / "runs.json")
+    journal.add(new_job("ingest", "入库", __import__("datetime").datetime(2024, 12, 26)))
+    again = Journal(tmp_path / "runs.json")
+    assert not again.running() and again.jobs[0].label == "失败" and "中断" in again.jobs[0].message

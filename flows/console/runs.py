@@ -60,6 +60,9 @@ class Journal:
             self.jobs = [Job(**j) for j in json.loads(path.read_text(encoding="utf-8"))]
         except (OSError, ValueError, TypeError):
             self.jobs = []
+        for job in self.jobs:   # a thread of an earlier console process: it ended with that process
+            if job.state == "running":
+                job.state, job.message = "failed", "工作台重新启动，这次运行被中断；请再运行一次。"
 
     def add(self, job: Job) -> None:
         with self.lock:
