@@ -18,7 +18,8 @@ RUN_STATUSES = ("accepted", "accepted_with_warnings", "rejected", "duplicate")
 LEVEL_LABELS = {"error": "错误", "warning": "提示", "info": "说明"}
 
 # A unit's state for one month, as the operator chases it (催报).
-STATE_LABELS = {"on_time": "按时", "late": "逾期", "rejected": "退回", "missing": "未报", "pending": "未到期"}
+STATE_LABELS = {"on_time": "按时", "late": "逾期", "rejected": "退回", "missing": "未报", "pending": "未到期",
+                "absent": "—"}  # absent: the unit did not exist that month (schemas/registry_time.py)
 
 # A version of the annual report (草稿 → 待审定 → 已退回 | 已定稿); a year's state is its latest version's.
 REPORT_STATES = {"draft": "草稿", "pending": "待审定", "rejected": "已退回", "signed": "已定稿"}

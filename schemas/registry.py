@@ -6,10 +6,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from schemas import load_yaml
-from schemas.problems import ContractError, Problem, model_fields, validation_problems
+from schemas.problems import ContractError, Problem, model_fields, validation_problems, yaml_line
+from schemas.registry_time import timeline_problems
 from schemas.snapshots import snapshotted
 
 # A misspelt field is refused, never silently ignored. Validators are built on first use: a command that
@@ -17,6 +18,30 @@ from schemas.snapshots import snapshotted
 STRICT = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 UnitKind = Literal["village", "community", "office"]
+# "from" is a Python keyword: the field is from_, written `from:` in units.yaml
+TIMED = ConfigDict(frozen=True, extra="forbid", defer_build=True, populate_by_name=True)
+
+
+def _month(value: object) -> str | None:
+    """A month of the registry's time (2025-07); YAML may hand over a date or a number."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
+        return text
+    raise ValueError(f"应为年月，如 2025-07（这里是“{value}”）")
+
+
+class FormerName(BaseModel):
+    """A name the unit carried up to and including `until` (a dated `names:` history)."""
+    model_config = STRICT
+    name: str
+    until: str
+
+    @field_validator("until", mode="before")
+    @classmethod
+    def month_of_until(cls, value: object) -> str | None:
+        return _month(value)
 
 
 class Township(BaseModel):
@@ -27,12 +52,23 @@ class Township(BaseModel):
 
 
 class Unit(BaseModel):
-    model_config = STRICT
     code: str = Field(pattern=r"^[0-9A-Za-z_-]{1,40}$")  # also a folder name: no path characters
     name: str
     kind: UnitKind = "village"
     contact: str = ""
     phone: str = ""
+    # in time (schemas/registry_time.py): the first and last month it reports, who reports after it
+    from_: str | None = Field(None, alias="from")
+    until: str | None = None
+    merged_into: str | None = None
+    renamed_from: str | None = None
+    names: tuple[FormerName, ...] = ()
+
+    model_config = TIMED
+    @field_validator("from_", "until", mode="before")
+    @classmethod
+    def months(cls, value: object) -> str | None:
+        return _month(value)
 
 
 class Registry(BaseModel):
@@ -40,16 +76,14 @@ class Registry(BaseModel):
     township: Township
     units: tuple[Unit, ...]
 
-    @model_validator(mode="after")
-    def _unique_codes(self) -> Registry:
-        codes = [u.code for u in self.units]
-        dupes = sorted({c for c in codes if codes.count(c) > 1})
-        if dupes:
-            raise ValueError(f"单位代码重复：{'、'.join(dupes)}，每个单位的代码必须不同")
-        return self
-
     def by_code(self) -> Mapping[str, Unit]:
         return self.code_table
+
+    def history_of(self, code: str) -> tuple[str, ...]:
+        """The units whose months are `code`'s history (merged into it, renamed to it)."""
+        from schemas.registry_time import predecessors
+
+        return tuple(predecessors(self, code))
 
     @cached_property
     def code_table(self) -> Mapping[str, Unit]:  # built once (frozen), not once per file
@@ -71,9 +105,15 @@ def load_registry(path: Path) -> Registry:
     if not isinstance(data, dict):
         raise ContractError(path.name, [Problem("", None, "应含 township: 和 units: 两部分，请对照 township init 生成的示例")])
     try:
-        return Registry(**data)
+        registry = Registry(**data)
     except ValidationError as exc:
         raise ContractError(path.name, validation_problems(exc, text, model_fields(Registry), yaml=True)) from None
+    # codes used twice, merges into nowhere, cycles: only the whole list can tell (the first code's line kept)
+    found = timeline_problems(registry)
+    if found:
+        raise ContractError(path.name, [Problem(".".join(map(str, loc)), yaml_line(text, loc), message)
+                                        for loc, message in found])
+    return registry
 
 
 HEADER = "# The township and its reporting units (DESIGN §6). The code is also the unit's inbox folder.\n"
@@ -85,7 +125,7 @@ def dump_registry(registry: Registry) -> str:
     import yaml
 
     def entry(model: BaseModel, keep: tuple[str, ...]) -> dict:
-        return {k: v for k, v in model.model_dump().items() if k in keep or v}
+        return {k: v for k, v in model.model_dump(by_alias=True).items() if k in keep or v}
 
     doc = {"township": entry(registry.township, ("code", "name")),
            "units": [entry(u, ("code", "name", "kind")) for u in registry.units]}

@@ -120,15 +120,24 @@ def test_a_figure_in_a_paragraph_rewritten_past_recognition_is_still_read(drafte
     assert ledger(home).state == "draft" and no_final(home)
 
 
+def _into_the_body(doc, element) -> None:
+    """Where staff type: in the report's body, before the drafting appendices (附表/附图/附录), which the
+    final copy drops (issue 24) — a blank there would not be signed at all."""
+    first_appendix = next(p for p in doc.paragraphs if p.text.strip().startswith("附"))
+    first_appendix._p.addprevious(element)
+
+
 def _blank_in_a_table(doc) -> None:
     table = doc.add_table(rows=2, cols=2)
     table.cell(1, 1).text = "××起"
+    _into_the_body(doc, table._tbl)
 
 
 def _blank_in_a_nested_table(doc) -> None:
     outer = doc.add_table(rows=1, cols=1)
     inner = outer.cell(0, 0).add_table(rows=1, cols=2)
     inner.cell(0, 1).text = "培训【缺指标TRAINING_X】"
+    _into_the_body(doc, outer._tbl)
 
 
 def _blank_in_a_text_box(doc) -> None:
@@ -136,7 +145,9 @@ def _blank_in_a_text_box(doc) -> None:
     from docx.oxml import parse_xml
 
     w, v = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main", "urn:schemas-microsoft-com:vml")
-    doc.add_paragraph("附注：")._p.append(parse_xml(
+    note = doc.add_paragraph("注：")
+    _into_the_body(doc, note._p)
+    note._p.append(parse_xml(
         f'<w:r xmlns:w="{w}" xmlns:v="{v}"><w:pict><v:shape style="width:200pt;height:40pt"><v:textbox>'
         '<w:txbxContent><w:p><w:r><w:t>调解××起</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'))
 
@@ -163,7 +174,7 @@ def _blank_in_a_footnote(doc) -> None:
 
 
 @pytest.mark.parametrize("put, place", [
-    (_blank_in_a_table, "表2第2行第2列"), (_blank_in_a_nested_table, "表2第1行第1列"),
+    (_blank_in_a_table, "表1第2行第2列"), (_blank_in_a_nested_table, "表1第1行第1列"),
     (_blank_in_a_text_box, "段的文本框“调解××起”"), (_blank_in_a_header, "页眉"), (_blank_in_a_footer, "页脚"),
     (_blank_in_a_footnote, "脚注")])
 def test_a_blank_anywhere_in_the_document_is_not_signed(drafted_home, put, place):

@@ -43,7 +43,9 @@ def completeness(home: Home, year: int) -> int:
 
     with read_ledger(home.database_url, home.archive) as engine:
         stored = len(figures_for(engine, months_of(str(year)), home.catalog.stocks).unit_months)
-    expected = len(home.registry.units) * 12
+    from schemas.registry_time import expected_pairs
+
+    expected = len(expected_pairs(home.registry, months_of(str(year))))  # only the months each unit existed
     if stored < expected:
         err.print(f"[yellow]注意：{year}年应有 {expected} 份月报表，库中只有 {stored} 份；缺报的单位和月份已列入"
                   "草稿的“待完善事项”，定稿前请催报后重新生成。[/yellow]", soft_wrap=True)

@@ -56,11 +56,16 @@ def status(home: HomeOpt = None,
     """
     from tasks.ledger.migrate import read_ledger
     from tasks.returns.periods import months_of
+    from dataclasses import replace
+
+    from tasks.registry_sync import check_removed, folders_message, new_unit_folders
     from tasks.summaries.status import status_report
 
     h = home_or_exit(home)
     with read_ledger(h.database_url, h.archive) as engine:  # a lost ledger: said (LedgerMissing), not remade
-        report = status_report(h, engine, months_of(period) if period else None)
+        check_removed(engine, h)  # a unit deleted from units.yaml with returns stored: refused (exit 2)
+        made = folders_message(h, new_unit_folders(h))
+        report = replace(status_report(h, engine, months_of(period) if period else None), new_folders=made)
     from tasks.summaries.run_record import latest_record
 
     last = latest_record(h.root)  # a plain run's report (a served run's is a Prefect artifact)

@@ -18,6 +18,12 @@ SHOWN = 40  # rows of the attention table; the rest are counted, and listed by -
 
 
 def print_status(report, everything: bool = False) -> None:
+    if report.new_folders:
+        console.print(shown(report.new_folders), soft_wrap=True, highlight=False)
+    for year, lines in report.changes.items():
+        console.print(Text(f"{year}年单位名录变化（units.yaml）：", style="bold"))
+        for line in lines:
+            console.print(shown(f"  {line}"), soft_wrap=True, highlight=False)
     if everything:
         console.print(_submissions("报送情况（全部）", report.submissions))
     else:

@@ -38,6 +38,23 @@ def files_left(result) -> str:
     return f"{len(result.left)} 个文件暂未处理（{unit}/{name}：{why}），稍后重试"
 
 
+def registry_checked(h, say) -> str:
+    """units.yaml against the home: a deleted unit with stored returns stops the run (ContractError);
+    a new unit's folder is made and said (issue 28, tasks/registry_sync.py)."""
+    from tasks.ledger.engine import make_engine
+    from tasks.registry_sync import check_removed, folders_message, new_unit_folders
+
+    engine = make_engine(h.database_url)
+    try:
+        check_removed(engine, h)
+    finally:
+        engine.dispose()
+    made = folders_message(h, new_unit_folders(h))
+    if made:
+        say(made)
+    return made
+
+
 def chunks(items: tuple[Dropped, ...], size: int) -> list[list[Dropped]]:
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
@@ -56,8 +73,10 @@ async def ingest_sequence(steps: Steps, home: str, units: list[str] | None = Non
         raise ValueError(f"单位代码 {'、'.join(unknown)} 不在 units.yaml 中")
     codes = sorted(set(units)) if units is not None else registered
     delays = retry_delays(h.settings.fault_wait_s)
+    made = ""
     try:
         ensure_present(h.database_url, h.archive)  # a lost ledger is said here, before any step
+        made = registry_checked(h, steps.tell)
         with unit_locks(root, h.database_url, codes, lock_wait_seconds, h.settings.fault_wait_s) as locks:
             discovery: Discovery = steps.call("reconcile-and-discover", take_stock, h, now, units is None, closed,
                                               delays=delays)
@@ -95,6 +114,6 @@ async def ingest_sequence(steps: Steps, home: str, units: list[str] | None = Non
         steps.tell(drift)
     await steps.publish("ingest-summary" if units is None else None,
                         f"{title}：各单位收到、接收、退回、迟报，及 {report.collecting} 前缺报月份",
-                        report.markdown + drift, rows=report.rows)
+                        report.markdown + drift + (f"\n{made}\n" if made else ""), rows=report.rows)
     steps.say(summary.line())
     return IngestRun(summary=summary)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.catalog import Catalog
+from schemas.registry_time import year_names
 from tasks.drafts.chart import ChartImage, CjkFontMissing, find_cjk_font, monthly_chart
 from tasks.drafts.placeholders import TemplateCheck
 from tasks.drafts.render import Extras, draft_context
@@ -56,7 +57,9 @@ def compose(inputs: DraftInputs, catalog: Catalog, registry, wording, year: int,
             *unstated(with_data, stated_codes(check, catalog) | inputs.elsewhere), *word_todo,
             *dated_words(list(check.texts), year, on.year), *inputs.carried, *chart_todo]
     context = draft_context(stated, catalog, registry, year, on, words, check, previous)
-    extras = Extras(figures=figures, catalog=shown, names=names, chart=chart, todo=tuple(todo), review=review)
+    # the 附表: the units that existed in the year, a merged one marked (并入××村); the totals are the ledger's
+    extras = Extras(figures=figures, catalog=shown, names=year_names(registry, year), chart=chart, todo=tuple(todo),
+                    review=review)
     return Composed(context, extras, {c: stated[c] for c in check.codes if c in stated})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from schemas.registry import Registry
+from schemas.registry_time import active_in
 from tasks.ledger.aggregate import Figures
 
 MONTHS_SHOWN = 6  # a unit missing more months than this is summed up, not listed month by month
@@ -17,9 +18,11 @@ def missing_returns(figures: Figures, registry: Registry, year: int) -> list[str
     months = [f"{year}-{m:02d}" for m in range(1, 13)]
     silent, gaps = [], []
     for unit in registry.units:
-        lacking = [m for m in months if (unit.code, m) not in figures.unit_months]
-        if len(lacking) == 12:
-            silent.append(unit.name)
+        owed = [m for m in months if active_in(unit, m)]  # a merged or new unit owes its own months only
+        lacking = [m for m in owed if (unit.code, m) not in figures.unit_months]
+        if owed and len(lacking) == len(owed):
+            span = "" if owed == months else f"（应报{int(owed[0][5:])}—{int(owed[-1][5:])}月）"
+            silent.append(unit.name + span)
         elif lacking:
             shown = "、".join(f"{int(m[5:])}月" for m in lacking[:MONTHS_SHOWN])
             more = f"等{len(lacking)}个月" if len(lacking) > MONTHS_SHOWN else ""

@@ -181,7 +181,7 @@ def _record_one(state: JobState, arrived: Arrived, group: GroupWrite | None = No
         ledger = state.ledgers.get(unit)
         if ledger is None:
             with reader.begin():
-                ledger = state.ledgers[unit] = UnitLedger.load(reader, unit)
+                ledger = state.ledgers[unit] = UnitLedger.load(reader, unit, state.home.registry.history_of(unit))
             # receipts a killed job promised but never wrote: not free for this job's files either
             state.promised.update((unit, PurePosixPath(held.receipt_path).name)
                                   for held in ledger.by_sha.values() if held.stage != "done" and held.receipt_path)

@@ -194,7 +194,7 @@ def refuse_unreadable(home: Home, dropped: Dropped, reason: str, now: dt.datetim
         try:
             with engine.connect() as reader, engine.connect() as writer:
                 with reader.begin():
-                    ledger = UnitLedger.load(reader, dropped.unit)
+                    ledger = UnitLedger.load(reader, dropped.unit, home.registry.history_of(dropped.unit))
                 result, answered = answer(arrived, home, (reader, writer.execution_options(write=True)), ledger,
                                           now, folder)
             mark_done(engine, [result.submission_id] if answered else [])

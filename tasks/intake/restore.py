@@ -124,7 +124,7 @@ def _store(home: Home, engine: Engine, folder: UnitFolder, name: str, source: So
     received = _utc(source.received_at)
     with engine.connect() as reader, engine.connect() as writer:
         with reader.begin():
-            ledger = UnitLedger.load(reader, folder.unit)
+            ledger = UnitLedger.load(reader, folder.unit, home.registry.history_of(folder.unit))
         prepared = prepare(Arrived(dropped, source.sha256, size, verdict, archived), home, reader, ledger, received,
                            folder, None)
         receipt = str((home.receipt_dir(folder.unit) / name).relative_to(home.root))

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 from sqlalchemy.engine import Engine
 
 from tasks.ledger.tables import STORED, return_values, submissions
@@ -75,7 +75,11 @@ def figures_for(engine: Engine, periods: list[str], stocks: Collection[str]) -> 
     notes: list[tuple[str, str, str, str]] = []
     units: set[str] = set()
     filled: set[str] = set()
-    stored = (select(submissions.c.unit, submissions.c.period)
+    # a stored row whose file named another unit is a merged unit's month sent by its successor (any
+    # other mismatch is refused): that month is the merged unit's (schemas/registry_time.py owner_of)
+    c = submissions.c
+    owner = case((and_(c.declared_unit != "", c.declared_unit != c.unit), c.declared_unit), else_=c.unit)
+    stored = (select(owner, submissions.c.period)
               .where(submissions.c.status.in_(STORED), submissions.c.period.in_(periods)).distinct())
     with engine.connect() as conn:
         unit_months = frozenset((u, p) for u, p in conn.execute(stored))

@@ -67,6 +67,7 @@ class Plan:
     duplicate_of: int | None = None
     supersedes: int | None = None
     retires: int | None = None           # an earlier refusal of these bytes as unreadable, superseded by this
+    owner: str = ""                      # whose figures: a merged unit's, for its month sent by its successor
 
 
 def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[Value, ...] | None,
@@ -96,12 +97,15 @@ def plan(ledger: UnitLedger, conn: Connection, arrival: Arrival, values: tuple[V
         found = (*found, *outlier_findings(values, ledger.history(arrival.period), *outliers))
     status = "accepted_with_warnings" if worst_level(list(found)) == "warning" else "accepted"
     # The stored version is the newest: superseded ones are older, refused ones have none.
-    previous = ledger.current.get(arrival.period)
+    owner = arrival.declared_unit if arrival.declared_unit in ledger.predecessors else arrival.unit
+    previous = ledger.stored_for(owner, arrival.period)
+    # a merged unit's month through its successor: a version no row of the successor's holds yet
+    first = ledger.top_version(arrival.period) + 1 if owner != arrival.unit else 1
     if previous is None:
-        return Plan(status, 1, found, retires=retired)
-    note = finding("I_CORRECTION", value=arrival.period, parsed=previous.version + 1,
-                   expected=local(previous.received_at, tz))
-    return Plan(status, previous.version + 1, (*found, note), supersedes=previous.id, retires=retired)
+        return Plan(status, first, found, retires=retired, owner=owner)
+    version = max(previous.version + 1, first)
+    note = finding("I_CORRECTION", value=arrival.period, parsed=version, expected=local(previous.received_at, tz))
+    return Plan(status, version, (*found, note), supersedes=previous.id, retires=retired, owner=owner)
 
 
 def local(moment: dt.datetime, tz: dt.tzinfo) -> str:
@@ -143,7 +147,8 @@ class GroupWrite:
             held = Held(PENDING, p.status, p.version, arrival.period, arrival.original_name, "stored",
                         arrival.submitted_at, arrival.received_at, arrival.receipt_path)
             if ledger is not None:
-                ledger.note(arrival.sha256, held, {v.indicator: v.value for v in values} if values else None)
+                ledger.note(arrival.sha256, held, {v.indicator: v.value for v in values} if values else None,
+                            p.owner)
         self.items.append((arrival, values, p, held))
 
     def flush(self) -> list[Recorded]:
@@ -171,7 +176,7 @@ class GroupWrite:
                        "message": f.message, "hint": f.hint, "value": f.value} for i, f in enumerate(p.findings)]
             replaced += [{"old": old, "new": sid} for old in (p.supersedes, p.retires) if old is not None]
             if values and p.status in STORED:
-                stored += [{"submission_id": sid, "unit": a.unit, "period": a.period, "indicator": v.indicator,
+                stored += [{"submission_id": sid, "unit": p.owner or a.unit, "period": a.period, "indicator": v.indicator,
                             "value": v.value, "raw": v.raw, "place": v.place, "note": v.note} for v in values]
         for statement, rows in ((INSERT_FINDINGS, found), (SUPERSEDE, replaced), (INSERT_VALUES, stored)):
             if rows:
@@ -183,7 +188,8 @@ def refers_to_pending(ledger: UnitLedger, arrival: Arrival) -> bool:
     or the stored version of its period): its id is not known until the group is flushed."""
     held = ledger.by_sha.get(arrival.sha256)
     current = ledger.current.get(arrival.period) if arrival.period else None
-    return any(h is not None and h.id == PENDING for h in (held, current))
+    theirs = [h for (_, period), h in ledger.theirs.items() if period == arrival.period]
+    return any(h is not None and h.id == PENDING for h in (held, current, *theirs))
 
 
 def _row(a: Arrival, p: Plan) -> dict:

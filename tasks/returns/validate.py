@@ -16,6 +16,7 @@ from schemas.registry import Registry
 from tasks.returns.numbers import parse_count, suggestion
 from tasks.returns.periods import is_future, parse_period
 from tasks.returns.read import Cell, RawReturn
+from tasks.returns.unit_time import unit_time_findings
 from tasks.returns.unseen import unseen_findings
 
 OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt,
@@ -58,6 +59,7 @@ def validate(ret: RawReturn, ctx: Context) -> Checked:
     findings: list[Finding] = unseen_findings(ret)  # first: with one of these, a blank table is no E_ALL_EMPTY
     declared = _identity(ret, ctx, findings)
     period = _period(ret, ctx, findings)
+    findings = unit_time_findings(ctx.registry, ctx.folder, period, ret, ctx.today, findings, declared)
     values = _rows(ret, ctx, findings)
     _total(ret, values, ctx, findings)
     findings.extend(rule_findings(ctx.catalog.rules, values, ret.sheet))

@@ -11,6 +11,8 @@ from sqlalchemy.engine import Engine
 
 from schemas.labels import RUN_STATUSES, STATUS_LABELS
 from schemas.registry import Unit
+from schemas.registry import Registry
+from schemas.registry_time import active_in, owner_of
 from tasks.home import Home
 from tasks.intake.tally import REFUSED_SHOWN, IngestSummary
 from tasks.ledger.engine import make_engine
@@ -34,10 +36,11 @@ def months_due(today: dt.date) -> list[str]:
     return [f"{last[:4]}-{m:02d}" for m in range(1, int(last[5:]) + 1)]
 
 
-def stored_pairs(engine: Engine, months: list[str]) -> set[tuple[str, str]]:
+def stored_pairs(engine: Engine, months: list[str], registry: Registry | None = None) -> set[tuple[str, str]]:
+    """(unit, month) stored; with the registry, a merged unit's month sent by its successor is that unit's."""
     with engine.connect() as conn:
-        return {(r.unit, r.period) for r in conn.execute(
-            select(submissions.c.unit, submissions.c.period).where(
+        return {(owner_of(registry, r.unit, r.declared_unit) if registry else r.unit, r.period) for r in conn.execute(
+            select(submissions.c.unit, submissions.c.declared_unit, submissions.c.period).where(
                 submissions.c.period.in_(months), submissions.c.status.in_(STORED)))}
 
 
@@ -46,13 +49,13 @@ def ingest_report(summary: IngestSummary, units: list[Unit], stored: set[tuple[s
     rows: list[dict[str, object]] = []
     for u in units:
         counts = summary.by_unit.get(u.code, {})
-        missing = [m for m in months if (u.code, m) not in stored]
+        missing = [m for m in months if active_in(u, m) and (u.code, m) not in stored]
         rows.append(dict(zip(COLUMNS, (
             u.code, u.name, sum(v for k, v in counts.items() if k != "late"),
             counts.get("accepted", 0) + counts.get("accepted_with_warnings", 0), counts.get("rejected", 0),
             counts.get("duplicate", 0), counts.get("late", 0), "、".join(missing) or "—"))))
     collecting = months[-1] if months else ""
-    absent = [u.name for u in units if collecting and (u.code, collecting) not in stored]
+    absent = [u.name for u in units if collecting and active_in(u, collecting) and (u.code, collecting) not in stored]
     return IngestReport(rows, _markdown(summary, rows, absent, collecting, title), collecting)
 
 
@@ -106,7 +109,7 @@ def report_for(home: Home, summary: IngestSummary, codes: list[str], now: dt.dat
     months = months_due(now.astimezone(ZoneInfo(home.settings.schedules.timezone)).date())
     engine = make_engine(home.database_url)
     try:
-        stored = stored_pairs(engine, months)
+        stored = stored_pairs(engine, months, home.registry)
     finally:
         engine.dispose()
     wanted = set(codes)

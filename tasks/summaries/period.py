@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from schemas.labels import LEVEL_LABELS, STATUS_LABELS
 from schemas.registry import Unit
+from schemas.registry_time import active_in, owner_of
 from tasks.delivery.outbox import dated_paths, write_atomic
 from tasks.home import Home
 from tasks.ledger.aggregate import figures_for
@@ -64,9 +65,11 @@ def collect(home: Home, engine: Engine, spec: str, on: dt.date) -> PeriodSummary
     due = {m: d.due for m, d in dues.items()}
     guessed = tuple(sorted({d.due.year for d in dues.values() if not d.calendar_known}))
     by_key: dict[tuple[str, str], list] = {}
-    for s in subs:
-        by_key.setdefault((s.unit, s.period), []).append(s)
-    states = {(u.code, m): unit_state(by_key.get((u.code, m), []), due[m], on) for u in units for m in months}
+    for s in subs:  # a merged unit's month sent by its successor is that unit's month (registry_time.py)
+        by_key.setdefault((owner_of(home.registry, s.unit, s.declared_unit), s.period), []).append(s)
+    states = {(u.code, m): unit_state(by_key.get((u.code, m), []), due[m], on)
+              if u.code not in registered or active_in(u, m) or (u.code, m) in by_key else "absent"
+              for u in units for m in months}
     names = {u.code: u.name for u in units}
     sub_of = {s.id: s for s in subs}
     rows = []

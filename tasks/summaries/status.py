@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from schemas.registry_time import active_in, changes_in, owner_of
 from tasks.home import Home
 from tasks.intake.discover import discover
 from tasks.ledger.tables import STORED, submissions
@@ -21,10 +22,14 @@ class StatusReport:
     unregistered: list[str]
     blocked: list[dict]        # unit folders that cannot be served now: {unit, place, message}
     reports: list[dict] = field(default_factory=list)   # one per year with a rendered draft
+    changes: dict[int, list[str]] = field(default_factory=dict)  # year → the registry's changes (units.yaml)
+    new_folders: str = ""      # 已为新增单位建立报送文件夹：… (said once: the folders exist afterwards)
 
     def as_json(self) -> dict:
         return {"submissions": self.submissions, "missing": self.missing, "unregistered": self.unregistered,
-                "blocked": self.blocked, "reports": self.reports}
+                "blocked": self.blocked, "reports": self.reports,
+                "registry_changes": {str(y): lines for y, lines in self.changes.items()},
+                "new_folders": self.new_folders}
 
 
 LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -41,7 +46,7 @@ def _future(sub: dict) -> bool:
 def status_report(home: Home, engine: Engine, periods: list[str] | None = None) -> StatusReport:
     c = submissions.c  # only the columns shown: a county's year is thousands of rows
     query = select(c.id, c.unit, c.period, c.original_name, c.status, c.version, c.late, c.received_at,
-                   c.arrived_at, c.receipt_path).order_by(c.id)
+                   c.arrived_at, c.receipt_path, c.declared_unit).order_by(c.id)
     if periods:
         query = query.where(submissions.c.period.in_(periods))
     with engine.connect() as conn:
@@ -59,15 +64,16 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
         "received_at": received.isoformat(timespec="seconds") + "Z",
         "arrived_at": arrived.isoformat(timespec="seconds") + "Z" if arrived else None,
         "receipt": receipt, "issues": sorted(issues.get(id_, []), key=_level_rank),  # errors first
-    } for id_, unit, period, name, status, version, late, received, arrived, receipt in rows]
-    stored = {(sub["unit"], sub["period"]) for sub in subs if sub["status"] in STORED}
+        "for_unit": owner_of(home.registry, unit, declared),  # a merged unit's month sent by its successor
+    } for id_, unit, period, name, status, version, late, received, arrived, receipt, declared in rows]
+    stored = {(sub["for_unit"], sub["period"]) for sub in subs if sub["status"] in STORED}
     # A period exists once a return for it came in; one refused for a month not yet come (a 2027-01 typed
     # in 2026) makes none: every unit would be listed as missing a month nobody owes.
     seen_periods = periods or sorted({sub["period"] for sub in subs if sub["period"] and not _future(sub)})
     missing = []
     for period in seen_periods:
         absent = [{"code": u.code, "name": u.name, "contact": u.contact, "phone": u.phone}
-                  for u in home.registry.units if (u.code, period) not in stored]
+                  for u in home.registry.units if active_in(u, period) and (u.code, period) not in stored]
         missing.append({"period": period, "units": absent})
     limits = home.settings.limits
     found = discover(home.inbox, {u.code for u in home.registry.units}, 0.0, 0.0, limits.max_folder_files,
@@ -76,4 +82,11 @@ def status_report(home: Home, engine: Engine, periods: list[str] | None = None) 
     years = {int(p[:4]) for p in periods} if periods else None
     reports = [r.as_json(home.settings.schedules.timezone) for r in year_reports(engine, home)
                if years is None or r.year in years]
-    return StatusReport(subs, missing, list(found.strays), blocked, reports)
+    shown_years = years or {int(p[:4]) for p in seen_periods} or registry_years(home)
+    changes = {y: lines for y in sorted(shown_years) if (lines := changes_in(home.registry, y))}
+    return StatusReport(subs, missing, list(found.strays), blocked, reports, changes)
+
+
+def registry_years(home: Home) -> set[int]:
+    """The years units.yaml names (from/until): where a home without returns has changes to show."""
+    return {int(m[:4]) for u in home.registry.units for m in (u.from_, u.until) if m}

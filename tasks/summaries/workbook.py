@@ -18,7 +18,7 @@ from tasks.summaries.model import PeriodSummary
 STATE_FILLS = {  # the colours Excel users know: green good, yellow late, red missing
     "on_time": PatternFill("solid", fgColor="C6EFCE"), "late": PatternFill("solid", fgColor="FFEB9C"),
     "rejected": PatternFill("solid", fgColor="F8CBAD"), "missing": PatternFill("solid", fgColor="FFC7CE"),
-    "pending": PatternFill("solid", fgColor="EDEDED"),
+    "pending": PatternFill("solid", fgColor="EDEDED"), "absent": PatternFill(fill_type=None),
 }
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 THIN = Side(style="thin", color="808080")
