@@ -172,3 +172,17 @@ def test_uploads_are_bounded_and_named_by_the_server(shared, monkeypatch):
     name = review.save_upload(shared, b"PK", dt.datetime(2024, 12, 26, 9, 30))
     assert name.startswith("修改稿-网页上传-20241226-093000") and "/" not in name
     assert (shared.outbox / "审定" / name).read_bytes() == b"PK"
+
+
+def test_a_unit_that_did_not_exist_yet_owes_nothing(tmp_path):
+    from tests.helpers import make_home
+
+    home = make_home(tmp_path / "home")
+    units = home.root / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8")
+                     + '- {code: "410423105203", name: 新村, kind: village, from: 2024-06}\n', encoding="utf-8")
+    from flows.console.users import add_user
+
+    add_user(home.root, "operator1", "operator", PASSWORD)
+    html = client_for(home.root, "operator1").get("/?year=2024").text
+    assert grid_row(html, "新村")[:6] == ["无需报送"] * 5 + ["未报"]

@@ -15,7 +15,7 @@ from tasks.ledger.timeliness import due_date
 
 # Order of the legend and the counts; the class is the cell's colour in console.css.
 STATES = {"on_time": "按时", "late": "逾期", "warning": "有提示", "rejected": "退回", "missing": "未报",
-          "pending": "未到期"}
+          "pending": "未到期", "absent": "无需报送"}   # absent: the unit did not exist that month (units.yaml)
 COUNTED = ("accepted", "accepted_with_warnings", "superseded")
 
 
@@ -61,18 +61,22 @@ def year_grid(home: Home, engine: Engine, year: int, on: dt.date) -> Grid:
             by_key.setdefault((unit, period), []).append((id_, status, late))
     s = home.settings
     due = {m: due_date(m, s.due_working_days, s.calendar).due for m in months}
-    units = [(u.code, u.name) for u in home.registry.units]
-    known = {code for code, _ in units}
-    units += [(code, code) for code in sorted({u for u, _ in by_key} - known)]
+    from schemas.registry_time import active_in
+
+    units = [(u.code, u.name, u) for u in home.registry.units]
+    known = {code for code, _, _ in units}
+    units += [(code, code, None) for code in sorted({u for u, _ in by_key} - known)]
     rows = []
     columns = [dict.fromkeys(STATES, 0) for _ in months]
     totals = dict.fromkeys(STATES, 0)
-    for code, name in units:
+    for code, name, unit in units:
         cells = []
         counts = dict.fromkeys(STATES, 0)
         for i, m in enumerate(months):
             found = by_key.get((code, m), [])
             state = month_state(found, due[m], on)
+            if state in ("missing", "pending") and unit is not None and not active_in(unit, m):
+                state = "absent"
             cells.append((state, found[-1][0] if found else None))
             counts[state] += 1
             columns[i][state] += 1
