@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from flows.console.app import guarded, page, today
 from flows.console.auth import csrf_ok, current_user, log_in, slow_down
 from flows.console.files import id_of_path
-from flows.console.runs import KINDS, new_job, recent_prefect_runs, start_deployment, start_plain
+from flows.console.runs import KINDS, new_job, not_started, recent_prefect_runs, start_deployment, start_plain
 from flows.console.users import check_password
 from tasks.returns.periods import PeriodSpecError, canonical_period, previous_month
 
@@ -52,8 +52,8 @@ async def runs_page(request: Request) -> Response:
     if app.state.served:
         try:
             recorded = await run_in_threadpool(recent_prefect_runs)
-        except Exception as exc:  # noqa: BLE001 — the console's own record still shows
-            problem = f"暂时读不到 Prefect 的运行记录（{type(exc).__name__}）"
+        except Exception:  # noqa: BLE001 — the console's own record still shows
+            problem = "暂时读不到 Prefect 的运行记录，请稍后刷新。"
     outbox, key = app.state.home.outbox, app.state.file_key
     files = {j.id: [(p.rsplit("/", 1)[-1], id_of_path(outbox, key, p)) for p in j.files] for j in journal.jobs}
     t = today(request)
@@ -94,8 +94,11 @@ async def start_run(request: Request) -> Response:
             # In a thread: Prefect's sync calls would hand back a coroutine inside this event loop.
             job.flow_run_id = await run_in_threadpool(start_deployment, kind, params)
             job.state, job.message = "handed", "已启动，进度和结果见下方“运行记录”。"
-        except Exception as exc:  # noqa: BLE001 — said on the page; nothing started
-            job.state, job.message = "failed", f"未能启动（{type(exc).__name__}：{exc}）"
+        except Exception as exc:  # noqa: BLE001 — said on the page (and the detail in serve's log)
+            import logging
+
+            logging.getLogger("township.console").warning("run not started: %r", exc)
+            job.state, job.message = "failed", not_started(exc)
         journal.add(job)
     else:
         journal.add(job)

@@ -133,13 +133,32 @@ def start_plain(journal: Journal, root: Path, job: Job, params: dict) -> threadi
     return thread
 
 
-def start_deployment(kind: str, params: dict) -> str:
+REGISTERED_WAIT_S = 60.0   # serve registers its deployments just after it starts: a click may come first
+
+
+def start_deployment(kind: str, params: dict, wait_s: float = REGISTERED_WAIT_S) -> str:
     """A run of the served deployment, created through Prefect's API (not waited for); its id."""
+    import time
+
     from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
 
     flow_name = KINDS[kind][1]
-    run = run_deployment(f"{flow_name}/{flow_name}", parameters=params, timeout=0)
-    return str(run.id)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return str(run_deployment(f"{flow_name}/{flow_name}", parameters=params, timeout=0).id)
+        except ObjectNotFound:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
+
+
+def not_started(exc: Exception) -> str:
+    """Why a run could not be handed to Prefect, for an operator (the detail is in serve's log)."""
+    if type(exc).__name__ == "ObjectNotFound":
+        return "未能启动：Prefect 中还没有这个流程（township serve 可能正在启动），请稍后再试。"
+    return "未能启动：Prefect 服务暂时无法连接，请稍后再试；仍不行请联系管理这台电脑的同事。"
 
 
 def recent_prefect_runs(limit: int = 20) -> list[dict]:
