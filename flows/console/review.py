@@ -102,7 +102,10 @@ def sign(home: Home, year: int, by: str, approve: bool, opinion: str, edited: st
     if latest.state == "pending" and latest.flow_run_id:
         from flows.signoff import resume_waiting
 
-        resumed = resume_waiting(latest.flow_run_id, os.environ.get("PREFECT_API_URL"))
+        said = resume_waiting(latest.flow_run_id, os.environ.get("PREFECT_API_URL"))
+        # Its words name Prefect and a run id (the CLI's operator's); a leader reads only the outcome.
+        resumed = ("后台等待审定的运行已随之结束。" if said.startswith("已通知") else
+                   "提示：后台等待审定的运行未能随之结束，不影响审定结果；请告知管理这台电脑的同事。" if said else "")
     if v.state == "rejected":
         message = f"已退回第{v.version}稿（{v.decided_by}）：{v.opinion}。下一稿的待完善事项第一条将列出此意见。"
     else:

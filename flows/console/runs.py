@@ -19,7 +19,7 @@ PREFECT_STATES = {"SCHEDULED": "已排队", "PENDING": "准备中", "RUNNING": "
                   "FAILED": "失败", "CRASHED": "异常中止", "CANCELLED": "已取消", "CANCELLING": "取消中",
                   "PAUSED": "待审定"}
 OWN_STATES = {"running": "运行中", "completed": "已完成", "failed": "失败", "skipped": "未运行",
-              "handed": "已交给 Prefect"}
+              "handed": "已启动"}
 KEEP = 50
 
 
@@ -157,8 +157,8 @@ def start_deployment(kind: str, params: dict, wait_s: float = REGISTERED_WAIT_S)
 def not_started(exc: Exception) -> str:
     """Why a run could not be handed to Prefect, for an operator (the detail is in serve's log)."""
     if type(exc).__name__ == "ObjectNotFound":
-        return "未能启动：Prefect 中还没有这个流程（township serve 可能正在启动），请稍后再试。"
-    return "未能启动：Prefect 服务暂时无法连接，请稍后再试；仍不行请联系管理这台电脑的同事。"
+        return "未能启动：后台服务可能还在启动中，请稍后再试。"
+    return "未能启动：后台服务暂时无法连接，请稍后再试；仍不行请联系管理这台电脑的同事。"
 
 
 def recent_prefect_runs(limit: int = 20) -> list[dict]:
