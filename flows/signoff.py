@@ -122,6 +122,8 @@ async def finish(home: Home, v: ReportVersion) -> State:
         message += f"；意见：{v.opinion}"
     elif v.final_path:
         message += f"；定稿：{v.final_path}"
+    if v.accepted_open:  # what the signer acknowledged, said where the run ends too (issue 24)
+        message += f"；签发时审定人确认了未了结的事项（{v.completeness or '退回意见'}）"
     message += "（township signoff 作出并记入台账；本运行只读取该决定）"
     print(message)
     await acreate_markdown_artifact(f"# {v.year}年度报告：{REPORT_STATES[v.state]}\n\n{message}\n",

@@ -81,7 +81,8 @@ def test_report_deliver_sends_the_draft_byte_identical(home, smtp, monkeypatch, 
     assert rcpts == ["leader@xiatang.example", "office@xiatang.example"]
     assert attachments(raw) == {draft.name: draft.read_bytes()}
     msg = email.message_from_bytes(raw, policy=policy.default)
-    assert msg["Subject"] == "【下汤镇】2024年法治政府建设情况报告（草稿）"
+    assert msg["Subject"] == ("【下汤镇】2024年法治政府建设情况报告（草稿，待审定）"   # no reviewers named: the leaders
+                              "【2024年数据不全：应报36份月报表，只收到1份】")
     assert "s3cret" not in (home.root / "township.toml").read_text(encoding="utf-8")
 
 

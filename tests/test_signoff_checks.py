@@ -120,24 +120,23 @@ def test_a_figure_in_a_paragraph_rewritten_past_recognition_is_still_read(drafte
     assert ledger(home).state == "draft" and no_final(home)
 
 
-def _into_the_body(doc, element) -> None:
-    """Where staff type: in the report's body, before the drafting appendices (附表/附图/附录), which the
-    final copy drops (issue 24) — a blank there would not be signed at all."""
-    first_appendix = next(p for p in doc.paragraphs if p.text.strip().startswith("附"))
-    first_appendix._p.addprevious(element)
+def _into_text(doc, element) -> None:
+    """Into the report's text (after its title), not after the signature: the appendices there are not
+    signed (the final copy drops them), so a blank there is not the signer's."""
+    doc.paragraphs[0]._p.addnext(element)
 
 
 def _blank_in_a_table(doc) -> None:
     table = doc.add_table(rows=2, cols=2)
     table.cell(1, 1).text = "××起"
-    _into_the_body(doc, table._tbl)
+    _into_text(doc, table._tbl)
 
 
 def _blank_in_a_nested_table(doc) -> None:
     outer = doc.add_table(rows=1, cols=1)
     inner = outer.cell(0, 0).add_table(rows=1, cols=2)
     inner.cell(0, 1).text = "培训【缺指标TRAINING_X】"
-    _into_the_body(doc, outer._tbl)
+    _into_text(doc, outer._tbl)
 
 
 def _blank_in_a_text_box(doc) -> None:
@@ -145,11 +144,11 @@ def _blank_in_a_text_box(doc) -> None:
     from docx.oxml import parse_xml
 
     w, v = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main", "urn:schemas-microsoft-com:vml")
-    note = doc.add_paragraph("注：")
-    _into_the_body(doc, note._p)
-    note._p.append(parse_xml(
+    p = doc.add_paragraph("附注：")._p
+    p.append(parse_xml(
         f'<w:r xmlns:w="{w}" xmlns:v="{v}"><w:pict><v:shape style="width:200pt;height:40pt"><v:textbox>'
         '<w:txbxContent><w:p><w:r><w:t>调解××起</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'))
+    _into_text(doc, p)
 
 
 def _blank_in_a_header(doc) -> None:

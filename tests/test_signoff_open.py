@@ -147,3 +147,30 @@ def test_a_kept_appendix_when_asked(complete_home):
     assert final.tables[0].cell(0, 0).text == "单位" and len(final.inline_shapes) == 1
     v = ledger(home)
     assert (v.kept_appendix, v.removed_appendices) == (True, "附录")
+
+
+def test_the_ingest_artifact_names_a_year_signed_with_gaps_accepted(tmp_path, prefect_server):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from tests.helpers import OTHER, drop
+
+    home, _ = drafted(tmp_path / "home")
+    assert signoff(home, "--by", "李书记", "--accept-open").exit_code == 0
+    drop(home, name="松垛村-2024-05.xlsx", unit=OTHER, period="2024-05", values={"LEAFLET": 10})  # a late return
+    assert township("ingest", "--home", str(home.root)).exit_code == 0
+    with get_client(sync_client=True) as client:
+        by_key = ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-summary-text"]))
+        [latest] = client.read_artifacts(artifact_filter=by_key, sort="CREATED_DESC", limit=1)
+    assert "2024年度报告（第1稿）签发时确认了未了结的事项" in latest.data
+    assert "应报36份，已收2份" in latest.data and "李书记" in latest.data
+
+
+def test_the_prefect_forms_description_lists_what_is_open(tmp_path):
+    from flows.signoff import how_to_decide
+
+    home, _ = drafted(tmp_path / "home")
+    said = how_to_decide(home, ledger(home))
+    assert "**待完善事项共" in said and "缺报的月报表（3项）" in said and "下汤镇司法所（应报12个月，均未报）" in said
+    assert f"township signoff --home {home.root} --year 2024 --by 姓名 --accept-open`" in said
+    assert "--keep-appendix" in said and "在此点 Resume 不会作出任何决定" in said

@@ -126,6 +126,9 @@ def run_bench(files: int, repeat: int = 3, naive: bool = True, county_units: int
         from flows.bench.console_grid import grid_seconds  # the console's 报送进度 page (issue 27)
 
         waited_on["console_grid_s"] = grid_seconds(tmp_path / "county")
+        from flows.bench.export import measure as export_county  # `township export` of the county's year
+
+        waited_on.update(export_county(tmp_path / "export", tmp_path / "county"))
         for i, r in enumerate(rounds if naive else ()):  # last: see naive_round
             r["naive_s"] = naive_round(tmp_path / f"round{i}", source)
         receipt = measure_receipt(tmp_path / "receipt")   # under a real `township serve` of its own

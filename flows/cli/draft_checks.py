@@ -36,17 +36,26 @@ def checked_or_exit(home: Home, name: str | None, check_only: bool) -> str:
 
 def completeness(home: Home, year: int) -> int:
     """Say when the draft rests on part of the year (the draft's 待完善事项 lists who and which months);
-    exit code 1 when not one return of the year is stored: every figure of that draft is ××."""
+    exit code 1 when not one return of the year is stored: every figure of that draft is ××. Expected
+    are the registered units' returns of the months already due (issue 24), not a December to come."""
+    from tasks.drafts.open_items import due_by
+    from tasks.home import township_today
     from tasks.ledger.aggregate import figures_for
     from tasks.ledger.migrate import read_ledger
     from tasks.returns.periods import months_of
 
     with read_ledger(home.database_url, home.archive) as engine:
-        stored = len(figures_for(engine, months_of(str(year)), home.catalog.stocks).unit_months)
+        held = figures_for(engine, months_of(str(year)), home.catalog.stocks).unit_months
     from schemas.registry_time import expected_pairs
 
-    expected = len(expected_pairs(home.registry, months_of(str(year))))  # only the months each unit existed
-    if stored < expected:
-        err.print(f"[yellow]注意：{year}年应有 {expected} 份月报表，库中只有 {stored} 份；缺报的单位和月份已列入"
+    due = due_by(year, township_today(home), home.settings)
+    owed = set(expected_pairs(home.registry, due))  # only due months, and only those each unit existed
+    stored = len(owed & set(held))
+    expected = len(owed)
+    if not due:
+        err.print(f"[yellow]注意：{year}年截至今天还没有到期的月报表（库中 {len(held)} 份）；"
+                  "草稿数字只含已接收的报表。[/yellow]", soft_wrap=True)
+    elif stored < expected:
+        err.print(f"[yellow]注意：{year}年截至今天应有 {expected} 份月报表，库中只有 {stored} 份；缺报的单位和月份已列入"
                   "草稿的“待完善事项”，定稿前请催报后重新生成。[/yellow]", soft_wrap=True)
-    return 0 if stored else 1
+    return 0 if held else 1

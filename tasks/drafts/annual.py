@@ -9,6 +9,7 @@ from pathlib import Path
 from tasks.delivery.outbox import dated_path, free_path
 from tasks.drafts.compose import DraftInputs, compose
 from tasks.drafts.draft_page import report_title, title_stem
+from tasks.drafts.open_items import due_by
 from tasks.drafts.placeholders import TemplateCheck, check_template
 from tasks.drafts.render import TemplateProblem, render_draft, save_atomic
 from tasks.drafts.stated import stated_by_home
@@ -118,7 +119,8 @@ def render_annual(home: Home, year: int, out: Path | None, on: dt.date, template
     """Load (template, ledger, sidecars) → compose (tasks/drafts/compose.py: pure) → render and save.
     `review`: what the last decision asked for (退回修改's opinion), first in the 待完善事项."""
     inputs = load_inputs(home, year, template)
-    composed = compose(inputs, home.catalog, home.registry, home.settings.wording, year, on, review)
+    due = due_by(year, on, home.settings)  # a month not yet due is not missing (issue 24)
+    composed = compose(inputs, home.catalog, home.registry, home.settings.wording, year, on, review, due)
     doc = render_draft(inputs.template, composed.context, composed.extras)
     # An older draft is never overwritten, in outbox/ or at --out: a leader may hold it (-2, -3 beside it).
     target = free_path(out) if out else draft_path(home.outbox, year, on, file_title(doc, inputs.template, home))

@@ -41,7 +41,9 @@ class Composed:
 
 
 def compose(inputs: DraftInputs, catalog: Catalog, registry, wording, year: int, on: dt.date,
-            review: tuple[str, ...] = ()) -> Composed:
+            review: tuple[str, ...] = (), due: list[str] | None = None) -> Composed:
+    """`due`: the months whose returns are due by `on` (a month not yet due is not missing; all twelve
+    when not given)."""
     figures, before, check = inputs.figures, inputs.before, inputs.check
     names = {u.code: u.name for u in registry.units}
     stated = statements(figures, catalog, wording, names, year)
@@ -53,7 +55,7 @@ def compose(inputs: DraftInputs, catalog: Catalog, registry, wording, year: int,
     shown = shown if shown.indicators else catalog
     chart, chart_todo = chart_for(figures, shown, year, chart_code(figures, shown))
     with_data = [(i.code, i.name, figures.total(i.code), i.unit) for i in catalog.indicators]
-    todo = [*missing_returns(figures, registry, year), *comparison_note(before, figures, year),
+    todo = [*missing_returns(figures, registry, year, due), *comparison_note(before, figures, year),
             *unstated(with_data, stated_codes(check, catalog) | inputs.elsewhere), *word_todo,
             *dated_words(list(check.texts), year, on.year), *inputs.carried, *chart_todo]
     context = draft_context(stated, catalog, registry, year, on, words, check, previous)

@@ -29,6 +29,13 @@ def months_due(year: int, as_of: dt.date, due: Callable[[str], dt.date]) -> list
     return [m for m in (f"{year}-{n:02d}" for n in range(1, 13)) if due(m) <= as_of]
 
 
+def due_by(year: int, as_of: dt.date, settings) -> list[str]:
+    """`months_due` by the home's rule: N working days after the month, the PRC calendar's 调休 included."""
+    from tasks.ledger.timeliness import due_date
+
+    return months_due(year, as_of, lambda m: due_date(m, settings.due_working_days, settings.calendar).due)
+
+
 @dataclass(frozen=True)
 class Gap:
     unit: str                  # the unit's name

@@ -13,15 +13,18 @@ MONTHS_SHOWN = 6  # a unit missing more months than this is summed up, not liste
 RELATIVE_YEAR = re.compile("今年|去年|明年|本年度|上年度")
 
 
-def missing_returns(figures: Figures, registry: Registry, year: int) -> list[str]:
-    """'本年尚无月报表：林楼村、岳庄村', '下汤村缺3月、4月的月报表' …; nothing when the year is complete."""
-    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+def missing_returns(figures: Figures, registry: Registry, year: int, due: list[str] | None = None) -> list[str]:
+    """'本年尚无月报表：林楼村、岳庄村', '下汤村缺3月、4月的月报表' …; nothing when the year is complete.
+    `due`: the months whose return is due by now (a December not yet due is not missing); all twelve
+    when not given."""
+    months = [f"{year}-{m:02d}" for m in range(1, 13)] if due is None else due
     silent, gaps = [], []
     for unit in registry.units:
         owed = [m for m in months if active_in(unit, m)]  # a merged or new unit owes its own months only
+        all_year = all(active_in(unit, f"{year}-{n:02d}") for n in range(1, 13))
         lacking = [m for m in owed if (unit.code, m) not in figures.unit_months]
         if owed and len(lacking) == len(owed):
-            span = "" if owed == months else f"（应报{int(owed[0][5:])}—{int(owed[-1][5:])}月）"
+            span = "" if all_year else f"（应报{int(owed[0][5:])}—{int(owed[-1][5:])}月）"
             silent.append(unit.name + span)
         elif lacking:
             shown = "、".join(f"{int(m[5:])}月" for m in lacking[:MONTHS_SHOWN])

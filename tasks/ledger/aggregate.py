@@ -14,7 +14,7 @@ A month's figure is the same either way (each unit has one value in a month): th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, select
@@ -57,24 +57,20 @@ class Figures:
         return indicator in self.stocks
 
 
+# One stored value as the aggregation reads it: (unit, period, indicator, value, given, note, file); given:
+# the clerk filled the cell (a typed 0 included), a blank cell is stored as 0 but gives no value.
+Row = tuple[str, str, str, int, bool, str, str]
+
+
 def figures_for(engine: Engine, periods: list[str], stocks: Collection[str]) -> Figures:
     """The figures of `periods`; `stocks`: the codes of the catalog's stock indicators (`Catalog.stocks`),
     asked of every caller so that none sums a stock by forgetting it."""
-    stocks = frozenset(stocks)
     query = (select(return_values.c.unit, return_values.c.period, return_values.c.indicator,
                     return_values.c.value, return_values.c.note, submissions.c.original_name,
                     return_values.c.raw)
              .join(submissions, submissions.c.id == return_values.c.submission_id)
              .where(submissions.c.status.in_(STORED), return_values.c.period.in_(periods))
              .order_by(return_values.c.unit, return_values.c.period, return_values.c.indicator))
-    totals: dict[str, int] = defaultdict(int)
-    by_unit: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    sources: dict[str, list[Source]] = defaultdict(list)
-    latest: dict[str, dict[str, Source]] = defaultdict(dict)  # stock → unit → its latest filled value
-    notes: list[tuple[str, str, str, str]] = []
-    units: set[str] = set()
-    filled: set[str] = set()
     # a stored row whose file named another unit is a merged unit's month sent by its successor (any
     # other mismatch is refused): that month is the merged unit's (schemas/registry_time.py owner_of)
     c = submissions.c
@@ -83,22 +79,40 @@ def figures_for(engine: Engine, periods: list[str], stocks: Collection[str]) -> 
               .where(submissions.c.status.in_(STORED), submissions.c.period.in_(periods)).distinct())
     with engine.connect() as conn:
         unit_months = frozenset((u, p) for u, p in conn.execute(stored))
-        for unit, period, indicator, value, note, name, raw in conn.execute(query):
-            units.add(unit)
-            given = raw != "" or bool(value)
-            if given:
-                filled.add(indicator)
-            by_month[indicator][period] += value
-            if note and note.strip():
-                notes.append((unit, period, indicator, note.strip()))
-            if indicator in stocks:
-                if given:  # rows come month by month: the last one written is the unit's latest
-                    latest[indicator][unit] = Source(unit, period, name, value)
-                continue
-            totals[indicator] += value
-            by_unit[indicator][unit] += value
-            if value:
-                sources[indicator].append(Source(unit, period, name, value))
+        rows = [(unit, period, indicator, value, raw != "" or bool(value), note, name)
+                for unit, period, indicator, value, note, name, raw in conn.execute(query)]
+    return tally(periods, stocks, rows, unit_months)
+
+
+def tally(periods: list[str], stocks: Collection[str], rows: Iterable[Row],
+          unit_months: Collection[tuple[str, str]]) -> Figures:
+    """The figures of the current values `rows`, ordered by unit then period (a stock's latest is the
+    last row of its unit): the one aggregation the draft, the period workbook and the ledger's data
+    frames (`tasks/ledger/frames.py`) all make their figures with."""
+    stocks = frozenset(stocks)
+    totals: dict[str, int] = defaultdict(int)
+    by_unit: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    sources: dict[str, list[Source]] = defaultdict(list)
+    latest: dict[str, dict[str, Source]] = defaultdict(dict)  # stock → unit → its latest filled value
+    notes: list[tuple[str, str, str, str]] = []
+    units: set[str] = set()
+    filled: set[str] = set()
+    for unit, period, indicator, value, given, note, name in rows:
+        units.add(unit)
+        if given:
+            filled.add(indicator)
+        by_month[indicator][period] += value
+        if note and note.strip():
+            notes.append((unit, period, indicator, note.strip()))
+        if indicator in stocks:
+            if given:  # rows come month by month: the last one written is the unit's latest
+                latest[indicator][unit] = Source(unit, period, name, value)
+            continue
+        totals[indicator] += value
+        by_unit[indicator][unit] += value
+        if value:
+            sources[indicator].append(Source(unit, period, name, value))
     as_of: dict[str, dict[str, str]] = {}
     for indicator, per_unit in latest.items():
         by_unit[indicator] = defaultdict(int, {u: s.value for u, s in per_unit.items()})
@@ -107,4 +121,4 @@ def figures_for(engine: Engine, periods: list[str], stocks: Collection[str]) -> 
         as_of[indicator] = {u: s.period for u, s in per_unit.items()}
     return Figures(tuple(periods), dict(totals), {k: dict(v) for k, v in by_unit.items()},
                    {k: dict(v) for k, v in by_month.items()}, dict(sources), notes, frozenset(units),
-                   unit_months, frozenset(filled), stocks, as_of)
+                   frozenset(unit_months), frozenset(filled), stocks, as_of)

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 from sqlalchemy import select
 
-from tasks.drafts.open_items import OpenItems, months_due, open_items
+from tasks.drafts.open_items import OpenItems, due_by, open_items
 from tasks.drafts.todo import CARRIED, boilerplate
 from tasks.home import Home
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.reports import ReportVersion, versions
 from tasks.ledger.tables import STORED, submissions
-from tasks.ledger.timeliness import due_date
 from tasks.signoff.blanks import UNFILLED, unfilled
 
 CARRIED_NUMBER = re.compile(r"中的“([^”]+)”：" + re.escape(CARRIED))
@@ -64,9 +62,7 @@ def open_for(home: Home, version: ReportVersion, as_of: dt.date, plates: list[st
              carried: list[str] = (), blanks: list[str] = ()) -> OpenItems:
     """Missing returns (units registered, months due by `as_of`) and the previous opinion, from the
     ledger; the rest as found in the text by the caller."""
-    settings = home.settings
-    due = months_due(version.year, as_of,
-                     lambda m: due_date(m, settings.due_working_days, settings.calendar).due)
+    due = due_by(version.year, as_of, home.settings)
     units = [(u.code, u.name) for u in home.registry.units]
     with open_ledger(home.database_url) as engine:
         all_versions = versions(engine, version.year)
@@ -79,18 +75,19 @@ def open_for(home: Home, version: ReportVersion, as_of: dt.date, plates: list[st
 
 
 def open_of_draft(home: Home, version: ReportVersion, as_of: dt.date) -> OpenItems:
-    """A draft's open items before anyone signs it (the Prefect form, the review mail, the PDF preview)."""
-    from tasks.adoption.bounded import open_docx
+    """A draft's open items before anyone signs it (the Prefect form, the review mail). Only the draft as
+    rendered is read — its sha256 the ledger's, so our own file, parsed directly (~0.1 s, not a limited
+    child's ~3 s); one changed in outbox/ since gives the ledger's part only (sign-off refuses it anyway)."""
+    import docx
+
     from tasks.signoff.final_copy import full_text
+    from tasks.signoff.integrity import draft_problem
 
     plates: list[str] = []
     carried: list[str] = []
     blanks: list[str] = []
-    try:
-        doc = open_docx(Path(version.draft_path), home.settings.limits)
-    except Exception:  # noqa: BLE001 — the draft unreadable: the ledger's part still stands
-        doc = None
-    if doc is not None:
+    if draft_problem(version) is None:
+        doc = docx.Document(version.draft_path)
         plates, found = marks_of(doc)
         carried = still_carried(found, full_text(doc))
         blanks = [b.words() for b in unfilled(doc)]
