@@ -43,7 +43,10 @@ def test_runs_from_the_console_are_prefect_runs(tmp_path):
         wait_for(lambda: re.search(r"入库</td><td>已完成", _recorded(op)), 180, "the ingest run", log, step=2)
         op.post("/runs/start", data={"kind": "draft", "year": "2024", "csrf_token": csrf})
         wait_for(lambda: re.search(r"年度草稿</td><td>待审定", _recorded(op)), 240, "the draft to wait", log, step=2)
-        assert "Suspended" not in _recorded(op) and "失败" not in _recorded(op)
+        shown = _recorded(op)
+        assert "Suspended" not in shown and "失败" not in shown and "Flow run" not in shown
+        assert "已排队" not in shown            # the schedule's future runs are not listed as if queued
+        _shot(base, "runs-served")
 
         leader = _client(base, "leader1")
         review = leader.get("/review")
@@ -53,3 +56,26 @@ def test_runs_from_the_console_are_prefect_runs(tmp_path):
                            follow_redirects=True)
         assert "已审定签发" in done.text and "后台等待审定的运行已随之结束" in done.text, done.text[-1500:]
         wait_for(lambda: re.search(r"年度草稿</td><td>已定稿", _recorded(op)), 180, "the run to end", log, step=2)
+
+
+def _shot(base: str, name: str) -> None:
+    """With TOWNSHIP_SCREENSHOTS=DIR: the 运行 page as chromium shows it (the run that waits reads 待审定)."""
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("TOWNSHIP_SCREENSHOTS")
+    if not folder or not Path("/usr/bin/chromium").exists():
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(base + "/login")
+        page.fill("input[name=username]", "operator1")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(base + "/runs")
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        browser.close()

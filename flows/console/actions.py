@@ -51,7 +51,7 @@ async def runs_page(request: Request) -> Response:
     recorded, problem = [], ""
     if app.state.served:
         try:
-            recorded = await run_in_threadpool(recent_prefect_runs)
+            recorded = await run_in_threadpool(recent_prefect_runs, app.state.home.settings.schedules.timezone)
         except Exception:  # noqa: BLE001 — the console's own record still shows
             problem = "暂时读不到 Prefect 的运行记录，请稍后刷新。"
     outbox, key = app.state.home.outbox, app.state.file_key

@@ -161,22 +161,32 @@ def not_started(exc: Exception) -> str:
     return "未能启动：后台服务暂时无法连接，请稍后再试；仍不行请联系管理这台电脑的同事。"
 
 
-def recent_prefect_runs(limit: int = 20) -> list[dict]:
-    """The served deployments' recent runs as Prefect recorded them, newest first."""
+def recent_prefect_runs(tz: str, limit: int = 20) -> list[dict]:
+    """The served deployments' runs that have started (not the schedule's future ones), newest first, in
+    the township's time; a state's message only when it is ours (Chinese), never Prefect's English."""
+    import re
+    from zoneinfo import ZoneInfo
+
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+    from prefect.client.schemas.objects import StateType
     from prefect.client.schemas.sorting import FlowRunSort
 
+    begun = [t for t in StateType if t not in (StateType.SCHEDULED,)]
+    only = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=begun)))
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(limit=limit, sort=FlowRunSort.START_TIME_DESC)
+        runs = client.read_flow_runs(flow_run_filter=only, limit=limit, sort=FlowRunSort.START_TIME_DESC)
         names = {f.id: f.name for f in client.read_flows(limit=50)}
+    zone = ZoneInfo(tz)
     out = []
     for r in runs:
         flow_name = names.get(r.flow_id, "")
         kind = next((k for k, (_, f) in KINDS.items() if f == flow_name), None)
         state = r.state
+        when = r.start_time or r.expected_start_time or r.created
+        message = (state.message or "") if state else ""
         out.append({"what": KINDS[kind][0] if kind else flow_name, "id": str(r.id),
-                    "started": (r.start_time or r.expected_start_time or r.created).astimezone().strftime(
-                        "%Y-%m-%d %H:%M:%S") if (r.start_time or r.expected_start_time or r.created) else "",
+                    "started": when.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if when else "",
                     "label": prefect_label(state.type.value if state else "", state.name if state else "", flow_name),
-                    "message": (state.message or "") if state else ""})
+                    "message": message if re.search(r"[\u4e00-\u9fff]", message) else ""})
     return out
