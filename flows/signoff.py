@@ -81,7 +81,7 @@ def how_to_decide(home: Home, v: ReportVersion) -> str:
                  f"**{for_markdown(line)}**" for line in items.lines()]
     return "\n".join([
         f"## 审定 {v.year}年度报告 第{v.version}稿", "", f"草稿：`{v.draft_path}`", "", *open_part, "",
-        (f"缺报的月报表和上一稿的退回意见须审定人确认知晓才能签发（加 `--accept-open`，记入台账，定稿注明应报、"
+        ("缺报的月报表和上一稿的退回意见须审定人确认知晓才能签发（加 `--accept-open`，记入台账，定稿注明应报、"
          "已收和未报的单位）。" if accept else "没有须确认的缺报或退回意见。"), "",
         "审定（通过或退回修改）由审定人在办公电脑的命令行作出，记入台账后本运行随之结束；"
         "在此点 Resume 不会作出任何决定：", "",

@@ -74,8 +74,9 @@ def external_entity(home) -> bytes:
 def entity_in_workbook(home) -> bytes:
     """Entity expansion in xl/workbook.xml (a defined name), where no sheet scan would see it."""
     data = patch_sheet_xml(edited(home, {}), r"<workbook", LOL + "<workbook", part="xl/workbook.xml")
-    return patch_sheet_xml(data, r"<definedNames/>", '<definedNames><definedName name="x">&lol9;</definedName>'
-                                                       "</definedNames>", part="xl/workbook.xml")
+    # the template holds a print area, so definedNames has a child to put the entity beside
+    return patch_sheet_xml(data, r"<definedNames>", '<definedNames><definedName name="x">&lol9;</definedName>',
+                           part="xl/workbook.xml")
 
 
 def too_many_parts(home, parts: int = 10_001) -> bytes:

@@ -49,3 +49,16 @@ def pages(pdf: Path) -> int:
 
 def first(found: list[Word], start: str) -> Word:
     return next(w for w in found if w.text.startswith(start))
+
+
+def ink(pdf: Path, word: Word, dpi: int = 72) -> int:
+    """Dark pixels printed inside a word's box on its page: LibreOffice writes the text of a drawing it
+    clips away (a chart below a page break) on the earlier page too, where nobody sees it — pixels tell."""
+    raw = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(word.page), "-l", str(word.page), str(pdf)],
+                         capture_output=True, check=True).stdout
+    fields = raw.split(maxsplit=4)  # P5 width height maxval pixels (pdftoppm writes no comments)
+    width, height, pixels = int(fields[1]), int(fields[2]), fields[4]
+    scale = dpi / 72
+    x0, x1 = int(word.x0 * scale), min(int(word.x1 * scale) + 1, width)
+    y0, y1 = int(word.y0 * scale), min(int(word.y1 * scale) + 1, height)
+    return sum(1 for y in range(y0, y1) for b in pixels[y * width + x0:y * width + x1] if b < 128)

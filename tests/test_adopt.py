@@ -272,7 +272,7 @@ def test_report_says_when_the_year_is_incomplete_and_fails_when_it_is_empty(tmp_
     home = township_home(tmp_path, "城关镇")
     result = adopt(write_report(REPORTS["城关镇"][0], tmp_path / "r.docx"), home)
     empty = runner.invoke(app, ["report", "--home", str(home.root), "--year", "2024"], terminal_width=200)
-    assert empty.exit_code == 1 and "应有 24 份月报表，库中只有 0 份" in empty.output
+    assert empty.exit_code == 1 and "2024年库中还没有月报表（已过报送截止日的 12 个月应有 24 份）" in empty.output
     assert "××" in "\n".join(p.text for p in docx.Document(empty.stdout.strip().splitlines()[-1]).paragraphs)
     fill_year(open_home(home.root), result.figures)
     partial = runner.invoke(app, ["report", "--home", str(home.root), "--year", "2024"], terminal_width=200)

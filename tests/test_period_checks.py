@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from tasks.intake.period_checks import name_month
 from tasks.intake.pool import ingest_batch
 from tasks.intake.take_stock import find_new, prepare
+from tasks.intake.tally import summarize, tally
 from tests.helpers import NOW, drop
 
 
@@ -52,3 +53,17 @@ def test_a_correction_differing_in_most_rows_says_so_and_what_changed_most(home)
     ws = load_workbook(home.root / other.receipt)["校验结果"]
     assert ws["B2"].value == "已更正（有提示）"
     assert any(c.value == note.message for row in ws.iter_rows() for c in row)
+
+
+def test_the_runs_line_counts_corrections_apart(home):
+    drop(home, name="march.xlsx", values={"DISPUTE": 3})
+    drop(home, name="april.xlsx", period="2024-04", values={"DISPUTE": 3})
+    run(home)
+    drop(home, name="march-fixed.xlsx", values={"DISPUTE": 4})
+    drop(home, name="may.xlsx", period="2024-05", values={"DISPUTE": 3})
+    prepare(home)
+    found = find_new(home, NOW + dt.timedelta(hours=1))
+    outcomes = ingest_batch(home, list(found.ready), NOW + dt.timedelta(hours=1))
+    line = summarize([tally(outcomes)], found).line()
+    assert line.startswith("收到 2 个文件：已接收 1，已更正 1"), line
+    assert summarize([tally(outcomes)], found).by_status == {"accepted": 2}  # the statuses themselves unchanged

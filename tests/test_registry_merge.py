@@ -163,7 +163,7 @@ def test_the_drafts_count_of_expected_returns_follows_the_registry(year, capsys)
     home, dropped, _ = year
     assert completeness(home, 2025) == 0
     said = capsys.readouterr().err.replace("\n", "")
-    assert f"2025年应有 36 份月报表，库中只有 {len(dropped)} 份" in said   # 12 office + 3 × 6 + 6, not 5 × 12
+    assert f"2025年截至今天应有 36 份月报表，库中只有 {len(dropped)} 份" in said   # 12 office + 3 × 6 + 6, not 5 × 12
 
 
 def test_the_years_totals_are_the_sum_of_all_returns_and_the_draft_names_the_gaps(year):

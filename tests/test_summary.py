@@ -106,7 +106,7 @@ def test_the_chase_list_and_the_notice(quarter):
         "2. 松垛村（张秀英 13803750202）（已退回，请按回执修改后重新报送）",
         "请尽快将月报表放入本单位文件夹，填报有疑问请联系镇党政办。谢谢！"]
     early = summary_files(quarter, "2024-03", dt.date(2024, 4, 2))
-    assert "应于2024年4月8日前报送" in early.text
+    assert "应于2024年4月8日（含）前报送" in early.text  # the due day itself still counts
 
 
 def test_outputs_never_overwrite_older_ones(quarter):

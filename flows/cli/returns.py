@@ -45,14 +45,19 @@ def template(home: HomeOpt = None,
     from tasks.home import TEMPLATE_DIR
     from tasks.intake.unit_folder import UnitFolder
     from tasks.returns.blank import ReturnContent, return_bytes
+    from tasks.returns.periods import in_words, month_of, months_ahead
 
     h = home_or_exit(home)
     units = h.registry.by_code()
+    today = township_today(h)
     if period and len(period) != 7:
-        raise Refusal(f"模板按月填写：--period 请写一个月份，如 {period[:4]}-03")
+        raise Refusal(f"模板按月填写：--period 请写一个月份，如 {month_of(today, -1)}")
+    if period and months_ahead(period, today) > 1:  # 2099-01: a typo, not a plan
+        raise Refusal(f"报告期 {period} 太远：现在是 {in_words(month_of(today))}，模板最多提前一个月生成"
+                      f"（到 {month_of(today, 1)}）；本月应报的是 {month_of(today, -1)}")
     key = period or ""
     # the township's indicators only: those its report templates state, and those with data this year
-    catalog = returns_catalog(h, int(key[:4]) if key else township_today(h).year)
+    catalog = returns_catalog(h, int(key[:4]) if key else today.year)
     if all_units:
         h.inbox.mkdir(exist_ok=True)
         name, skipped = f"{key or '空白'}月报表模板.xlsx", 0
@@ -91,6 +96,7 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
     示例：township check 2024-03月报表.xlsx --unit 410423105201 --home ./xiatang
     """
     from tasks.intake.forked import judge_forked
+    from tasks.intake.receipt import in_order
     from tasks.returns.guard import max_file_bytes, too_large
     from tasks.returns.validate import Context
     from tasks.returns.verdict import OVERSIZE, refused
@@ -117,7 +123,7 @@ def check(file: Annotated[Path, typer.Argument(metavar="文件", help="要检查
     table = Table(title=shown(f"{file.name}：" + ("可以接收" if verdict.ok else "将被退回")))
     for col in ("位置", "级别", "问题", "怎么办"):
         table.add_column(col, overflow="fold")  # wrapped, never cut with "…"
-    for f in found:  # the clerk's values quoted in messages: plain text, never markup or escapes
+    for f in in_order(found):  # errors first; clerks' values quoted in messages: plain text, never markup
         table.add_row(shown(f.place), LEVELS.get(f.level, "说明"), shown(f.message), shown(f.hint))
     console.print(table if found else shown(f"{file.name}：未发现问题"))
     raise typer.Exit(0 if verdict.ok else 1)

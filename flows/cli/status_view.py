@@ -59,8 +59,9 @@ def _table(title: str, rows: list[dict]) -> None:
 def _late(submissions: list[dict]) -> None:
     late = [s for s in submissions if s["late"] and s["status"] in STANDING]
     if late:
-        console.print("逾期报送：" + "、".join(f"{s['unit_name'] or s['unit']}（{s['period']}）" for s in late),
-                      markup=False, soft_wrap=True)
+        more = f" 等 {len(late)} 份" if len(late) > SHOWN else ""
+        console.print("逾期报送：" + "、".join(f"{s['unit_name'] or s['unit']}（{s['period']}）" for s in late[:SHOWN])
+                      + more, markup=False, soft_wrap=True)
 
 
 def _missing(report) -> None:

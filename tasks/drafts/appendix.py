@@ -24,7 +24,8 @@ from tasks.drafts.page_layout import BODY_FONT, H1_FONT, page_setup, set_fonts
 from tasks.ledger.aggregate import Figures
 from tasks.returns.clerk_text import for_xml
 
-CELL, HEAD = "表格文字", "表格表头"
+CELL, HEAD, TOTAL = "表格文字", "表格表头", "表格合计"
+BODY_PT, HEAD_PT = 10.5, 9
 TABLE_TITLE = "各单位指标汇总"
 TOTAL_ROW = "合计"
 
@@ -57,22 +58,31 @@ def add_unit_table(doc, figures: Figures, catalog: Catalog, names: dict[str, str
     # county's 400 rows × 14 columns took ~1.5 s (issue 7: report_s ≤ 3 s).
     head_id, cell_id = doc.styles[HEAD].style_id, doc.styles[CELL].style_id
     twips = [int(w.twips) for w in widths]
-    body = "".join(_row_xml(values, twips, head_id if r == 0 or r == len(rows) else cell_id)
-                   for r, values in enumerate([header, *rows]))
+    total_id = doc.styles[TOTAL].style_id
+    # The indicators' names set vertically (upright characters, top to bottom): a column 16 mm wide broke
+    # them mid-word (警示标/识牌安/装); the row is as tall as the longest name.
+    body = _row_xml(header, twips, head_id, vertical=True) + "".join(
+        _row_xml(values, twips, total_id if r == len(rows) - 1 else cell_id) for r, values in enumerate(rows))
     for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>"):
         table._tbl.append(tr)
     _repeat_header(table.rows[0])
     return title
 
 
-def _row_xml(values: list[str], twips: list[int], style_id: str) -> str:
+def _row_xml(values: list[str], twips: list[int], style_id: str, vertical: bool = False) -> str:
+    """vertical: every cell but the first (单位) set top to bottom, the row tall enough for the longest."""
     cells = []
-    for value, width in zip(values, twips):
+    for c, (value, width) in enumerate(zip(values, twips)):
         lines = [escape(for_xml(line)) for line in value.split("\n")]
         text = "<w:br/>".join(f'<w:t xml:space="preserve">{line}</w:t>' for line in lines)
-        cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+        turn = '<w:textDirection w:val="tbRlV"/>' if vertical and c else ""
+        cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{turn}<w:vAlign w:val="center"/></w:tcPr>'
                      f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr><w:r>{text}</w:r></w:p></w:tc>')
-    return f"<w:tr>{''.join(cells)}</w:tr>"
+    height = ""
+    if vertical:
+        longest = max(len(line) for value in values[1:] for line in value.split("\n"))
+        height = f'<w:trPr><w:trHeight w:val="{int(longest * HEAD_PT * 20 * 1.1) + 240}" w:hRule="atLeast"/></w:trPr>'
+    return f"<w:tr>{height}{''.join(cells)}</w:tr>"
 
 
 def add_chart(doc, png: bytes, title: str, note: str) -> None:
@@ -142,7 +152,8 @@ def _plain(p, align) -> None:
 
 def _table_styles(doc) -> None:
     names = {s.name for s in doc.styles}
-    for name, font, size in ((CELL, BODY_FONT, 10.5), (HEAD, H1_FONT, 9)):  # 五号 figures, 小五 headings
+    # 五号 figures, 小五 headings; the 合计 row as large as the figures above it, in the headings' 黑体
+    for name, font, size in ((CELL, BODY_FONT, BODY_PT), (HEAD, H1_FONT, HEAD_PT), (TOTAL, H1_FONT, BODY_PT)):
         if name in names:
             continue
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -170,5 +181,5 @@ def _borders(table) -> None:
 
 def _repeat_header(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
-    for tag in ("w:tblHeader", "w:cantSplit"):
-        tr_pr.append(OxmlElement(tag))
+    tr_pr.insert(0, OxmlElement("w:cantSplit"))  # the schema's order: cantSplit, trHeight, tblHeader
+    tr_pr.append(OxmlElement("w:tblHeader"))

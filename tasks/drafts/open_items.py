@@ -25,8 +25,9 @@ ACKNOWLEDGED = ("missing", "opinion")   # what `--accept-open` must acknowledge
 
 def months_due(year: int, as_of: dt.date, due: Callable[[str], dt.date]) -> list[str]:
     """The year's months whose return was due by `as_of` (`due`: a month's due date): a return not yet
-    due is not missing. A sign-off on 26 December counts January to November at most."""
-    return [m for m in (f"{year}-{n:02d}" for n in range(1, 13)) if due(m) <= as_of]
+    due is not missing, nor one whose due day is today (the notice says 前报送（含）). A sign-off on 26
+    December counts January to November at most."""
+    return [m for m in (f"{year}-{n:02d}" for n in range(1, 13)) if due(m) < as_of]
 
 
 def due_by(year: int, as_of: dt.date, settings) -> list[str]:

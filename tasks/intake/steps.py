@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Connection
 
 from schemas.findings import FILE_PLACE, Finding, finding
+from schemas.catalog import Catalog
 from schemas.settings import Limits
 from tasks.home import Home
 from tasks.intake.archive import archive_path, sha256_of, write_durably
@@ -38,6 +39,7 @@ from tasks.ledger.timeliness import DueDate, due_date, is_late
 from tasks.ledger.unit_ledger import UnitLedger
 from tasks.returns.guard import max_file_bytes, too_large
 from tasks.returns.judge import judge
+from tasks.returns.read import RawReturn
 from tasks.returns.periods import period_year
 from tasks.returns.validate import Context, Value
 from tasks.returns.verdict import OVERSIZE, Verdict, refused
@@ -171,7 +173,8 @@ def prepare(arrived: Arrived, home: Home, reader: Connection, ledger: UnitLedger
     return Prepared(arrived, arrival, values, decided, due)
 
 
-def month_findings(name: str, values: tuple, period: str, ledger: UnitLedger, catalog, ret) -> list:
+def month_findings(name: str, values: tuple[Value, ...], period: str, ledger: UnitLedger, catalog: Catalog,
+                   ret: RawReturn | None) -> list[Finding]:
     """A name saying another month, a correction that looks like another month's figures (period_checks)."""
     cell = ret.fields.get("period") if ret is not None else None
     place = cell.place if cell is not None else FILE_PLACE

@@ -3,7 +3,7 @@ any size of run) and for the whole run (`IngestSummary`, the operator's one line
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schemas.labels import STATUS_LABELS
 from tasks.intake.discover import Discovery
@@ -13,6 +13,8 @@ from tasks.intake.steps import FileOutcome
 from tasks.ledger.timeliness import calendar_notice
 
 REFUSED_SHOWN = 50
+CORRECTED = {"accepted": "corrected", "accepted_with_warnings": "corrected_with_warnings"}
+EXTRA = ("late", *CORRECTED.values())  # counted beside a file's status, not as one
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ def tally(outcomes: list[FileOutcome], left: list[Left] | None = None) -> Tally:
         by_unit.setdefault(o.unit, Counter())[o.status] += 1
         if o.late:
             by_unit[o.unit]["late"] += 1
+        if o.corrected and o.status in CORRECTED:  # counted apart too: the line says 已更正, as receipts do
+            by_unit[o.unit][CORRECTED[o.status]] += 1
     refused = tuple((o.unit, o.name, "；".join(f.message for f in o.findings if f.level == "error")[:200])
                     for o in outcomes if o.status == "rejected")[:REFUSED_SHOWN]
     guessed = tuple(sorted({o.calendar_guessed for o in outcomes if o.calendar_guessed}))
@@ -49,10 +53,16 @@ class IngestSummary:
     blocked: tuple[UnitProblem, ...] = ()   # units whose folder could not be served: their files wait
     left: tuple[tuple[str, str, str], ...] = ()     # waiting in the inbox for a fault of ours to pass
     future_dated: tuple[str, ...] = ()              # modified "in the future": judged by the wall clock
+    corrected: dict[str, int] = field(default_factory=dict)  # of the accepted, how many were corrections
 
     def line(self) -> str:
         """The run in one line, and once, when it came up, the holiday calendar's notice."""
-        parts = [f"{STATUS_LABELS.get(k, k)} {v}" for k, v in sorted(self.by_status.items())]
+        shown = dict(self.by_status)
+        for status, key in CORRECTED.items():  # a correction is said apart from a first return
+            if self.corrected.get(key):
+                shown[status] = shown.get(status, 0) - self.corrected[key]
+                shown[key] = self.corrected[key]
+        parts = [f"{STATUS_LABELS.get(k, k)} {v}" for k, v in sorted(shown.items()) if v]
         notice = calendar_notice(self.guessed_years)
         return (f"收到 {self.received} 个文件：" + ("，".join(parts) if parts else "无")
                 + (f"；{self.settling} 个仍在写入，下次处理" if self.settling else "")
@@ -71,10 +81,12 @@ def summarize(tallies: list[Tally], discovery: Discovery) -> IngestSummary:
         for unit, counts in t.by_unit.items():
             by_unit.setdefault(unit, Counter()).update(counts)
     by_status: Counter = Counter()
+    corrected: Counter = Counter()
     for counts in by_unit.values():
-        by_status.update({k: v for k, v in counts.items() if k != "late"})
+        by_status.update({k: v for k, v in counts.items() if k not in EXTRA})
+        corrected.update({k: v for k, v in counts.items() if k in CORRECTED.values()})
     refused = tuple(r for t in tallies for r in t.refused)[:REFUSED_SHOWN]
     guessed = tuple(sorted({y for t in tallies for y in t.guessed_years}))
     return IngestSummary(sum(by_status.values()), dict(by_status), {u: dict(c) for u, c in by_unit.items()},
                          len(discovery.settling), discovery.strays, refused, guessed, discovery.blocked,
-                         tuple(x for t in tallies for x in t.left), discovery.future_dated)
+                         tuple(x for t in tallies for x in t.left), discovery.future_dated, dict(corrected))

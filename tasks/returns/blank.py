@@ -49,7 +49,7 @@ def build_return(catalog: Catalog, content: ReturnContent, layout: ReturnLayout 
     f = layout.fields
     unit = content.unit
     _pair(ws, f["unit_name"].cell, f["unit_name"].label, unit.name if unit else "")
-    _pair(ws, f["unit_code"].cell, f["unit_code"].label, unit.code if unit else "")
+    _pair(ws, f["unit_code"].cell, f["unit_code"].label, unit.code if unit else "", as_text=True)
     _pair(ws, f["period"].cell, f["period"].label, content.period, editable=True)
     _pair(ws, f["filled_by"].cell, f["filled_by"].label, content.filled_by, editable=True)
     _pair(ws, f["phone"].cell, f["phone"].label, content.phone, editable=True)
@@ -83,9 +83,11 @@ def build_return(catalog: Catalog, content: ReturnContent, layout: ReturnLayout 
             ws[f"{col}{r}"].border = BOX
     last = first + len(catalog.indicators) - 1
     _validations(wb, ws, catalog, cols, first, last)
-    _instructions(wb, layout, catalog)
-    for col, width in zip("ABCDEF", (6, 22, 26, 12 if catalog.stocks else 8, 12, 30)):
+    _instructions(wb, layout, catalog, content.period)
+    # D holds 单位 and the 12-digit 单位代码: wide enough for the code, never shown cut as 41042310
+    for col, width in zip("ABCDEF", (6, 22, 26, 15, 12, 30)):
         ws.column_dimensions[col].width = width
+    _print_setup(ws, last)
     ws.protection.sheet = True  # pre-filled cells are locked; no password, so a clerk can still fix a typo
     ws.protection.formatCells = False
     ws.protection.formatColumns = False
@@ -112,7 +114,17 @@ def _title(ws, text: str) -> None:
     ws.row_dimensions[1].height = 30
 
 
-def _pair(ws, value_ref: str, label: str, value: object, editable: bool = False) -> None:
+def _print_setup(ws, last: int) -> None:
+    """Printed on one A4 page wide (the title whole, not cut between two pages), as long as it needs."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_area = f"A1:F{last}"
+    ws.page_margins.left = ws.page_margins.right = 0.5
+
+
+def _pair(ws, value_ref: str, label: str, value: object, editable: bool = False, as_text: bool = False) -> None:
     """A label in the cell left of its value (the reader finds values by label, DESIGN §3)."""
     value_cell = ws[value_ref]
     label_cell = ws.cell(row=value_cell.row, column=value_cell.column - 1)
@@ -120,6 +132,8 @@ def _pair(ws, value_ref: str, label: str, value: object, editable: bool = False)
     value_cell.value = value if value != "" else None
     if isinstance(value, str) and value:
         value_cell.data_type = "s"
+    if as_text:
+        value_cell.number_format = "@"  # text: a code typed here stays 410423105201, not 4.10423E+11
     if editable:
         _unlock(value_cell)
 
@@ -149,17 +163,19 @@ def _validations(wb: Workbook, ws, catalog: Catalog, cols: dict[str, str], first
 INSTRUCTIONS = (
     "填报说明",
     "1. 每月一表，每个报送单位一份，填好后放入本单位的报送文件夹（以单位代码命名）。",
-    "2. 只填写黄色单元格：报告期（如 2024-03）、填报人、联系电话、报送日期、本期数量和备注。",
-    "3. 本期数量填写本月实际完成的准确数字（整数，不要填“约70”“70余”），没有工作量填 0 或留空。",
+    "2. 只填写黄色单元格：报告期（{example}）、填报人、联系电话、报送日期、本期数量和备注。",
+    "3. 本期数量填写本月实际完成的准确数字（整数，不要填“约70”“70余”），没有工作量的填 0；整栏空白的报表会被退回。",
     "4. 不要增删指标行、不要修改指标代码和名称；有需要说明的情况写在备注栏。",
     "5. 处理结果（回执）会放回本单位文件夹的“回执”子文件夹，请查看；被退回的请按回执修改后重新报送。",
     "6. 发现已报数字有误，修改后重新报送即可，系统按更正处理并保留原版本。",
 )
 
 
-def _instructions(wb: Workbook, layout: ReturnLayout, catalog: Catalog) -> None:
+def _instructions(wb: Workbook, layout: ReturnLayout, catalog: Catalog, period: str) -> None:
     ws = wb.create_sheet(layout.instructions_sheet, 1)
-    lines = (*INSTRUCTIONS, STOCK_NOTE) if catalog.stocks else INSTRUCTIONS
+    example = f"本表为 {period}" if period else "写所报告的月份，格式为“年-月”"
+    lines = tuple(line.replace("{example}", example) for line in INSTRUCTIONS)
+    lines = (*lines, STOCK_NOTE) if catalog.stocks else lines
     for i, line in enumerate(lines, start=1):
         ws.cell(row=i, column=1, value=line)
     ws["A1"].font = Font(bold=True, size=14)

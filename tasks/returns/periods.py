@@ -70,6 +70,23 @@ def is_future(period: str, today: dt.date) -> bool:
     return period_start(period) > dt.date(today.year, today.month, 1)
 
 
+def month_of(today: dt.date, offset: int = 0) -> str:
+    """The month `offset` months from today's: -1 is the month units report now (their returns fall due
+    early in the next), which hints show as the example instead of a fixed 2024-03."""
+    index = today.year * 12 + today.month - 1 + offset
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def months_ahead(period: str, today: dt.date) -> int:
+    """How many months `period` lies after today's month (0 this month, negative before)."""
+    return (int(period[:4]) - today.year) * 12 + int(period[5:7]) - today.month
+
+
+def in_words(period: str) -> str:
+    """2026-11 → 2026年11月."""
+    return f"{int(period[:4])}年{int(period[5:7])}月"
+
+
 class PeriodSpecError(ValueError):
     """A period an operator typed that names no month, quarter or year."""
 

@@ -14,7 +14,7 @@ from schemas.catalog import Catalog, Rule, label_key
 from schemas.findings import Finding, finding
 from schemas.registry import Registry
 from tasks.returns.numbers import parse_count, suggestion
-from tasks.returns.periods import is_future, parse_period
+from tasks.returns.periods import in_words, is_future, month_of, parse_period
 from tasks.returns.read import Cell, RawReturn
 from tasks.returns.unit_time import unit_time_findings
 from tasks.returns.unseen import unseen_findings
@@ -102,14 +102,15 @@ def _period(ret: RawReturn, ctx: Context, out: list[Finding]) -> str | None:
     cell = ret.fields.get("period")
     place = cell.place if cell else f"{ret.sheet}!F2"
     parsed = parse_period(cell.value if cell else None)
+    now = month_of(ctx.today, -1)  # the month due now: the example hints give
     if parsed.error:
-        out.append(finding(parsed.error, place, value=_text(cell)))
+        out.append(finding(parsed.error, place, value=_text(cell), expected=now, detail=in_words(now)))
         return None
     assert parsed.period is not None
     if parsed.warning:
-        out.append(finding(parsed.warning, place, value=_text(cell), parsed=parsed.period))
+        out.append(finding(parsed.warning, place, value=_text(cell), parsed=parsed.period, expected=now))
     if is_future(parsed.period, ctx.today):
-        out.append(finding("E_PERIOD_FUTURE", place, value=parsed.period))
+        out.append(finding("E_PERIOD_FUTURE", place, value=parsed.period, expected=now, detail=in_words(now)))
     return parsed.period
 
 

@@ -26,7 +26,7 @@ def notice_text(data: PeriodSummary) -> str:
             continue
         overdue = data.on > due
         lines.append(f"{_month(period)}月报表{'截止' if overdue else '应于'}{due.year}年{_day(due)}"
-                     f"{'，已逾期' if overdue else '前报送'}，以下{len(items)}个单位尚未报送：")
+                     f"{'，已逾期' if overdue else '（含）前报送'}，以下{len(items)}个单位尚未报送：")
         for n, c in enumerate(items, start=1):
             who = " ".join(x for x in (c.unit.contact, c.unit.phone) if x)
             lines.append(f"{n}. {c.unit.name}{'（' + who + '）' if who else ''}{WHY[c.state]}")

@@ -14,7 +14,7 @@ from schemas.registry import Unit
 from schemas.registry import Registry
 from schemas.registry_time import active_in, owner_of
 from tasks.home import Home
-from tasks.intake.tally import REFUSED_SHOWN, IngestSummary
+from tasks.intake.tally import EXTRA, REFUSED_SHOWN, IngestSummary
 from tasks.ledger.engine import make_engine
 from tasks.ledger.tables import STORED, submissions
 from tasks.returns.clerk_text import for_markdown
@@ -51,7 +51,7 @@ def ingest_report(summary: IngestSummary, units: list[Unit], stored: set[tuple[s
         counts = summary.by_unit.get(u.code, {})
         missing = [m for m in months if active_in(u, m) and (u.code, m) not in stored]
         rows.append(dict(zip(COLUMNS, (
-            u.code, u.name, sum(v for k, v in counts.items() if k != "late"),
+            u.code, u.name, sum(v for k, v in counts.items() if k not in EXTRA),
             counts.get("accepted", 0) + counts.get("accepted_with_warnings", 0), counts.get("rejected", 0),
             counts.get("duplicate", 0), counts.get("late", 0), "、".join(missing) or "—"))))
     collecting = months[-1] if months else ""

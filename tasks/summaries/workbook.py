@@ -6,6 +6,7 @@ import math
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -100,8 +101,15 @@ def _totals(ws: Worksheet, data: PeriodSummary, catalog: Catalog) -> None:
     chart.legend = None
     chart.add_data(Reference(ws, min_col=4, max_col=3 + len(months), min_row=row), from_rows=True)
     chart.set_categories(Reference(ws, min_col=4, max_col=3 + len(months), min_row=3))
+    chart.y_axis.scaling.min = 0  # from 0: bars of 12, 10, 10 on an axis from 9 look like a collapse
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
     chart.width, chart.height = 18, 8
-    ws.add_chart(chart, f"B{len(rows) + 6}")
+    # The chart on a page of its own: printed after the table it would be cut across two pages. A row
+    # between the break and the chart, or LibreOffice draws the chart's edge at the foot of the first page.
+    anchor = len(rows) + 7
+    ws.row_breaks.append(Break(id=anchor - 2))
+    ws.add_chart(chart, f"B{anchor}")
 
 
 def _per_unit(ws: Worksheet, data: PeriodSummary, catalog: Catalog) -> None:
