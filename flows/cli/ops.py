@@ -22,6 +22,7 @@ def serve(home: HomeOpt = None,
           console_host: Annotated[str, typer.Option(metavar="地址", help="工作台监听地址")] = "127.0.0.1") -> None:
     """启动 Prefect 服务（数据库在 <实例>/.prefect 下；PREFECT_API_URL 已指向运行中的服务时直接用它），
     按计划运行 ingest-returns、period-summary、annual-report，文件放稳后立即入库。
+    同时启动工作台（操作员、领导用的中文页面，默认 http://127.0.0.1:8420/；用户用 township user add 添加）。
     一直运行到 Ctrl-C，退出时停止它启动的一切。
 
     服务只接受本实例的认证串（<实例>/.prefect/auth，首次启动时生成，只有本机的此用户可读）：
