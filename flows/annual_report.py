@@ -5,6 +5,7 @@ the CLI runs in its own process; a deployment runs flows/deployed.py's, which ha
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from prefect import flow
@@ -46,7 +47,8 @@ async def annual_report(home: str, year: int | None = None, out: str | None = No
     if version is None:
         version = await draft_sequence(steps, h, year, report, out, today, template, reopen,
                                        wants_delivery(h, deliver), reviewers=waits,
-                                       address=review_address(steps.run_id) if waits else "")
+                                       address=review_address(steps.run_id, os.environ.get("TOWNSHIP_CONSOLE_URL"))
+                                       if waits else "")
         if isinstance(version, Signed):
             return Completed(name=REPORT_STATES["signed"], message=version.message)
     if waits:

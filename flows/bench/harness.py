@@ -123,6 +123,9 @@ def run_bench(files: int, repeat: int = 3, naive: bool = True, county_units: int
         from flows.bench.interactive import measure as interactive  # whole processes, no Prefect server
 
         waited_on = interactive(tmp_path / "interactive", tmp_path / "county")
+        from flows.bench.console_grid import grid_seconds  # the console's 报送进度 page (issue 27)
+
+        waited_on["console_grid_s"] = grid_seconds(tmp_path / "county")
         from flows.bench.export import measure as export_county  # `township export` of the county's year
 
         waited_on.update(export_county(tmp_path / "export", tmp_path / "county"))

@@ -20,7 +20,7 @@ import gc
 _collecting = gc.isenabled()
 gc.disable()
 try:
-    from flows.cli import returns, runs, signoff, samples, adopt, ops, export  # noqa: F401
+    from flows.cli import returns, runs, signoff, samples, adopt, ops, export, console  # noqa: F401
     from flows.cli.app import app
 finally:
     gc.freeze()

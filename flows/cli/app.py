@@ -94,7 +94,7 @@ def command(**kwargs):
 
 # Commands that never start a flow: they skip Prefect's settings (reading its profiles, the settings
 # files of the working directory and certifi's bundle: ~4 ms, and tomllib and certifi's imports).
-WITHOUT_PREFECT = frozenset({"init", "template", "check", "status", "adopt", "export"})
+WITHOUT_PREFECT = frozenset({"init", "template", "check", "status", "adopt", "export", "user"})
 
 
 @app.callback()

@@ -17,9 +17,12 @@ def serve(home: HomeOpt = None,
           host: Annotated[str, typer.Option(metavar="地址", help="Prefect 服务监听地址")] = "127.0.0.1",
           public_url: Annotated[str | None, typer.Option(
               "--public-url", metavar="地址",
-              help="其他电脑打开界面用的地址，如 http://192.168.1.5:4200（--host 0.0.0.0 时必填）")] = None) -> None:
+              help="其他电脑打开界面用的地址，如 http://192.168.1.5:4200（--host 0.0.0.0 时必填）")] = None,
+          console_port: Annotated[int, typer.Option(metavar="端口", min=1, max=65535, help="工作台（中文页面）端口")] = 8420,
+          console_host: Annotated[str, typer.Option(metavar="地址", help="工作台监听地址")] = "127.0.0.1") -> None:
     """启动 Prefect 服务（数据库在 <实例>/.prefect 下；PREFECT_API_URL 已指向运行中的服务时直接用它），
     按计划运行 ingest-returns、period-summary、annual-report，文件放稳后立即入库。
+    同时启动工作台（操作员、领导用的中文页面，默认 http://127.0.0.1:8420/；用户用 township user add 添加）。
     一直运行到 Ctrl-C，退出时停止它启动的一切。
 
     服务只接受本实例的认证串（<实例>/.prefect/auth，首次启动时生成，只有本机的此用户可读）：
@@ -32,6 +35,13 @@ def serve(home: HomeOpt = None,
     from flows.server_auth import ExposureError
 
     h = home_or_exit(home)
+    from flows.console.serve import ConsoleRefused, console_url, start_console_thread
+    try:
+        start_console_thread(h.root, console_host, console_port)
+    except ConsoleRefused as exc:
+        raise Refusal(str(exc)) from exc
+    console.print(f"工作台（中文页面）：{console_url(console_host, console_port)}", highlight=False, markup=False)
+    os.environ["TOWNSHIP_CONSOLE_URL"] = console_url(console_host, console_port) + "review"  # the review mail's link
     try:
         serve_home(h, host, port, console, public_url)
     except (ServerError, ExposureError) as exc:
