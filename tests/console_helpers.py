@@ -16,9 +16,9 @@ from tests.helpers import OTHER, drop, make_home
 def ingest_at(home, now: dt.datetime) -> None:
     """The plain ingest steps (no Prefect) as a run at `now` takes the files dropped so far."""
     from tasks.intake.pool import ingest_batch
-    from tasks.intake.take_stock import find_new, prepare
+    from tasks.intake.take_stock import find_new, reconcile_home
 
-    prepare(home)
+    reconcile_home(home)
     ingest_batch(home, list(find_new(home, now).ready), now)
 
 OFFICE = "410423105001"

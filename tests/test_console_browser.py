@@ -18,7 +18,7 @@ CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():  # .ci/system-deps installs it (make test); said, never silently passed
     pytest.skip(f"{CHROMIUM} 未安装：请运行 .ci/system-deps all", allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect, sync_playwright  # noqa: E402 — after the skip: chromium first
 
 
 def _free_port() -> int:

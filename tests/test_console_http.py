@@ -164,11 +164,11 @@ def test_uploads_are_bounded_and_named_by_the_server(shared, monkeypatch):
     import datetime as dt
 
     from flows.console import review
-    from tasks.signoff.decision import Problem
+    from tasks.signoff.decision import DecisionProblem
 
     monkeypatch.setattr(review, "MAX_UPLOAD", 10)
-    assert isinstance(review.save_upload(shared, b"x" * 11, dt.datetime(2024, 12, 26)), Problem)
-    assert isinstance(review.save_upload(shared, b"", dt.datetime(2024, 12, 26)), Problem)
+    assert isinstance(review.save_upload(shared, b"x" * 11, dt.datetime(2024, 12, 26)), DecisionProblem)
+    assert isinstance(review.save_upload(shared, b"", dt.datetime(2024, 12, 26)), DecisionProblem)
     name = review.save_upload(shared, b"PK", dt.datetime(2024, 12, 26, 9, 30))
     assert name.startswith("修改稿-网页上传-20241226-093000") and "/" not in name
     assert (shared.outbox / "审定" / name).read_bytes() == b"PK"

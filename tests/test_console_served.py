@@ -39,7 +39,8 @@ def test_runs_from_the_console_are_prefect_runs(tmp_path):
         csrf = token(op.get("/runs").text)
         started = op.post("/runs/start", data={"kind": "ingest", "csrf_token": csrf})
         page = op.get("/runs").text
-        assert "已启动，进度和结果见下方" in page and "Prefect" not in page, (started.status_code, re.sub(r"<[^>]+>", " ", page.split("<main>")[1])[:1500])
+        shown = re.sub(r"<[^>]+>", " ", page.split("<main>")[1])[:1500]
+        assert "已启动，进度和结果见下方" in page and "Prefect" not in page, (started.status_code, shown)
         wait_for(lambda: re.search(r"入库</td><td>已完成", _recorded(op)), 180, "the ingest run", log, step=2)
         op.post("/runs/start", data={"kind": "draft", "year": "2024", "csrf_token": csrf})
         wait_for(lambda: re.search(r"年度草稿</td><td>待审定", _recorded(op)), 240, "the draft to wait", log, step=2)

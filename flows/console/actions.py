@@ -133,13 +133,14 @@ async def review_page(request: Request) -> Response:
     return page(request, "review.html", v=v, state=REPORT_STATES.get(v.state, "") if v else "", paras=paras,
                 items=items, draft_id=id_of_path(home.outbox, key, v.draft_path) if v else None, pdf_id=pdf,
                 final_id=id_of_path(home.outbox, key, v.final_path) if v else None,
-                edited=edited_files(home.outbox), groups=groups, must_accept=must_accept, tally=tally, result=request.app.state.results.pop(request.state.user.name, None))
+                edited=edited_files(home.outbox), groups=groups, must_accept=must_accept, tally=tally,
+                result=request.app.state.results.pop(request.state.user.name, None))
 
 
 @guarded(leader=True)
 async def decide(request: Request) -> Response:
     from flows.console.review import Signed, save_upload, sign
-    from tasks.signoff.decision import Problem
+    from tasks.signoff.decision import DecisionProblem
 
     home, form = request.app.state.home, request.state.form
     v = _latest(home)
@@ -150,14 +151,14 @@ async def decide(request: Request) -> Response:
     upload = form.get("edited")
     if approve and upload is not None and getattr(upload, "filename", ""):
         saved = save_upload(home, await upload.read(), dt.datetime.now())
-        if isinstance(saved, Problem):
+        if isinstance(saved, DecisionProblem):
             request.app.state.results[request.state.user.name] = {"ok": False, "text": saved.message}
             return RedirectResponse("/review", status_code=303)
         edited = saved
     done = await run_in_threadpool(sign, home, v.year, request.state.user.name, approve,
                                    str(form.get("opinion", ""))[:2000], edited, form.get("confirm_figures") == "1",
                                    form.get("accept_open") == "1", form.get("keep_appendix") == "1")
-    if isinstance(done, Problem):
+    if isinstance(done, DecisionProblem):
         request.app.state.results[request.state.user.name] = {"ok": False, "text": done.message}
     elif isinstance(done, Signed):
         request.app.state.results[request.state.user.name] = {"ok": True, "text": " ".join((done.message, *done.notes))}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tasks.home import Home
-from tasks.signoff.decision import APPROVE, REJECT, Problem, review_dir
+from tasks.signoff.decision import APPROVE, REJECT, DecisionProblem, review_dir
 
 MAX_UPLOAD = 20 * 1024 * 1024   # a 修改稿 larger than this is no report (and no reason to fill the disk)
 ITEM = re.compile(r"^\d+\.\s*(.+)$")
@@ -40,13 +40,13 @@ def draft_view(path: Path) -> tuple[list[Para], list[str]]:
     return paras, items
 
 
-def save_upload(home: Home, data: bytes, now: dt.datetime) -> str | Problem:
+def save_upload(home: Home, data: bytes, now: dt.datetime) -> str | DecisionProblem:
     """A 修改稿 from the browser, kept in outbox/审定/ under a name the server chose; its name returned
     for `sign`. Its content is checked there (a .docx; no DTD, no blanks) as the command line's is."""
     if len(data) > MAX_UPLOAD:
-        return Problem(f"修改稿超过 {MAX_UPLOAD // 1024 // 1024} MB，请检查是否插入了大图片")
+        return DecisionProblem(f"修改稿超过 {MAX_UPLOAD // 1024 // 1024} MB，请检查是否插入了大图片")
     if not data:
-        return Problem("没有收到修改稿文件，请重新选择")
+        return DecisionProblem("没有收到修改稿文件，请重新选择")
     folder = review_dir(home.outbox)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"修改稿-网页上传-{now.strftime('%Y%m%d-%H%M%S-%f')}.docx"
@@ -75,7 +75,7 @@ def open_groups(home: Home, version, on: dt.date) -> tuple[list[tuple[str, tuple
 
 
 def sign(home: Home, year: int, by: str, approve: bool, opinion: str, edited: str,
-         confirm_figures: bool = False, accept_open: bool = False, keep_appendix: bool = False) -> Signed | Problem:
+         confirm_figures: bool = False, accept_open: bool = False, keep_appendix: bool = False) -> Signed | DecisionProblem:
     """The decision as `township signoff` takes it (flows/cli/signoff.py): checked, carried out by
     tasks/signoff/steps.decide, the waiting Prefect run resumed. `edited`: a name in outbox/审定/;
     `accept_open`: the leader ticked that the missing returns / the last opinion are known (--accept-open)."""
@@ -88,14 +88,14 @@ def sign(home: Home, year: int, by: str, approve: bool, opinion: str, edited: st
     with open_ledger(home.database_url) as engine:
         found = versions(engine, year)
     if not found or not found[-1].undecided:
-        return Problem(f"{year}年没有待审定的报告草稿")
+        return DecisionProblem(f"{year}年没有待审定的报告草稿")
     latest = found[-1]
     decision = check_decision(APPROVE if approve else REJECT, by, opinion, edited, home.outbox,
                               confirm_figures=confirm_figures, accept_open=accept_open, keep_appendix=keep_appendix)
-    if isinstance(decision, Problem):
+    if isinstance(decision, DecisionProblem):
         return decision
     outcome = decide(home, latest.id, decision, dt.datetime.now(dt.UTC), find_soffice())
-    if isinstance(outcome, Problem):
+    if isinstance(outcome, DecisionProblem):
         return outcome
     v = outcome.version
     resumed = ""
