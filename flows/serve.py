@@ -80,7 +80,7 @@ def serve_home(home: Home, host: str, port: int, console: Console, public_url: s
         how = deployment_trigger if os.environ.get("TOWNSHIP_WATCH_RUNS") == "deployment" else in_process_run
         runs = IngestRuns(how(str(home.root), WATCH_LOCK_WAIT))
         runs.start()
-        from tasks.registry_sync import folders_message, new_unit_folders  # units added to units.yaml
+        from tasks.intake.registry_sync import folders_message, new_unit_folders  # units added to units.yaml
 
         if made := folders_message(home, new_unit_folders(home)):
             console.print(made, soft_wrap=True, markup=False)

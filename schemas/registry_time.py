@@ -7,10 +7,12 @@ reported them; nothing is moved when the township is reorganised."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from schemas.registry import Registry, Unit
+# schemas/registry.py imports this module (it checks a registry's timeline while loading it), so its
+# models are only named here, never imported: one direction, no import cycle (tests/test_layout.py).
+Registry = Any  # schemas.registry.Registry
+Unit = Any      # schemas.registry.Unit
 
 
 def active_in(unit: Unit, period: str) -> bool:

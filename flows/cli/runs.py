@@ -31,6 +31,12 @@ def ingest(home: HomeOpt = None,
     """
     h = home_or_exit(home)
     known_units(h, unit)
+    from flows.sequences.ingest import registry_checked
+
+    # Here, not only in the run: a deleted unit is the operator's to mend (exit 2), and a new unit's
+    # folder is said on this screen even when a Prefect server runs the ingest (its log is elsewhere).
+    if made := registry_checked(h):
+        console.print(shown(made), soft_wrap=True, highlight=False)
     from flows.cli.progress import inbox_progress, waiting_files
     from flows.cli.recording import ingest_run
     with inbox_progress(console, waiting_files(h, unit), "入库中（流程 ingest-returns）…"):
@@ -56,8 +62,8 @@ def status(home: HomeOpt = None,
     """
     from dataclasses import replace
 
+    from tasks.intake.registry_sync import check_removed, folders_message, new_unit_folders
     from tasks.ledger.migrate import read_ledger
-    from tasks.registry_sync import check_removed, folders_message, new_unit_folders
     from tasks.returns.periods import months_of
     from tasks.summaries.status import status_report
 

@@ -38,21 +38,19 @@ def files_left(result) -> str:
     return f"{len(result.left)} 个文件暂未处理（{unit}/{name}：{why}），稍后重试"
 
 
-def registry_checked(h, say) -> str:
+def registry_checked(h) -> str:
     """units.yaml against the home: a deleted unit with stored returns stops the run (ContractError);
-    a new unit's folder is made and said (issue 28, tasks/registry_sync.py)."""
+    a new unit's folder is made and said (issue 28, tasks/intake/registry_sync.py)."""
+    from tasks.intake.registry_sync import check_removed, folders_message, new_unit_folders
     from tasks.ledger.engine import make_engine
-    from tasks.registry_sync import check_removed, folders_message, new_unit_folders
 
+    ensure_present(h.database_url, h.archive)  # a lost ledger is said, never made again empty here
     engine = make_engine(h.database_url)
     try:
         check_removed(engine, h)
     finally:
         engine.dispose()
-    made = folders_message(h, new_unit_folders(h))
-    if made:
-        say(made)
-    return made
+    return folders_message(h, new_unit_folders(h))
 
 
 def chunks(items: tuple[Dropped, ...], size: int) -> list[list[Dropped]]:
@@ -76,7 +74,10 @@ async def ingest_sequence(steps: Steps, home: str, units: list[str] | None = Non
     made = ""
     try:
         ensure_present(h.database_url, h.archive)  # a lost ledger is said here, before any step
-        made = registry_checked(h, steps.tell)
+        # a step: the ledger read there waits out a fault of ours like the others (a restarting server)
+        made = steps.call("registry-check", registry_checked, h, delays=delays)
+        if made:
+            steps.tell(made)
         with unit_locks(root, h.database_url, codes, lock_wait_seconds, h.settings.fault_wait_s) as locks:
             discovery: Discovery = steps.call("reconcile-and-discover", take_stock, h, now, units is None, closed,
                                               delays=delays)

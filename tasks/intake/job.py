@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
@@ -20,7 +19,7 @@ from tasks.errors import describe
 from tasks.home import Home
 from tasks.intake.archive import sync_filesystem
 from tasks.intake.discover import Dropped
-from tasks.intake.job_state import JobState
+from tasks.intake.job_state import JobResult, JobState, Left
 from tasks.intake.receipt import ReceiptInfo
 from tasks.intake.steps import Arrived, FileOutcome, Prepared, answer_file, arrive, finish, plan_file, record_file
 from tasks.intake.unit_folder import Folders
@@ -32,19 +31,6 @@ from tasks.returns.validate import Context
 
 engines = KeptEngines()  # a kept reading worker's engines, across its jobs (created on first use)
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Left:
-    """A file a fault of ours kept from its answer: still in the inbox, or its ledger row unfinished."""
-    dropped: Dropped
-    why: str
-
-
-@dataclass
-class JobResult:
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    left: list[Left] = field(default_factory=list)
 
 
 def ingest_files(home: Home, files: list[Dropped], now: dt.datetime, wall: float,

@@ -10,13 +10,26 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tasks.home import Home
+from tasks.intake.discover import Dropped
 from tasks.intake.unit_folder import Folders
 from tasks.ledger.unit_ledger import UnitLedger
 
 if TYPE_CHECKING:
-    from tasks.intake.job import JobResult
     from tasks.intake.receipt import ReceiptInfo
     from tasks.intake.steps import Arrived, FileOutcome
+
+
+@dataclass(frozen=True)
+class Left:
+    """A file a fault of ours kept from its answer: still in the inbox, or its ledger row unfinished."""
+    dropped: Dropped
+    why: str
+
+
+@dataclass
+class JobResult:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    left: list[Left] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
