@@ -8,11 +8,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from flows.console.app import guarded, page, today
 from flows.console.auth import csrf_ok, current_user, log_in, slow_down
 from flows.console.files import id_of_path
 from flows.console.runs import KINDS, new_job, not_started, recent_prefect_runs, start_deployment, start_plain
 from flows.console.users import check_password
+from flows.console.web import guarded, page, today
 from tasks.returns.periods import PeriodSpecError, canonical_period, previous_month
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from flows.console.app import guarded, page, today
 from flows.console.files import download, find_file, outbox_files, size_label
 from flows.console.grid import STATES, year_grid
+from flows.console.web import guarded, page, today
 from schemas.labels import LEVEL_LABELS, STATUS_LABELS
 from tasks.ledger.migrate import open_ledger
 from tasks.ledger.tables import findings as findings_t
