@@ -15,7 +15,7 @@ from pathlib import Path
 from tasks.home import Home
 from tasks.ledger import frame_files as ff
 from tasks.ledger.frames import returns_frame
-from tasks.returns.periods import months_of
+from tasks.returns.periods import months_of, period_label
 
 FORMATS = ("xlsx", "csv", "parquet")
 
@@ -32,7 +32,7 @@ def export(home: Home, spec: str, fmt: str, out: Path | None, on: dt.date,
     """Write the values of `spec` (2024, 2024-Q1, 2024-03) in `fmt` to `out` (or outbox/, dated `on`);
     a name that exists is kept and the file saved as name-2, name-3 … beside it."""
     frame = returns_frame(home, period=spec, all_versions=all_versions)
-    scope = scope_label(spec)
+    scope = period_label(spec)  # without the period workbook's openpyxl: an export waits on every import
     township = home.registry.township.name
     tz = home.settings.schedules.timezone
     lines = ff.explanation(f"{township}{scope}月报表数据（township export 导出，{on:%Y年%m月%d日}）", frame, scope, tz)
@@ -109,18 +109,6 @@ def _hidden(base: Path, write: Callable[[Path], None]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return tmp
-
-
-def scope_label(spec: str) -> str:
-    """2024 → 2024年, 2024-Q1 → 2024年第1季度, 2024-03 → 2024年3月 (the period workbook's words, without
-    importing its openpyxl: an export waits on every import)."""
-    months = months_of(spec)
-    year = months[0][:4]
-    if len(months) == 12:
-        return f"{year}年"
-    if len(months) == 3:
-        return f"{year}年第{(int(months[0][5:]) + 2) // 3}季度"
-    return f"{year}年{int(months[0][5:])}月"
 
 
 def spec_of(year: int | None, period: str | None, today: dt.date) -> str:

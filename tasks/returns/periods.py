@@ -108,6 +108,18 @@ def months_of(spec: str) -> list[str]:
     raise PeriodSpecError(spec)
 
 
+
+def period_label(spec: str) -> str:
+    """2024 → 2024年, 2024-Q1 → 2024年第1季度, 2024-03 → 2024年3月: how a period workbook, an export and
+    the console name a period."""
+    months = months_of(spec)
+    year = months[0][:4]
+    if len(months) == 12:
+        return f"{year}年"
+    if len(months) == 3:
+        return f"{year}年第{(int(months[0][5:]) + 2) // 3}季度"
+    return f"{year}年{int(months[0][5:])}月"
+
 def previous_month(today: dt.date) -> str:
     first = dt.date(today.year, today.month, 1) - dt.timedelta(days=1)
     return f"{first.year:04d}-{first.month:02d}"

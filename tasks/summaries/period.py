@@ -21,22 +21,12 @@ from tasks.ledger.migrate import open_ledger
 from tasks.ledger.tables import STORED, submissions
 from tasks.ledger.tables import findings as findings_t
 from tasks.ledger.timeliness import calendar_notice, due_date
-from tasks.returns.periods import months_of
+from tasks.returns.periods import months_of, period_label
 from tasks.summaries.chase_notice import notice_text
 from tasks.summaries.model import Chase, PeriodSummary, SummaryFiles
 from tasks.summaries.workbook import build_workbook
 
 COUNTED = (*STORED, "superseded")  # a superseded version was accepted once: it counts for timeliness
-
-
-def period_label(spec: str) -> str:
-    months = months_of(spec)
-    year = months[0][:4]
-    if len(months) == 12:
-        return f"{year}年"
-    if len(months) == 3:
-        return f"{year}年第{(int(months[0][5:]) + 2) // 3}季度"
-    return f"{year}年{int(months[0][5:])}月"
 
 
 def unit_state(rows: list, due: dt.date, on: dt.date) -> str:
