@@ -32,10 +32,19 @@ def ingest(home: HomeOpt = None,
     h = home_or_exit(home)
     known_units(h, unit)
     from flows.sequences.ingest import registry_checked
+    from tasks.errors import TownshipError, is_transient
 
     # Here, not only in the run: a deleted unit is the operator's to mend (exit 2), and a new unit's
     # folder is said on this screen even when a Prefect server runs the ingest (its log is elsewhere).
-    if made := registry_checked(h):
+    # A fault of ours (a full disk, a database restarting) is left to the run, which waits it out and
+    # says it as every run does.
+    try:
+        made = registry_checked(h)
+    except Exception as exc:  # noqa: BLE001 — ours only; a ContractError is the operator's (exit 2)
+        if not (is_transient(exc) or isinstance(exc, TownshipError)):
+            raise
+        made = ""
+    if made:
         console.print(shown(made), soft_wrap=True, highlight=False)
     from flows.cli.progress import inbox_progress, waiting_files
     from flows.cli.recording import ingest_run
